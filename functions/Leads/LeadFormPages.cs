@@ -1,0 +1,44 @@
+using System.Text;
+using Leitstand.Leads;
+
+namespace Leitstand.Functions.Leads;
+
+/// <summary>The German page a plain HTML form post (without JavaScript) sees when something is wrong.</summary>
+public static class LeadFormPages
+{
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        [LeadFields.Name] = "Name",
+        [LeadFields.Email] = "E-Mail",
+        [LeadFields.Phone] = "Telefon",
+        [LeadFields.Company] = "Firma",
+        [LeadFields.Message] = "Nachricht",
+        [LeadFields.Consent] = "Einwilligung",
+        [LeadFields.ConsentTextVersion] = "Einwilligungstext",
+        [LeadFields.Body] = "Anfrage",
+    };
+
+    /// <summary>Escapes what HTML needs escaped and leaves umlauts readable.</summary>
+    private static string Encode(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
+
+    public static string Error(string title, IReadOnlyDictionary<string, IReadOnlyList<string>>? errors, string formUrl)
+    {
+        var html = new StringBuilder();
+        html.Append("<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        html.Append("<title>Bitte prüfe deine Angaben</title><link rel=\"stylesheet\" href=\"/styles.css\"></head><body><main class=\"error-page\">");
+        html.Append("<h1>").Append(Encode(title)).Append("</h1>");
+        if (errors is { Count: > 0 })
+        {
+            html.Append("<ul class=\"errors\">");
+            foreach (var (field, messages) in errors)
+                foreach (var message in messages)
+                    html.Append("<li><strong>").Append(Encode(Labels.GetValueOrDefault(field, field)))
+                        .Append(":</strong> ").Append(Encode(message)).Append("</li>");
+            html.Append("</ul>");
+        }
+        html.Append("<p><a href=\"").Append(Encode(formUrl)).Append("\" onclick=\"history.back(); return false;\">Zurück zum Formular</a> – deine Eingaben sind dort noch vorhanden.</p>");
+        html.Append("</main></body></html>");
+        return html.ToString();
+    }
+}

@@ -1,0 +1,46 @@
+using Azure.Storage.Queues;
+using Leitstand.Leads;
+using Leitstand.Outbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Leitstand.Functions;
+
+/// <summary>The one place where the app's services are wired; used by Program.cs and by the local host.</summary>
+public static class ServiceSetup
+{
+    public static IServiceCollection AddLeitstand(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration["Database:ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException("Setting 'Database:ConnectionString' (env Database__ConnectionString) is missing.");
+        var storage = configuration["AzureWebJobsStorage"];
+        if (string.IsNullOrWhiteSpace(storage))
+            throw new InvalidOperationException("Setting 'AzureWebJobsStorage' is missing.");
+
+        var leads = configuration.GetSection("Leads").Get<LeadCaptureSettings>() ?? new LeadCaptureSettings();
+        if (string.IsNullOrWhiteSpace(leads.ClientHashKey) || leads.ClientHashKey.Length < 16)
+            throw new InvalidOperationException("Setting 'Leads:ClientHashKey' must be at least 16 characters (a random secret from Key Vault in Azure).");
+
+        services.AddSingleton(leads);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" }.Build());
+        services.AddSingleton(_ => new QueueServiceClient(storage, QueueClientOptionsForApp()));
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<LeadFormRateLimiter>();
+        services.AddSingleton<CaptureLead>();
+        services.AddSingleton<SubmitLead>();
+        return services;
+    }
+
+    /// <summary>Base64 like the Functions queue extension expects; few, quick retries so a down queue never stalls a request.</summary>
+    public static QueueClientOptions QueueClientOptionsForApp()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.Retry.MaxRetries = 1;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return options;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Reflection;
+using Leitstand.Functions;
+using Leitstand.LocalHost.Stack;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Leitstand.LocalHost.Functions;
+
+public sealed record FunctionsHostOptions
+{
+    /// <summary>Where to listen; bound to loopback only. Port 0 picks a free port.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:7071";
+    /// <summary>Settings that win over local.settings(.sample).json and the environment.</summary>
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+    public Assembly FunctionsAssembly { get; init; } = typeof(ServiceSetup).Assembly;
+    public string? LandingDirectory { get; init; }
+    public bool RunTimers { get; init; } = true;
+    public bool RunQueues { get; init; } = true;
+    /// <summary>Replaces what host.json says (tests use short queue timeouts).</summary>
+    public HostJson? HostJson { get; init; }
+}
+
+/// <summary>
+/// Serves the function classes the way the Azure Functions host does, without Core Tools: HTTP triggers
+/// as routes under the host.json route prefix, timers on their schedules, queue triggers polled from
+/// the storage account. Nothing is wired per function: the attributes say it all.
+/// </summary>
+public static class FunctionsWebHost
+{
+    public static WebApplication Build(FunctionsHostOptions options)
+    {
+        var functionsDirectory = Path.GetDirectoryName(options.FunctionsAssembly.Location)!;
+        var hostJson = options.HostJson ?? HostJson.Load(Path.Combine(RepoPaths.Root, "functions", "host.json"));
+        var functions = FunctionCatalog.Discover(options.FunctionsAssembly);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = functionsDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(LocalSettings.Load(RepoPaths.Root));
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(options.Settings);
+        builder.WebHost.UseUrls(options.Url);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+
+        builder.Services.AddLeitstand(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddSingleton(hostJson);
+        builder.Services.AddSingleton<IReadOnlyList<FunctionDescriptor>>(functions);
+        foreach (var function in functions)
+        {
+            if (function.Trigger == TriggerKind.Timer && options.RunTimers)
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerRunner>(sp, function));
+            if (function.Trigger == TriggerKind.Queue && options.RunQueues)
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueRunner>(sp, function));
+        }
+
+        var app = builder.Build();
+        if (options.LandingDirectory is { } landing && Directory.Exists(landing))
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(landing));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        foreach (var function in functions.Where(f => f.Trigger == TriggerKind.Http))
+        {
+            var pattern = "/" + string.Join('/', new[] { hostJson.RoutePrefix.Trim('/'), function.Route!.Trim('/') }.Where(s => s.Length > 0));
+            app.MapMethods(pattern, function.HttpMethods.Select(m => m.ToUpperInvariant()), context => InvokeHttpAsync(context, function))
+                .WithDisplayName(function.Name);
+        }
+
+        app.MapGet("/admin/functions", (IReadOnlyList<FunctionDescriptor> all) => all.Select(f => new
+        {
+            name = f.Name,
+            trigger = f.Trigger.ToString().ToLowerInvariant(),
+            methods = f.HttpMethods,
+            route = f.Route,
+            schedule = f.Schedule,
+            queueName = f.QueueName,
+        }));
+        return app;
+    }
+
+    private static async Task InvokeHttpAsync(HttpContext context, FunctionDescriptor function)
+    {
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Function." + function.Name);
+        object? result;
+        try
+        {
+            result = await FunctionInvoker.InvokeAsync(context.RequestServices, function, p =>
+                p.ParameterType == typeof(HttpRequest) ? (true, context.Request)
+                : p.ParameterType == typeof(HttpContext) ? (true, context)
+                : p.ParameterType == typeof(CancellationToken) ? (true, context.RequestAborted)
+                : p.ParameterType == typeof(string) && p.Name is { } name && context.Request.RouteValues.TryGetValue(name, out var value) ? (true, value?.ToString())
+                : (false, null));
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            log.LogError(ex, "Function {Function} failed", function.Name);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        switch (result)
+        {
+            case IActionResult action:
+                await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                break;
+            case null:
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            case string text:
+                await context.Response.WriteAsync(text);
+                break;
+            default:
+                await context.Response.WriteAsJsonAsync(result, result.GetType());
+                break;
+        }
+    }
+}

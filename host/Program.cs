@@ -1,0 +1,67 @@
+using Leitstand.LocalHost.Functions;
+using Leitstand.LocalHost.Stack;
+
+// The local host: serves the function classes without Azure Functions Core Tools.
+//   --stack   also starts PostgreSQL (127.0.0.1:54322) and Azurite (127.0.0.1:10000-10002) with data in
+//             .local/, applies the migrations and (once) the seed. Ctrl-C stops everything it started.
+//   --port N  HTTP port of the functions (default 7071).
+var stack = args.Contains("--stack");
+var portIndex = Array.IndexOf(args, "--port");
+var port = portIndex >= 0 && portIndex + 1 < args.Length ? int.Parse(args[portIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 7071;
+
+PostgresCluster? postgres = null;
+AzuriteServer? azurite = null;
+var settings = new Dictionary<string, string?>();
+try
+{
+    if (stack)
+    {
+        postgres = new PostgresCluster(Path.Combine(RepoPaths.LocalData, "postgres"), 54322, throwaway: false);
+        azurite = new AzuriteServer(Path.Combine(RepoPaths.LocalData, "azurite"), 10000, 10001, 10002, inMemory: false);
+        Console.WriteLine("Starte PostgreSQL auf 127.0.0.1:54322 …");
+        var created = await postgres.StartAsync();
+        var applied = await LocalDatabase.PrepareAsync(postgres.AdminConnectionString(), RepoPaths.Supabase, seed: true);
+        Console.WriteLine(created ? "  neue Datenbank angelegt" : "  vorhandene Daten aus .local/postgres weiterverwendet");
+        foreach (var file in applied) Console.WriteLine($"  angewendet: {file}");
+        Console.WriteLine("Starte Azurite auf 127.0.0.1:10000-10002 …");
+        await azurite.StartAsync();
+        settings["Database:ConnectionString"] = postgres.FunctionsConnectionString();
+    }
+
+    var app = FunctionsWebHost.Build(new FunctionsHostOptions
+    {
+        Url = $"http://127.0.0.1:{port}",
+        Settings = settings,
+        LandingDirectory = RepoPaths.Landing,
+    });
+    await app.StartAsync();
+
+    Console.WriteLine();
+    Console.WriteLine($"Landingpage:      http://localhost:{port}/");
+    foreach (var f in app.Services.GetRequiredService<IReadOnlyList<FunctionDescriptor>>())
+    {
+        Console.WriteLine(f.Trigger switch
+        {
+            TriggerKind.Http => $"{f.Name,-17} [{string.Join(",", f.HttpMethods).ToUpperInvariant()}] http://localhost:{port}/api/{f.Route}",
+            TriggerKind.Timer => $"{f.Name,-17} Timer {f.Schedule}",
+            _ => $"{f.Name,-17} Queue {f.QueueName}",
+        });
+    }
+    if (stack)
+    {
+        Console.WriteLine($"PostgreSQL:       postgresql://postgres@127.0.0.1:54322/postgres  (psql -h 127.0.0.1 -p 54322 -U postgres)");
+        Console.WriteLine($"Azurite (Queues): http://127.0.0.1:10001/devstoreaccount1");
+    }
+    Console.WriteLine("Beenden mit Ctrl-C.");
+    await app.WaitForShutdownAsync();
+}
+catch (InvalidOperationException ex)
+{
+    Console.Error.WriteLine($"Fehler: {ex.Message}");
+    Environment.ExitCode = 1;
+}
+finally
+{
+    if (azurite is not null) await azurite.StopAsync();
+    if (postgres is not null) await postgres.StopAsync();
+}

@@ -1,0 +1,161 @@
+// Leitstand on Azure: Function App (.NET 10 isolated, Linux, Flex Consumption), its storage account
+// (AzureWebJobsStorage and the queues), Application Insights and a Key Vault for the secrets.
+// Secrets are never parameters with values in the repository: they are set in the Key Vault and
+// referenced from the app settings.
+//   az deployment group create -g <rg> -f infra/bicep/main.bicep -p name=leitstand landingOrigin=https://<landing>
+targetScope = 'resourceGroup'
+
+@description('Short name used for all resources.')
+@minLength(3)
+@maxLength(12)
+param name string = 'leitstand'
+
+param location string = resourceGroup().location
+
+@description('Origin of the landing page (CORS), e.g. https://agent-in-5-stunden.de')
+param landingOrigin string
+
+@description('Thank-you page after a plain form post.')
+param thankYouUrl string = '${landingOrigin}/danke.html'
+
+var suffix = uniqueString(resourceGroup().id, name)
+var storageName = toLower('st${take(name, 8)}${take(suffix, 12)}')
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageName
+  location: location
+  sku: { name: 'Standard_LRS' }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'deployments'
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource leadCapturedQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: 'lead-captured'
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${name}-logs'
+  location: location
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${name}-ai'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('${name}-kv-${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: '${name}-func-${take(suffix, 6)}'
+  location: location
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}deployments'
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      cors: { allowedOrigins: [ landingOrigin ] }
+      appSettings: [
+        { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'Database__ConnectionString', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=database-connection-string)' }
+        { name: 'Leads__ClientHashKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=lead-client-hash-key)' }
+        { name: 'Leads__AllowedOrigins__0', value: landingOrigin }
+        { name: 'Leads__ThankYouUrl', value: thankYouUrl }
+        { name: 'Leads__FormUrl', value: '${landingOrigin}/#anfrage' }
+        { name: 'Leads__RateLimitPerMinute', value: '5' }
+        { name: 'Leads__MinFillSeconds', value: '3' }
+        { name: 'Leads__MaxBodyBytes', value: '16384' }
+        { name: 'Leads__LeadCapturedQueue', value: leadCapturedQueue.name }
+      ]
+    }
+  }
+}
+
+// The app reads its secrets from the vault and writes its deployment package to the storage account.
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+
+resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, app.id, keyVaultSecretsUser)
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+resource blobAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, app.id, storageBlobDataOwner)
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+  }
+}
+
+output functionAppName string = app.name
+output functionBaseUrl string = 'https://${app.properties.defaultHostName}/api'
+output keyVaultName string = vault.name

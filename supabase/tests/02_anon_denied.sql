@@ -1,0 +1,155 @@
+-- Role anon (requests with only the publishable/anon key) can read nothing and write nothing in schema public.
+-- The migration revokes every privilege on the CRM tables from anon, so each attempt fails with 42501.
+begin;
+create extension if not exists pgtap;
+select plan(47);
+
+-- Fixtures, written as the superuser: one row in every table.
+insert into auth.users (id, email) values
+  ('a0000000-0000-4000-8000-000000000002', 'member@example.com');
+insert into public.team_members (user_id, display_name) values
+  ('a0000000-0000-4000-8000-000000000002', 'Member');
+insert into public.leads (id, name, email, consent_at, consent_text_version, consent_source) values
+  ('b0000000-0000-4000-8000-000000000001', 'Erika Muster', 'erika@example.com', now(), 'v1', 'https://example.com/kontakt');
+insert into public.lead_touchpoints (id, lead_id, direction, channel, kind) values
+  ('e0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'INBOUND', 'landing_page', 'form_submission');
+insert into public.deals (id, lead_id, package, amount_cents) values
+  ('c0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'SETUP', 150000);
+insert into public.tasks (id, lead_id, kind, title, due_at) values
+  ('d0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'follow_up', 'Call back', now() + interval '1 day');
+insert into public.outbox_messages (id, queue, payload) values
+  ('f0000000-0000-4000-8000-000000000001', 'lead-created', '{"leadId":"b0000000-0000-4000-8000-000000000001"}');
+insert into public.rate_limit_hits (bucket, window_start, hits) values
+  ('lead-form:abc123', date_trunc('minute', now()), 3);
+-- lead_stage_history got its row from the insert trigger on leads.
+
+-- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
+create function pg_temp.visible_rows(tbl regclass) returns bigint
+language plpgsql as $$
+declare n bigint;
+begin
+  execute format('select count(*) from %s', tbl) into n;
+  return n;
+exception when insufficient_privilege then
+  return 0;
+end
+$$;
+
+-- Precondition: every table in public holds rows, so "anon sees 0 rows" means something.
+select is_empty(
+  $$ select c.relname::text from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and pg_temp.visible_rows(c.oid) = 0 $$,
+  'fixtures: every table in schema public has at least one row');
+
+-- No policy in public may apply to anon or to PUBLIC (which includes anon).
+select is_empty(
+  $$ select tablename || '.' || policyname from pg_policies
+      where schemaname = 'public' and roles && array['anon', 'public']::name[] $$,
+  'no policy in schema public applies to anon or to PUBLIC');
+
+-- TRUNCATE bypasses row level security, so anon must not hold it on any table.
+select is_empty(
+  $$ select c.relname::text from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and has_table_privilege('anon', c.oid, 'TRUNCATE') $$,
+  'anon holds TRUNCATE on no table in schema public');
+
+set local role anon;
+set local request.jwt.claims = '{"role":"anon"}';
+
+-- Every table in public, including tables added later: anon sees nothing.
+select is_empty(
+  $$ select c.relname::text from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and pg_temp.visible_rows(c.oid) > 0 $$,
+  'anon sees 0 rows in every table of schema public');
+
+-- team_members
+select throws_ok($$ select * from public.team_members $$, '42501', null, 'anon cannot select team_members');
+select throws_ok($$ insert into public.team_members (user_id, display_name) values ('a0000000-0000-4000-8000-000000000002', 'x') $$,
+  '42501', null, 'anon cannot insert into team_members');
+select throws_ok($$ update public.team_members set role = 'owner' $$, '42501', null, 'anon cannot update team_members');
+select throws_ok($$ delete from public.team_members $$, '42501', null, 'anon cannot delete from team_members');
+
+-- leads
+select throws_ok($$ select * from public.leads $$, '42501', null, 'anon cannot select leads');
+select throws_ok($$ insert into public.leads (name, email, consent_at, consent_text_version, consent_source)
+                    values ('Anon', 'anon@example.com', now(), 'v1', 'form') $$,
+  '42501', null, 'anon cannot insert into leads');
+select throws_ok($$ update public.leads set stage = 'WON' $$, '42501', null, 'anon cannot update leads');
+select throws_ok($$ delete from public.leads $$, '42501', null, 'anon cannot delete from leads');
+
+-- lead_touchpoints
+select throws_ok($$ select * from public.lead_touchpoints $$, '42501', null, 'anon cannot select lead_touchpoints');
+select throws_ok($$ insert into public.lead_touchpoints (lead_id, direction, channel, kind)
+                    values ('b0000000-0000-4000-8000-000000000001', 'INBOUND', 'email', 'email') $$,
+  '42501', null, 'anon cannot insert into lead_touchpoints');
+select throws_ok($$ update public.lead_touchpoints set note = 'x' $$, '42501', null, 'anon cannot update lead_touchpoints');
+select throws_ok($$ delete from public.lead_touchpoints $$, '42501', null, 'anon cannot delete from lead_touchpoints');
+
+-- lead_stage_history
+select throws_ok($$ select * from public.lead_stage_history $$, '42501', null, 'anon cannot select lead_stage_history');
+select throws_ok($$ insert into public.lead_stage_history (lead_id, to_stage, changed_by)
+                    values ('b0000000-0000-4000-8000-000000000001', 'WON', 'anon') $$,
+  '42501', null, 'anon cannot insert into lead_stage_history');
+select throws_ok($$ update public.lead_stage_history set to_stage = 'WON' $$, '42501', null, 'anon cannot update lead_stage_history');
+select throws_ok($$ delete from public.lead_stage_history $$, '42501', null, 'anon cannot delete from lead_stage_history');
+
+-- deals
+select throws_ok($$ select * from public.deals $$, '42501', null, 'anon cannot select deals');
+select throws_ok($$ insert into public.deals (lead_id, package, amount_cents)
+                    values ('b0000000-0000-4000-8000-000000000001', 'RETAINER', 1000) $$,
+  '42501', null, 'anon cannot insert into deals');
+select throws_ok($$ update public.deals set amount_cents = 1 $$, '42501', null, 'anon cannot update deals');
+select throws_ok($$ delete from public.deals $$, '42501', null, 'anon cannot delete from deals');
+
+-- tasks
+select throws_ok($$ select * from public.tasks $$, '42501', null, 'anon cannot select tasks');
+select throws_ok($$ insert into public.tasks (kind, title, due_at) values ('x', 'x', now()) $$,
+  '42501', null, 'anon cannot insert into tasks');
+select throws_ok($$ update public.tasks set title = 'x' $$, '42501', null, 'anon cannot update tasks');
+select throws_ok($$ delete from public.tasks $$, '42501', null, 'anon cannot delete from tasks');
+
+-- outbox_messages
+select throws_ok($$ select * from public.outbox_messages $$, '42501', null, 'anon cannot select outbox_messages');
+select throws_ok($$ insert into public.outbox_messages (id, queue, payload)
+                    values (gen_random_uuid(), 'lead-created', '{}') $$,
+  '42501', null, 'anon cannot insert into outbox_messages');
+select throws_ok($$ update public.outbox_messages set attempts = 99 $$, '42501', null, 'anon cannot update outbox_messages');
+select throws_ok($$ delete from public.outbox_messages $$, '42501', null, 'anon cannot delete from outbox_messages');
+
+-- rate_limit_hits
+select throws_ok($$ select * from public.rate_limit_hits $$, '42501', null, 'anon cannot select rate_limit_hits');
+select throws_ok($$ insert into public.rate_limit_hits (bucket, window_start, hits) values ('x', now(), 1) $$,
+  '42501', null, 'anon cannot insert into rate_limit_hits');
+select throws_ok($$ update public.rate_limit_hits set hits = 0 $$, '42501', null, 'anon cannot update rate_limit_hits');
+select throws_ok($$ delete from public.rate_limit_hits $$, '42501', null, 'anon cannot delete from rate_limit_hits');
+
+-- TRUNCATE would bypass RLS.
+select throws_ok($$ truncate public.outbox_messages $$, '42501', null, 'anon cannot truncate outbox_messages');
+
+-- Even with claims that would make an authenticated user a team member, anon stays locked out.
+set local request.jwt.claims = '{"sub":"a0000000-0000-4000-8000-000000000002","role":"anon","app_metadata":{"role":"team"}}';
+select throws_ok($$ select * from public.leads $$, '42501', null, 'anon with team claims still cannot select leads');
+select is_empty(
+  $$ select c.relname::text from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and pg_temp.visible_rows(c.oid) > 0 $$,
+  'anon with team claims still sees 0 rows in every table of schema public');
+
+reset role;
+reset request.jwt.claims;
+
+-- Nothing was changed by the attempts above.
+select is((select count(*)::int from public.team_members),       1, 'team_members unchanged');
+select is((select count(*)::int from public.leads),              1, 'leads unchanged');
+select is((select count(*)::int from public.lead_touchpoints),   1, 'lead_touchpoints unchanged');
+select is((select count(*)::int from public.lead_stage_history), 1, 'lead_stage_history unchanged');
+select is((select count(*)::int from public.deals),              1, 'deals unchanged');
+select is((select count(*)::int from public.tasks),              1, 'tasks unchanged');
+select is((select count(*)::int from public.outbox_messages),    1, 'outbox_messages unchanged');
+select is((select count(*)::int from public.rate_limit_hits),    1, 'rate_limit_hits unchanged');
+
+select * from finish();
+rollback;

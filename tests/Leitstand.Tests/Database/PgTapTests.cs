@@ -1,0 +1,69 @@
+using Leitstand.LocalHost.Stack;
+using Leitstand.Tests.Fixtures;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Leitstand.Tests.Database;
+
+/// <summary>
+/// Runs every pgTAP file in supabase/tests with pg_prove against its own freshly migrated database
+/// (so rows that other tests write never change what the SQL tests count).
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
+{
+    private static readonly SemaphoreSlim Setup = new(1, 1);
+    private static bool _prepared;
+    private const string Database = "pgtap";
+
+    public static TheoryData<string> Files() =>
+        new(Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "tests"), "*.sql").Select(Path.GetFileName).Order()!);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task SQL_test_file_passes(string file)
+    {
+        await PrepareDatabaseAsync();
+        var pgProve = new[] { "/usr/bin/pg_prove", "/usr/local/bin/pg_prove" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("pg_prove not found: apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl");
+
+        string result;
+        try
+        {
+            result = await Processes.RunAsync(pgProve,
+                ["-h", "127.0.0.1", "-p", stack.Postgres.Port.ToString(), "-U", "postgres", "-d", Database, "--verbose",
+                 Path.Combine(RepoPaths.Supabase, "tests", file)]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            output.WriteLine(ex.Message);
+            throw;
+        }
+        output.WriteLine(result);
+        Assert.Contains("Result: PASS", result);
+    }
+
+    private async Task PrepareDatabaseAsync()
+    {
+        await Setup.WaitAsync();
+        try
+        {
+            if (_prepared) return;
+            await using (var admin = await stack.Admin.OpenConnectionAsync())
+            await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database}", admin))
+                await command.ExecuteNonQueryAsync();
+            await LocalDatabase.PrepareAsync(stack.Postgres.AdminConnectionString(Database), RepoPaths.Supabase, seed: false);
+            await using (var admin = new NpgsqlConnection(stack.Postgres.AdminConnectionString(Database)))
+            {
+                await admin.OpenAsync();
+                await using var command = new NpgsqlCommand("create extension if not exists pgtap", admin);
+                await command.ExecuteNonQueryAsync();
+            }
+            _prepared = true;
+        }
+        finally
+        {
+            Setup.Release();
+        }
+    }
+}
