@@ -10,7 +10,6 @@
 
 set client_encoding = 'UTF8';
 
-begin;
 
 -- ---------------------------------------------------------------------------------------------
 -- Leads. "ago" = when the form was submitted (created_at = consent_at),
@@ -258,4 +257,3 @@ join public.leads l on l.id = v.lead_id::uuid
 left join public.deals d on d.id = v.deal_id::uuid
 on conflict do nothing;
 
-commit;

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json;
+using Azure.Storage.Queues;
 using Leitstand.Functions;
 using Leitstand.LocalHost.Stack;
 using Microsoft.AspNetCore.Builder;
@@ -86,7 +88,27 @@ public static class FunctionsWebHost
             schedule = f.Schedule,
             queueName = f.QueueName,
         }));
+        // Local only: what waits in a queue, decoded, e.g. curl http://localhost:7071/admin/queues/lead-captured
+        app.MapGet("/admin/queues/{name}", async (string name, IConfiguration configuration, HostJson host, CancellationToken ct) =>
+        {
+            var queue = new QueueClient(configuration["AzureWebJobsStorage"], name, new QueueClientOptions { MessageEncoding = host.QueueMessageEncoding });
+            if (!await queue.ExistsAsync(ct)) return Results.NotFound(new { title = $"Queue '{name}' gibt es nicht." });
+            var messages = await queue.PeekMessagesAsync(32, ct);
+            return Results.Json(messages.Value.Select(m => new
+            {
+                id = m.MessageId,
+                insertedOn = m.InsertedOn,
+                dequeueCount = m.DequeueCount,
+                body = TryParseJson(m.Body.ToString()),
+            }));
+        });
         return app;
+    }
+
+    private static object TryParseJson(string text)
+    {
+        try { return JsonDocument.Parse(text).RootElement.Clone(); }
+        catch (JsonException) { return text; }
     }
 
     private static async Task InvokeHttpAsync(HttpContext context, FunctionDescriptor function)

@@ -80,6 +80,22 @@ public sealed class LocalHostTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Local_host_shows_what_waits_in_a_queue()
+    {
+        await using var host = await RunningHost.StartAsync(stack);
+        var name = "peek-" + Guid.NewGuid().ToString("N")[..8];
+        var queue = new QueueClient(stack.Azurite.ConnectionString, name, ServiceSetup.QueueClientOptionsForApp());
+        await queue.CreateAsync();
+        await queue.SendMessageAsync("{\"leadId\":\"abc\"}");
+
+        var peeked = await host.Client.GetFromJsonAsync<JsonElement>($"/admin/queues/{name}");
+        var missing = await host.Client.GetAsync("/admin/queues/no-such-queue");
+
+        Assert.Equal("abc", peeked[0].GetProperty("body").GetProperty("leadId").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Timer_functions_run_on_their_schedule()
     {
         var before = ProbeFunctions.TimerRuns;

@@ -1,0 +1,32 @@
+using Dapper;
+using Leitstand.LocalHost.Stack;
+using Leitstand.Tests.Fixtures;
+using Npgsql;
+
+namespace Leitstand.Tests.Database;
+
+[Collection(StackCollection.Name)]
+public sealed class LocalDatabaseTests(StackFixture stack)
+{
+    [Fact]
+    public async Task Preparing_a_database_twice_applies_migrations_and_seed_only_once()
+    {
+        var database = "prep_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = await stack.Admin.OpenConnectionAsync())
+            await admin.ExecuteAsync($"create database {database}");
+        var connectionString = stack.Postgres.AdminConnectionString(database);
+
+        var first = await LocalDatabase.PrepareAsync(connectionString, RepoPaths.Supabase, seed: true);
+        await using var connection = new NpgsqlConnection(connectionString);
+        var leadsAfterFirst = await connection.ExecuteScalarAsync<int>("select count(*) from leads");
+        var second = await LocalDatabase.PrepareAsync(connectionString, RepoPaths.Supabase, seed: true);
+
+        Assert.Contains("seed.sql", first);
+        Assert.Equal(Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "migrations"), "*.sql").Length + 1, first.Count);
+        Assert.Empty(second);
+        Assert.True(leadsAfterFirst >= 10, $"seed has {leadsAfterFirst} leads");
+        Assert.Equal(leadsAfterFirst, await connection.ExecuteScalarAsync<int>("select count(*) from leads"));
+        foreach (var stage in new[] { "NEW", "CONTACTED", "REPLIED", "QUALIFIED", "CALL_BOOKED", "WON", "LOST" })
+            Assert.True(await connection.ExecuteScalarAsync<bool>("select exists (select 1 from leads where stage = @stage::lead_stage)", new { stage }), $"seed has no {stage} lead");
+    }
+}
