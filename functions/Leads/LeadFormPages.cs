@@ -18,6 +18,11 @@ public static class LeadFormPages
         [LeadFields.Body] = "Anfrage",
     };
 
+    // Inline: the functions may run on another host than the landing page and its stylesheet.
+    private const string Style = "body{font-family:system-ui,sans-serif;color:#132038;background:#f5f8fb;margin:0}"
+        + "main{max-width:40rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.06)}"
+        + "h1{font-size:1.5rem}ul{padding-left:1.2rem}li{margin:.4rem 0}a{color:#0f7a6c}";
+
     /// <summary>Escapes what HTML needs escaped and leaves umlauts readable.</summary>
     private static string Encode(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
         .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
@@ -26,7 +31,7 @@ public static class LeadFormPages
     {
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append("<title>Bitte prüfe deine Angaben</title><link rel=\"stylesheet\" href=\"/styles.css\"></head><body><main class=\"error-page\">");
+        html.Append("<title>Bitte prüfe deine Angaben</title><style>").Append(Style).Append("</style></head><body><main>");
         html.Append("<h1>").Append(Encode(title)).Append("</h1>");
         if (errors is { Count: > 0 })
         {

@@ -87,6 +87,9 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
         _ => throw new InvalidOperationException($"Unknown result {result.GetType().Name}"),
     };
 
+    public IActionResult Unavailable(bool isFormPost) => WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable,
+        "Wir können deine Anfrage gerade nicht speichern. Bitte versuche es in einer Minute noch einmal.", isFormPost ? true : null), 60);
+
     private IActionResult SeeOther() => new StatusCodeWithLocation(StatusCodes.Status303SeeOther, settings.ThankYouUrl);
 
     private IActionResult TooLarge(bool isForm) => Problem(StatusCodes.Status413PayloadTooLarge,

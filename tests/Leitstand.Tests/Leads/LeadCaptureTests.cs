@@ -321,6 +321,20 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'leadId')::uuid = @id and sent_at is not null", new { id }));
     }
 
+    [Fact]
+    public async Task Database_down_gets_503_with_retry_after_not_500()
+    {
+        var closedPort = Leitstand.LocalHost.Stack.Processes.FreeTcpPort();
+        await using var hostWithoutDatabase = await RunningHost.StartAsync(stack,
+            s => s["Database:ConnectionString"] = $"Host=127.0.0.1;Port={closedPort};Username=leitstand_functions;Timeout=2");
+
+        var response = await hostWithoutDatabase.Client.SendAsync(LeadForms.Json(LeadForms.Valid()));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.Contains("noch einmal", await response.Content.ReadAsStringAsync());
+    }
+
     private async Task<JsonElement> FindQueueMessageAsync(Guid leadId)
     {
         var queue = new QueueClient(stack.Azurite.ConnectionString, "lead-captured", ServiceSetup.QueueClientOptionsForApp());
