@@ -1,6 +1,9 @@
 using Azure.Storage.Queues;
 using Leitstand.Leads;
+using Leitstand.Monitoring;
 using Leitstand.Outbox;
+using Leitstand.Pipeline;
+using Leitstand.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -24,6 +27,9 @@ public static class ServiceSetup
             throw new InvalidOperationException("Setting 'Leads:ClientHashKey' must be at least 16 characters (a random secret from Key Vault in Azure).");
 
         services.AddSingleton(leads);
+        services.AddSingleton(configuration.GetSection("Pipeline").Get<PipelineSettings>() ?? new PipelineSettings());
+        services.AddSingleton(configuration.GetSection("Agents").Get<AgentKeySettings>() ?? new AgentKeySettings());
+        services.AddSingleton<AgentKeys>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" }.Build());
         services.AddSingleton(_ => new QueueServiceClient(storage, QueueClientOptionsForApp()));
@@ -31,6 +37,9 @@ public static class ServiceSetup
         services.AddSingleton<LeadFormRateLimiter>();
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
+        services.AddSingleton<ProcessPipelineEvents>();
+        services.AddSingleton<RevealAgentKey>();
+        services.AddSingleton<ApplyRetention>();
         return services;
     }
 

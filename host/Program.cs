@@ -5,6 +5,13 @@ using Leitstand.LocalHost.Stack;
 //   --stack   also starts PostgreSQL (127.0.0.1:54322) and Azurite (127.0.0.1:10000-10002) with data in
 //             .local/, applies the migrations and (once) the seed. Ctrl-C stops everything it started.
 //   --port N  HTTP port of the functions (default 7071).
+//   --render-docs  writes docs/ from the playbook rows of the migrations (throwaway database) and exits.
+if (args.Contains("--render-docs"))
+{
+    Environment.ExitCode = await RenderDocs.RunAsync();
+    return;
+}
+
 var stack = args.Contains("--stack");
 var portIndex = Array.IndexOf(args, "--port");
 var port = portIndex >= 0 && portIndex + 1 < args.Length ? int.Parse(args[portIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 7071;

@@ -1,100 +1,106 @@
 -- Demo data for the local stack: German small businesses and freelancers across the whole pipeline.
--- Idempotent: fixed UUIDs and "on conflict do nothing", so applying it twice is harmless.
+-- Idempotent: fixed UUIDs and "on conflict do nothing", and every stage move only acts while the lead
+-- is still at the expected previous stage, so applying the file twice changes nothing the second time.
 -- All timestamps are relative to now(); all e-mail addresses use example.de / example.com,
 -- all phone numbers are from the ranges the Bundesnetzagentur reserves for fiction.
--- Leads are inserted directly with their current stage; the stage-history trigger writes one
--- history row per new lead (from_stage null, to_stage = current stage, at stage_changed_at).
+--
+-- The stage rules of 20261125101000_pipeline_rules.sql apply to the seed like to every other writer:
+-- leads are inserted in NEW and then walked along allowed moves (public.lead_stage_transitions) to
+-- their current stage. Each move writes lead_stage_history and a pipeline_events row (at now()); the
+-- application processes those events and creates the playbook tasks (follow-ups, qualification, call
+-- booking and preparation, onboarding, installation), so the seed inserts only a few tasks that no
+-- playbook creates. Requirements are met before each move: call_at for CALL_BOOKED, an OPEN deal for
+-- WON (the move marks it WON), lost_reason for LOST (the move marks open deals LOST).
 -- Child rows (touchpoints, deals, tasks) are joined to existing leads, so a lead skipped because
 -- its e-mail address already exists (e.g. from a local form test) never breaks the seed.
--- Does not touch team_members or auth.users (tasks have no assignee).
+-- Does not touch team_members or auth.users (tasks have no assignee). No begin/commit: the loader
+-- runs the file in one transaction.
 
 set client_encoding = 'UTF8';
 
 
 -- ---------------------------------------------------------------------------------------------
--- Leads. "ago" = when the form was submitted (created_at = consent_at),
--- "stage_ago" = when the lead reached its current stage.
+-- Leads, all in NEW (new leads must start there). "ago" = when the form was submitted
+-- (created_at = consent_at = stage_changed_at); "target" is the stage the moves below lead to.
 -- ---------------------------------------------------------------------------------------------
 insert into public.leads (
   id, name, email, phone, company, message, stage, stage_changed_at, source,
   utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-  consent_at, consent_text_version, consent_source, lost_reason, delete_after, created_at, updated_at)
-select v.id::uuid, v.name, v.email, v.phone, v.company, v.message, v.stage::public.lead_stage,
-       now() - v.stage_ago::interval, 'landing-page',
+  consent_at, consent_text_version, consent_source, created_at, updated_at)
+select v.id::uuid, v.name, v.email, v.phone, v.company, v.message, 'NEW'::public.lead_stage,
+       now() - v.ago::interval, 'landing-page',
        v.utm_source, v.utm_medium, v.utm_campaign, v.utm_term, v.utm_content,
-       now() - v.ago::interval, '2026-11-25', 'landing-page:/', v.lost_reason,
-       case when v.stage = 'LOST' then now() - v.stage_ago::interval + interval '12 months' end,
-       now() - v.ago::interval, now() - v.stage_ago::interval
+       now() - v.ago::interval, '2026-11-25', 'landing-page:/',
+       now() - v.ago::interval, now() - v.ago::interval
 from (values
-  -- NEW
+  -- target NEW
   ('5eed1000-0000-4000-8000-000000000001', 'Anna Beispiel', 'anna.beispiel@example.de', '+49 30 23125101',
    'Physiotherapiepraxis Beispiel',
    'Ich verliere jeden Tag eine Stunde mit Terminabsagen und Rückrufen. Kann der Agent E-Mails vorsortieren und Antworten vorbereiten?',
-   'NEW', '2 hours', '2 hours', 'linkedin', 'social', 'launch-herbst', null, 'post-zeitnot', null),
+   '2 hours', 'linkedin', 'social', 'launch-herbst', null, 'post-zeitnot'),
   ('5eed1000-0000-4000-8000-000000000002', 'Jonas Kurz', 'jonas.kurz@example.com', null,
    null,
    'Freelancer (Webentwicklung). Angebote schreiben frisst meine Abende.',
-   'NEW', '20 hours', '20 hours', null, null, null, null, null, null),
+   '20 hours', null, null, null, null, null),
   ('5eed1000-0000-4000-8000-000000000003', 'Mehmet Yılmaz', 'm.yilmaz@example.de', '+49 69 90009214',
    'Elektro Yılmaz GmbH',
    'Handwerksbetrieb mit 6 Leuten. Ich komme abends kaum noch hinterher mit Angeboten und Rückfragen.',
-   'NEW', '3 days', '3 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-1', null),
-  -- CONTACTED
+   '3 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-1'),
+  -- target CONTACTED
   ('5eed1000-0000-4000-8000-000000000004', 'Sabine Hoffmann', 'sabine.hoffmann@example.de', '+49 40 66969305',
    'Steuerkanzlei Hoffmann',
    'Steuerberaterin, Kanzlei mit zwei Mitarbeiterinnen. Interesse an Mandanten-Mails und Fristenübersicht.',
-   'CONTACTED', '5 days', '4 days', 'linkedin', 'social', 'launch-herbst', null, null, null),
+   '5 days', 'linkedin', 'social', 'launch-herbst', null, null),
   ('5eed1000-0000-4000-8000-000000000005', 'Lukas Brandt', 'lukas.brandt@example.com', '+49 89 99998412',
    'Malerbetrieb Brandt',
    null,
-   'CONTACTED', '6 days', '5 days', null, null, null, null, null, null),
-  -- REPLIED
+   '6 days', null, null, null, null, null),
+  -- target REPLIED
   ('5eed1000-0000-4000-8000-000000000006', 'Katharina Weber', 'katharina.weber@example.de', null,
    'Business-Coaching Weber',
    'Ich bin Coach und möchte Vorbereitung und Nachbereitung meiner Sessions automatisieren.',
-   'REPLIED', '9 days', '5 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-2', null),
+   '9 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-2'),
   ('5eed1000-0000-4000-8000-000000000007', 'Tobias Schröder', 'tobias@example.com', '+49 30 23125417',
    'Pixelwerk Agentur',
    'Kleine Designagentur. Uns interessiert vor allem Projekt-Reporting für Kunden.',
-   'REPLIED', '11 days', '6 days', 'newsletter', 'email', 'partner-mailing', null, null, null),
-  -- QUALIFIED
+   '11 days', 'newsletter', 'email', 'partner-mailing', null, null),
+  -- target QUALIFIED
   ('5eed1000-0000-4000-8000-000000000008', 'Julia Neumann', 'julia.neumann@example.de', '+49 40 66969118',
    'Fotografie Julia Neumann',
    'Selbstständige Fotografin. Anfragen, Angebote, Rechnungen – alles allein. Brauche dringend Entlastung.',
-   'QUALIFIED', '14 days', '3 days', 'linkedin', 'social', 'launch-herbst', null, null, null),
-  -- CALL_BOOKED
+   '14 days', 'linkedin', 'social', 'launch-herbst', null, null),
+  -- target CALL_BOOKED
   ('5eed1000-0000-4000-8000-000000000009', 'Stefan Krüger', 'stefan.krueger@example.de', '+49 69 90009377',
    'Krüger Immobilien',
    'Makler, viele Exposé-Anfragen per Mail. Möchte Vorqualifizierung und Terminvorschläge automatisieren.',
-   'CALL_BOOKED', '16 days', '2 days', null, null, null, null, null, null),
+   '16 days', null, null, null, null, null),
   ('5eed1000-0000-4000-8000-000000000010', 'Miriam Vogel', 'miriam.vogel@example.com', null,
    'Übersetzungsbüro Vogel',
    'Ich arbeite allein und möchte Auftragsannahme und Terminplanung vereinfachen.',
-   'CALL_BOOKED', '12 days', '1 day', 'instagram', 'social', 'reel-5-stunden', null, 'reel-1', null),
-  -- WON
+   '12 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-1'),
+  -- target WON
   ('5eed1000-0000-4000-8000-000000000011', 'Thomas Becker', 'thomas.becker@example.de', '+49 89 99998120',
    'Tischlerei Becker',
    'Wir sind ein Handwerksbetrieb und ertrinken in E-Mails von Kunden und Lieferanten.',
-   'WON', '35 days', '21 days', 'linkedin', 'social', 'launch-herbst', null, null, null),
+   '35 days', 'linkedin', 'social', 'launch-herbst', null, null),
   ('5eed1000-0000-4000-8000-000000000012', 'Claudia Fischer', 'claudia.fischer@example.com', '+49 40 66969542',
    'Fischer Consulting',
    'Unternehmensberaterin, viele parallele Projekte. Protokolle und Follow-ups kosten mich zu viel Zeit.',
-   'WON', '24 days', '8 days', null, null, null, null, null, null),
+   '24 days', null, null, null, null, null),
   ('5eed1000-0000-4000-8000-000000000013', 'Petra Lange', 'petra.lange@example.de', '+49 30 23125833',
    'Ingenieurbüro Lange',
    'Kleines Ingenieurbüro. Wir möchten Anfragen und Dokumentation schneller abarbeiten.',
-   'WON', '45 days', '30 days', 'newsletter', 'email', 'partner-mailing', null, null, null),
-  -- LOST
+   '45 days', 'newsletter', 'email', 'partner-mailing', null, null),
+  -- target LOST
   ('5eed1000-0000-4000-8000-000000000014', 'Markus Wolf', 'markus.wolf@example.com', '+49 69 90009650',
    'Autowerkstatt Wolf',
    'Interesse an Terminvergabe und Kundenkommunikation.',
-   'LOST', '30 days', '10 days', null, null, null, null, null, 'Budget aktuell nicht vorhanden; möchte sich im Frühjahr wieder melden.'),
+   '30 days', null, null, null, null, null),
   ('5eed1000-0000-4000-8000-000000000015', 'Laura Schmitt', 'laura.schmitt@example.de', null,
    'Yogastudio Laura Schmitt',
    null,
-   'LOST', '28 days', '7 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-2', 'Keine Rückmeldung nach drei Follow-ups.')
-) as v(id, name, email, phone, company, message, stage, ago, stage_ago,
-       utm_source, utm_medium, utm_campaign, utm_term, utm_content, lost_reason)
+   '28 days', 'instagram', 'social', 'reel-5-stunden', null, 'reel-2')
+) as v(id, name, email, phone, company, message, ago, utm_source, utm_medium, utm_campaign, utm_term, utm_content)
 on conflict do nothing;
 
 -- ---------------------------------------------------------------------------------------------
@@ -146,7 +152,7 @@ from (values
   -- Stefan Krüger (CALL_BOOKED)
   ('5eed2000-0000-4000-8000-000000000212', '5eed1000-0000-4000-8000-000000000009', 'OUTBOUND', 'email', 'email', 'Erstkontakt per E-Mail.', '15 days'),
   ('5eed2000-0000-4000-8000-000000000213', '5eed1000-0000-4000-8000-000000000009', 'INBOUND', 'email', 'email', 'Antwort mit Beschreibung des Exposé-Prozesses.', '12 days'),
-  ('5eed2000-0000-4000-8000-000000000214', '5eed1000-0000-4000-8000-000000000009', 'OUTBOUND', 'email', 'email', 'Termin für das Erstgespräch (übermorgen, 10:00 Uhr, per Video) bestätigt.', '2 days'),
+  ('5eed2000-0000-4000-8000-000000000214', '5eed1000-0000-4000-8000-000000000009', 'OUTBOUND', 'email', 'email', 'Termin für das Erstgespräch (übermorgen, 10:00 Uhr, per Video) bestätigt.', '1 day'),
   -- Miriam Vogel (CALL_BOOKED)
   ('5eed2000-0000-4000-8000-000000000215', '5eed1000-0000-4000-8000-000000000010', 'OUTBOUND', 'instagram', 'dm', 'DM auf Instagram nach Formularanfrage.', '11 days'),
   ('5eed2000-0000-4000-8000-000000000216', '5eed1000-0000-4000-8000-000000000010', 'INBOUND', 'email', 'email', 'Antwort per E-Mail, bittet um Terminvorschläge.', '4 days'),
@@ -177,83 +183,120 @@ join public.leads l on l.id = v.lead_id::uuid
 on conflict do nothing;
 
 -- ---------------------------------------------------------------------------------------------
--- Deals: WON leads have a won SETUP deal (1.490 EUR), some also a won RETAINER (149 EUR/Monat);
--- booked calls have an open SETUP deal; one lost deal for the lead lost after the call.
+-- Deals, all inserted OPEN: the move to WON below marks the deals of won leads WON (won_at = now()),
+-- the move to LOST marks the deal of the lead lost after the call LOST; the two booked calls keep an
+-- open SETUP deal. SETUP = 1.490 EUR, RETAINER = 149 EUR/Monat.
 -- ---------------------------------------------------------------------------------------------
-insert into public.deals (id, lead_id, package, amount_cents, currency, status, won_at, created_at, updated_at)
-select v.id::uuid, l.id, v.package::public.deal_package, v.amount_cents, 'EUR', v.status::public.deal_status,
-       case when v.status = 'WON' then now() - v.updated_ago::interval end,
-       now() - v.created_ago::interval, now() - v.updated_ago::interval
+insert into public.deals (id, lead_id, package, amount_cents, currency, status, created_at, updated_at)
+select v.id::uuid, l.id, v.package::public.deal_package, v.amount_cents, 'EUR', 'OPEN',
+       now() - v.created_ago::interval, now() - v.created_ago::interval
 from (values
-  ('5eed3000-0000-4000-8000-000000000001', '5eed1000-0000-4000-8000-000000000011', 'SETUP',    149000, 'WON',  '28 days', '21 days'),
-  ('5eed3000-0000-4000-8000-000000000002', '5eed1000-0000-4000-8000-000000000011', 'RETAINER',  14900, 'WON',  '28 days', '21 days'),
-  ('5eed3000-0000-4000-8000-000000000003', '5eed1000-0000-4000-8000-000000000012', 'SETUP',    149000, 'WON',  '15 days', '8 days'),
-  ('5eed3000-0000-4000-8000-000000000004', '5eed1000-0000-4000-8000-000000000013', 'SETUP',    149000, 'WON',  '38 days', '30 days'),
-  ('5eed3000-0000-4000-8000-000000000005', '5eed1000-0000-4000-8000-000000000013', 'RETAINER',  14900, 'WON',  '38 days', '30 days'),
-  ('5eed3000-0000-4000-8000-000000000006', '5eed1000-0000-4000-8000-000000000009', 'SETUP',    149000, 'OPEN', '2 days',  '2 days'),
-  ('5eed3000-0000-4000-8000-000000000007', '5eed1000-0000-4000-8000-000000000010', 'SETUP',    149000, 'OPEN', '1 day',   '1 day'),
-  ('5eed3000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000014', 'SETUP',    149000, 'LOST', '20 days', '10 days')
-) as v(id, lead_id, package, amount_cents, status, created_ago, updated_ago)
+  ('5eed3000-0000-4000-8000-000000000001', '5eed1000-0000-4000-8000-000000000011', 'SETUP',    149000, '28 days'),  -- WON
+  ('5eed3000-0000-4000-8000-000000000002', '5eed1000-0000-4000-8000-000000000011', 'RETAINER',  14900, '28 days'),  -- WON
+  ('5eed3000-0000-4000-8000-000000000003', '5eed1000-0000-4000-8000-000000000012', 'SETUP',    149000, '15 days'),  -- WON
+  ('5eed3000-0000-4000-8000-000000000004', '5eed1000-0000-4000-8000-000000000013', 'SETUP',    149000, '38 days'),  -- WON
+  ('5eed3000-0000-4000-8000-000000000005', '5eed1000-0000-4000-8000-000000000013', 'RETAINER',  14900, '38 days'),  -- WON
+  ('5eed3000-0000-4000-8000-000000000006', '5eed1000-0000-4000-8000-000000000009', 'SETUP',    149000, '2 days'),   -- stays OPEN
+  ('5eed3000-0000-4000-8000-000000000007', '5eed1000-0000-4000-8000-000000000010', 'SETUP',    149000, '1 day'),    -- stays OPEN
+  ('5eed3000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000014', 'SETUP',    149000, '20 days')   -- LOST
+) as v(id, lead_id, package, amount_cents, created_ago)
 join public.leads l on l.id = v.lead_id::uuid
 on conflict do nothing;
 
 -- ---------------------------------------------------------------------------------------------
--- Tasks: open ones due relative to now() (some overdue), plus a few finished ones.
+-- Stage moves, in order. Each statement only touches leads still at the expected previous stage,
+-- so a second run (or a lead that was moved on by hand) is left alone.
+--   Sabine Hoffmann, Lukas Brandt:         NEW → CONTACTED
+--   Katharina Weber, Tobias Schröder:      NEW → CONTACTED → REPLIED
+--   Julia Neumann:                         NEW → CONTACTED → REPLIED → QUALIFIED
+--   Stefan Krüger:                         NEW → CONTACTED → REPLIED → QUALIFIED → CALL_BOOKED (call tomorrow)
+--   Miriam Vogel:                          NEW → CONTACTED → REPLIED → CALL_BOOKED (call in three days)
+--   Thomas Becker, Claudia Fischer,
+--   Petra Lange:                           NEW → CONTACTED → CALL_BOOKED (call in the past) → WON
+--   Markus Wolf:                           NEW → CONTACTED → CALL_BOOKED (call in the past) → LOST
+--   Laura Schmitt:                         NEW → CONTACTED → LOST
+-- ---------------------------------------------------------------------------------------------
+
+-- Erstkontakt gesendet
+update public.leads set stage = 'CONTACTED'
+where stage = 'NEW' and id in (
+  '5eed1000-0000-4000-8000-000000000004', '5eed1000-0000-4000-8000-000000000005',
+  '5eed1000-0000-4000-8000-000000000006', '5eed1000-0000-4000-8000-000000000007',
+  '5eed1000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000009',
+  '5eed1000-0000-4000-8000-000000000010', '5eed1000-0000-4000-8000-000000000011',
+  '5eed1000-0000-4000-8000-000000000012', '5eed1000-0000-4000-8000-000000000013',
+  '5eed1000-0000-4000-8000-000000000014', '5eed1000-0000-4000-8000-000000000015');
+
+-- Lead hat geantwortet
+update public.leads set stage = 'REPLIED'
+where stage = 'CONTACTED' and id in (
+  '5eed1000-0000-4000-8000-000000000006', '5eed1000-0000-4000-8000-000000000007',
+  '5eed1000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000009',
+  '5eed1000-0000-4000-8000-000000000010');
+
+-- Qualifiziert
+update public.leads set stage = 'QUALIFIED'
+where stage = 'REPLIED' and id in (
+  '5eed1000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000009');
+
+-- Call gebucht: call_at is set in the same statement (required for CALL_BOOKED). Future calls at a
+-- fixed local time (Europe/Berlin); past calls at the time of the "Erstgespräch" touchpoint.
+update public.leads l set call_at = v.call_at, stage = 'CALL_BOOKED'
+from (values
+  -- Stefan Krüger: tomorrow 10:00 (confirmed yesterday for "übermorgen")
+  ('5eed1000-0000-4000-8000-000000000009', 'QUALIFIED',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '1 day 10 hours') at time zone 'Europe/Berlin'),
+  -- Miriam Vogel: in three days, 14:00
+  ('5eed1000-0000-4000-8000-000000000010', 'REPLIED',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '3 days 14 hours') at time zone 'Europe/Berlin'),
+  ('5eed1000-0000-4000-8000-000000000011', 'CONTACTED', now() - interval '28 days'),  -- Thomas Becker
+  ('5eed1000-0000-4000-8000-000000000012', 'CONTACTED', now() - interval '15 days'),  -- Claudia Fischer
+  ('5eed1000-0000-4000-8000-000000000013', 'CONTACTED', now() - interval '38 days'),  -- Petra Lange
+  ('5eed1000-0000-4000-8000-000000000014', 'CONTACTED', now() - interval '20 days')   -- Markus Wolf
+) as v(id, from_stage, call_at)
+where l.id = v.id::uuid and l.stage = v.from_stage::public.lead_stage;
+
+-- Abschluss nach dem Call: the OPEN deals inserted above become WON
+update public.leads set stage = 'WON'
+where stage = 'CALL_BOOKED' and id in (
+  '5eed1000-0000-4000-8000-000000000011', '5eed1000-0000-4000-8000-000000000012',
+  '5eed1000-0000-4000-8000-000000000013');
+
+-- Verloren: lost_reason (required for LOST) and the deletion date in the same statement; the open
+-- deal of Markus Wolf becomes LOST. (The application sets delete_after again when it processes the
+-- event: event time + Pipeline__LostRetentionDays.)
+update public.leads l set lost_reason = v.lost_reason, delete_after = now() + interval '365 days', stage = 'LOST'
+from (values
+  ('5eed1000-0000-4000-8000-000000000014', 'CALL_BOOKED',
+   'Budget aktuell nicht vorhanden; möchte sich im Frühjahr wieder melden.'),  -- Markus Wolf
+  ('5eed1000-0000-4000-8000-000000000015', 'CONTACTED',
+   'Keine Rückmeldung nach drei Follow-ups.')                                   -- Laura Schmitt
+) as v(id, from_stage, lost_reason)
+where l.id = v.id::uuid and l.stage = v.from_stage::public.lead_stage;
+
+-- ---------------------------------------------------------------------------------------------
+-- Tasks: only a few hand-written ones that no playbook creates. Follow-ups, qualification, call
+-- booking and preparation, onboarding and installation come from the playbooks when the
+-- application processes the pipeline events written by the moves above.
 -- "due" is an offset from now(): negative = overdue.
 -- ---------------------------------------------------------------------------------------------
 insert into public.tasks (id, lead_id, deal_id, kind, title, details, status, due_at, assignee, created_at, completed_at)
-select v.id::uuid, l.id, d.id, v.kind, v.title, v.details, v.status::public.task_status,
-       now() + v.due::interval, null, now() - v.created_ago::interval,
-       case when v.status <> 'OPEN' then now() - v.completed_ago::interval end
+select v.id::uuid, l.id, d.id, v.kind, v.title, v.details, 'OPEN', now() + v.due::interval, null,
+       now() - v.created_ago::interval, null
 from (values
-  -- open
-  ('5eed4000-0000-4000-8000-000000000001', '5eed1000-0000-4000-8000-000000000001', null,
-   'first_contact', 'Erstkontakt: Anna Beispiel anschreiben',
-   'Neue Anfrage über die Landingpage (Physiotherapiepraxis). Innerhalb eines Werktags melden.',
-   'OPEN', '22 hours', '2 hours', null),
-  ('5eed4000-0000-4000-8000-000000000002', '5eed1000-0000-4000-8000-000000000002', null,
-   'first_contact', 'Erstkontakt: Jonas Kurz anschreiben',
-   'Freelancer ohne Telefonnummer – per E-Mail melden.',
-   'OPEN', '4 hours', '20 hours', null),
-  ('5eed4000-0000-4000-8000-000000000003', '5eed1000-0000-4000-8000-000000000003', null,
-   'first_contact', 'Erstkontakt: Mehmet Yılmaz anrufen',
-   'Überfällig – Anfrage ist schon drei Tage alt.',
-   'OPEN', '-2 days', '3 days', null),
-  ('5eed4000-0000-4000-8000-000000000004', '5eed1000-0000-4000-8000-000000000004', null,
-   'follow_up', 'Follow-up: Sabine Hoffmann nachfassen',
-   'Noch keine Antwort auf die Terminvorschläge.',
-   'OPEN', '1 day', '4 days', null),
-  ('5eed4000-0000-4000-8000-000000000005', '5eed1000-0000-4000-8000-000000000005', null,
-   'follow_up', 'Lukas Brandt erneut anrufen',
-   null,
-   'OPEN', '-1 day', '5 days', null),
-  ('5eed4000-0000-4000-8000-000000000006', '5eed1000-0000-4000-8000-000000000008', null,
-   'call_booking', 'Termin für Erstgespräch mit Julia Neumann vorschlagen',
-   'Qualifiziert: Budget passt, Start nächsten Monat gewünscht.',
-   'OPEN', '6 hours', '3 days', null),
-  ('5eed4000-0000-4000-8000-000000000007', '5eed1000-0000-4000-8000-000000000009', '5eed3000-0000-4000-8000-000000000006',
-   'call_prep', 'Erstgespräch vorbereiten: Stefan Krüger',
-   'Exposé-Anfragen und Terminvorschläge als mögliche Kern-Workflows vorbereiten.',
-   'OPEN', '1 day 20 hours', '2 days', null),
-  ('5eed4000-0000-4000-8000-000000000008', '5eed1000-0000-4000-8000-000000000012', '5eed3000-0000-4000-8000-000000000003',
+  ('5eed4000-0000-4000-8000-000000000101', '5eed1000-0000-4000-8000-000000000011', '5eed3000-0000-4000-8000-000000000001',
+   'invoice', 'Rechnung an Tischlerei Becker schicken',
+   'Setup (1.490 €) und ersten Monat Retainer (149 €) abrechnen; Rechnungsadresse aus der Auftrags-E-Mail.',
+   '-1 day', '21 days'),
+  ('5eed4000-0000-4000-8000-000000000102', '5eed1000-0000-4000-8000-000000000013', '5eed3000-0000-4000-8000-000000000004',
+   'testimonial', 'Testimonial von Ingenieurbüro Lange anfragen',
+   'Installation läuft seit vier Wochen: zwei, drei Sätze für die Landingpage erbitten, mit Einwilligung zur Veröffentlichung.',
+   '2 days', '30 days'),
+  ('5eed4000-0000-4000-8000-000000000103', '5eed1000-0000-4000-8000-000000000012', '5eed3000-0000-4000-8000-000000000003',
    'retainer_offer', 'Retainer anbieten: Claudia Fischer',
    'Vier Wochen nach dem Setup nachfragen, ob sie Updates und Monitoring möchte.',
-   'OPEN', '20 days', '8 days', null),
-  -- done / cancelled
-  ('5eed4000-0000-4000-8000-000000000009', '5eed1000-0000-4000-8000-000000000011', '5eed3000-0000-4000-8000-000000000001',
-   'setup', 'Setup-Termin durchführen: Tischlerei Becker',
-   null,
-   'DONE', '-14 days', '21 days', '14 days'),
-  ('5eed4000-0000-4000-8000-000000000010', '5eed1000-0000-4000-8000-000000000013', '5eed3000-0000-4000-8000-000000000004',
-   'setup', 'Setup-Termin durchführen: Ingenieurbüro Lange',
-   null,
-   'DONE', '-25 days', '30 days', '25 days'),
-  ('5eed4000-0000-4000-8000-000000000011', '5eed1000-0000-4000-8000-000000000015', null,
-   'follow_up', 'Follow-up: Laura Schmitt (4. Versuch)',
-   'Nach drei Follow-ups ohne Antwort als verloren markiert.',
-   'CANCELLED', '-3 days', '7 days', '7 days')
-) as v(id, lead_id, deal_id, kind, title, details, status, due, created_ago, completed_ago)
+   '20 days', '8 days')
+) as v(id, lead_id, deal_id, kind, title, details, due, created_ago)
 join public.leads l on l.id = v.lead_id::uuid
 left join public.deals d on d.id = v.deal_id::uuid
 on conflict do nothing;
-

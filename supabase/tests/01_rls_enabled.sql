@@ -3,13 +3,13 @@
 -- bypass RLS) without protection makes this file fail.
 begin;
 create extension if not exists pgtap;
-select plan(12);
+select plan(18);
 
 -- Sanity: the catalog query really sees the CRM tables (otherwise the next test would pass vacuously).
 select cmp_ok(
   (select count(*)::int from pg_class c
     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')),
-  '>=', 8,
+  '>=', 14,
   'the catalog query finds the tables of schema public');
 
 select is_empty(
@@ -46,6 +46,12 @@ select ok((select relrowsecurity from pg_class where oid = 'public.deals'::regcl
 select ok((select relrowsecurity from pg_class where oid = 'public.tasks'::regclass),              'RLS enabled on public.tasks');
 select ok((select relrowsecurity from pg_class where oid = 'public.outbox_messages'::regclass),    'RLS enabled on public.outbox_messages');
 select ok((select relrowsecurity from pg_class where oid = 'public.rate_limit_hits'::regclass),    'RLS enabled on public.rate_limit_hits');
+select ok((select relrowsecurity from pg_class where oid = 'public.lead_stage_transitions'::regclass), 'RLS enabled on public.lead_stage_transitions');
+select ok((select relrowsecurity from pg_class where oid = 'public.pipeline_events'::regclass),    'RLS enabled on public.pipeline_events');
+select ok((select relrowsecurity from pg_class where oid = 'public.playbooks'::regclass),          'RLS enabled on public.playbooks');
+select ok((select relrowsecurity from pg_class where oid = 'public.playbook_steps'::regclass),     'RLS enabled on public.playbook_steps');
+select ok((select relrowsecurity from pg_class where oid = 'public.agents'::regclass),             'RLS enabled on public.agents');
+select ok((select relrowsecurity from pg_class where oid = 'public.agent_key_handovers'::regclass), 'RLS enabled on public.agent_key_handovers');
 
 -- None of the roles the API or the functions use may bypass RLS (service_role does so by design).
 select is_empty(

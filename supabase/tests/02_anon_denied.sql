@@ -2,7 +2,7 @@
 -- The migration revokes every privilege on the CRM tables from anon, so each attempt fails with 42501.
 begin;
 create extension if not exists pgtap;
-select plan(47);
+select plan(48);
 
 -- Fixtures, written as the superuser: one row in every table.
 insert into auth.users (id, email) values
@@ -21,7 +21,20 @@ insert into public.outbox_messages (id, queue, payload) values
   ('f0000000-0000-4000-8000-000000000001', 'lead-created', '{"leadId":"b0000000-0000-4000-8000-000000000001"}');
 insert into public.rate_limit_hits (bucket, window_start, hits) values
   ('lead-form:abc123', date_trunc('minute', now()), 3);
--- lead_stage_history got its row from the insert trigger on leads.
+-- lead_stage_history got its row from the insert trigger on leads; lead_stage_transitions holds the rules.
+-- Tables of the pipeline migration (a pipeline event is inserted directly, so no stage change adds
+-- history rows; playbook template rows from a later migration may exist besides the fixture).
+insert into public.pipeline_events (lead_id, from_stage, to_stage, changed_by) values
+  ('b0000000-0000-4000-8000-000000000001', 'NEW', 'CONTACTED', 'fixture');
+insert into public.playbooks (key, trigger_stage, title, description, document) values
+  ('pgtap_fixture', 'CONTACTED', 'Fixture', 'Fixture playbook', 'pgtap/fixture.md');
+insert into public.playbook_steps (playbook_key, step, kind, title, body, due_after) values
+  ('pgtap_fixture', 1, 'follow_up', 'Nachfassen bei {vorname}', 'Hallo {vorname}', interval '2 days');
+insert into public.agents (id, lead_id, name, key_hash, key_prefix) values
+  ('ae000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'Agent',
+   encode(sha256('fixture-key'::bytea), 'hex'), 'lsk_fixt');
+insert into public.agent_key_handovers (agent_id, key_ciphertext) values
+  ('ae000000-0000-4000-8000-000000000001', '\x00010203'::bytea);
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint
@@ -34,6 +47,11 @@ exception when insufficient_privilege then
   return 0;
 end
 $$;
+
+-- Row counts of every table as the superuser sees them, to show at the end that anon changed nothing.
+create temp table row_counts_before as
+  select c.relname::text as tbl, pg_temp.visible_rows(c.oid) as n
+    from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p');
 
 -- Precondition: every table in public holds rows, so "anon sees 0 rows" means something.
 select is_empty(
@@ -150,6 +168,10 @@ select is((select count(*)::int from public.deals),              1, 'deals uncha
 select is((select count(*)::int from public.tasks),              1, 'tasks unchanged');
 select is((select count(*)::int from public.outbox_messages),    1, 'outbox_messages unchanged');
 select is((select count(*)::int from public.rate_limit_hits),    1, 'rate_limit_hits unchanged');
+select is_empty(
+  $$ select b.tbl from row_counts_before b
+      where b.n <> pg_temp.visible_rows(format('public.%I', b.tbl)::regclass) $$,
+  'every table of schema public (the pipeline tables included) has as many rows as before');
 
 select * from finish();
 rollback;

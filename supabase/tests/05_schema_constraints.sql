@@ -2,7 +2,7 @@
 -- required consent fields. Constraints hold for every role, so the writes run as the superuser.
 begin;
 create extension if not exists pgtap;
-select plan(32);
+select plan(33);
 
 -- Structure
 select col_is_unique('public', 'leads', 'email', 'leads.email is unique');
@@ -47,8 +47,14 @@ select throws_ok($$ insert into public.leads (name, email, stage, consent_at, co
   '22P02', null, 'an unknown stage is rejected on insert');
 select throws_ok($$ update public.leads set stage = 'new' where id = 'b0000000-0000-4000-8000-000000000001' $$,
   '22P02', null, 'an unknown stage (wrong case) is rejected on update');
+-- Since the stage rules (20261125101000_pipeline_rules.sql) the before-update trigger rejects the move
+-- to NULL first (no such transition, 23514); with triggers off the NOT NULL constraint still holds.
 select throws_ok($$ update public.leads set stage = null where id = 'b0000000-0000-4000-8000-000000000001' $$,
-  '23502', null, 'stage cannot be null');
+  '23514', null, 'stage cannot be set to null (rejected by the stage rules)');
+set local session_replication_role = replica;   -- disables ordinary triggers for this transaction
+select throws_ok($$ update public.leads set stage = null where id = 'b0000000-0000-4000-8000-000000000001' $$,
+  '23502', null, 'stage cannot be null (NOT NULL holds without the triggers too)');
+set local session_replication_role = origin;
 
 -- Consent fields are required.
 select throws_ok($$ insert into public.leads (name, email, consent_text_version, consent_source)

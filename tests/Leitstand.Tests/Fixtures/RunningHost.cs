@@ -1,8 +1,12 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Leitstand.Functions;
 using Leitstand.LocalHost.Functions;
 using Leitstand.LocalHost.Stack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leitstand.Tests.Fixtures;
@@ -12,14 +16,19 @@ public sealed class RunningHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RunningHost(WebApplication app, Uri baseAddress)
+    private RunningHost(WebApplication app, Uri baseAddress, IReadOnlyDictionary<string, string?> settings)
     {
         _app = app;
         BaseAddress = baseAddress;
+        LeadCapturedQueue = settings["Leads:LeadCapturedQueue"]!;
+        AlertsQueue = settings["Pipeline:AlertsQueue"]!;
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     }
 
     public Uri BaseAddress { get; }
+    /// <summary>Each host writes to queues of its own, so a test finds its messages among few.</summary>
+    public string LeadCapturedQueue { get; }
+    public string AlertsQueue { get; }
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
@@ -31,6 +40,8 @@ public sealed class RunningHost : IAsyncDisposable
             ["Database:ConnectionString"] = stack.FunctionsConnectionString,
             ["AzureWebJobsStorage"] = stack.Azurite.ConnectionString,
             ["Leads:MinFillSeconds"] = "1",
+            ["Leads:LeadCapturedQueue"] = "lead-captured-" + Guid.NewGuid().ToString("N")[..10],
+            ["Pipeline:AlertsQueue"] = "alerts-" + Guid.NewGuid().ToString("N")[..10],
         };
         configure?.Invoke(settings);
         var hostOptions = new FunctionsHostOptions
@@ -43,8 +54,26 @@ public sealed class RunningHost : IAsyncDisposable
         var app = FunctionsWebHost.Build(options?.Invoke(hostOptions) ?? hostOptions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningHost(app, new Uri(address));
+        return new RunningHost(app, new Uri(address), settings);
     }
+
+    public async Task<JsonElement> FindQueueMessageAsync(string queueName, string property, Guid id)
+    {
+        var queue = new QueueClient(Configuration["AzureWebJobsStorage"], queueName, ServiceSetup.QueueClientOptionsForApp());
+        for (var i = 0; i < 100; i++)
+        {
+            if (await queue.ExistsAsync())
+                foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
+                {
+                    var json = JsonDocument.Parse(m.Body.ToString()).RootElement;
+                    if (json.TryGetProperty(property, out var value) && value.GetGuid() == id) return json.Clone();
+                }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"No message with {property} {id} in queue {queueName}.");
+    }
+
+    public IConfiguration Configuration => _app.Configuration;
 
     public async ValueTask DisposeAsync()
     {

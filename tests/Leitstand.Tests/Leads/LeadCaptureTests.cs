@@ -284,7 +284,7 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         var response = await _host.Client.SendAsync(LeadForms.Json(fields));
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var message = await FindQueueMessageAsync(id);
+        var message = await _host.FindQueueMessageAsync(_host.LeadCapturedQueue, "leadId", id);
 
         Assert.Equal("lead.captured", message.GetProperty("type").GetString());
         Assert.Equal(1, message.GetProperty("version").GetInt32());
@@ -316,7 +316,7 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         var function = ActivatorUtilities.CreateInstance<Leitstand.Functions.Outbox.ResendOutboxFunction>(_host.Services);
         await function.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 
-        var message = await FindQueueMessageAsync(id);
+        var message = await _host.FindQueueMessageAsync(hostWithoutQueue.LeadCapturedQueue, "leadId", id);
         Assert.Equal(id, message.GetProperty("leadId").GetGuid());
         Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'leadId')::uuid = @id and sent_at is not null", new { id }));
     }
@@ -335,23 +335,4 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         Assert.Contains("noch einmal", await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonElement> FindQueueMessageAsync(Guid leadId)
-    {
-        var queue = new QueueClient(stack.Azurite.ConnectionString, "lead-captured", ServiceSetup.QueueClientOptionsForApp());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await queue.ExistsAsync())
-            {
-                var peeked = await queue.PeekMessagesAsync(32);
-                foreach (var m in peeked.Value)
-                {
-                    var json = JsonDocument.Parse(m.Body.ToString()).RootElement;
-                    if (json.GetProperty("leadId").GetGuid() == leadId) return json.Clone();
-                }
-            }
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"No lead-captured message for lead {leadId} in Azurite.");
-    }
 }
