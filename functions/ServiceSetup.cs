@@ -30,6 +30,7 @@ public static class ServiceSetup
         services.AddSingleton(configuration.GetSection("Pipeline").Get<PipelineSettings>() ?? new PipelineSettings());
         services.AddSingleton(configuration.GetSection("Agents").Get<AgentKeySettings>() ?? new AgentKeySettings());
         services.AddSingleton<AgentKeys>();
+        services.AddSingleton(configuration.GetSection("Monitoring").Get<MonitoringSettings>() ?? new MonitoringSettings());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" }.Build());
         services.AddSingleton(_ => new QueueServiceClient(storage, QueueClientOptionsForApp()));
@@ -40,6 +41,13 @@ public static class ServiceSetup
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
+        services.AddSingleton<IngestHeartbeat>();
+        services.AddSingleton<CheckAgents>();
+        services.AddSingleton<RequestRestart>();
+        services.AddSingleton<AcknowledgeIncident>();
+        services.AddSingleton<GetIncident>();
+        services.AddSingleton<RotateAgentKey>();
+        services.AddSingleton<PruneMonitoringHistory>();
         return services;
     }
 

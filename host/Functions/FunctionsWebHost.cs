@@ -26,6 +26,8 @@ public sealed record FunctionsHostOptions
     public string? LandingDirectory { get; init; }
     public bool RunTimers { get; init; } = true;
     public bool RunQueues { get; init; } = true;
+    /// <summary>Last word on the services (tests replace the clock).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
     /// <summary>Replaces what host.json says (tests use short queue timeouts).</summary>
     public HostJson? HostJson { get; init; }
 }
@@ -54,6 +56,7 @@ public static class FunctionsWebHost
 
         builder.Services.AddLeitstand(builder.Configuration);
         builder.Services.AddMvcCore();
+        options.ConfigureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(hostJson);
         builder.Services.AddSingleton<IReadOnlyList<FunctionDescriptor>>(functions);
         foreach (var function in functions)
@@ -121,7 +124,8 @@ public static class FunctionsWebHost
                 p.ParameterType == typeof(HttpRequest) ? (true, context.Request)
                 : p.ParameterType == typeof(HttpContext) ? (true, context)
                 : p.ParameterType == typeof(CancellationToken) ? (true, context.RequestAborted)
-                : p.ParameterType == typeof(string) && p.Name is { } name && context.Request.RouteValues.TryGetValue(name, out var value) ? (true, value?.ToString())
+                : p.ParameterType == typeof(string) && p.Name is { } name && function.Route!.Contains("{" + name, StringComparison.OrdinalIgnoreCase)
+                    ? (true, context.Request.RouteValues.TryGetValue(name, out var value) ? value?.ToString() : null)
                 : (false, null));
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)

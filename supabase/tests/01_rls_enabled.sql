@@ -3,13 +3,13 @@
 -- bypass RLS) without protection makes this file fail.
 begin;
 create extension if not exists pgtap;
-select plan(18);
+select plan(25);
 
 -- Sanity: the catalog query really sees the CRM tables (otherwise the next test would pass vacuously).
 select cmp_ok(
   (select count(*)::int from pg_class c
     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')),
-  '>=', 14,
+  '>=', 21,
   'the catalog query finds the tables of schema public');
 
 select is_empty(
@@ -52,6 +52,13 @@ select ok((select relrowsecurity from pg_class where oid = 'public.playbooks'::r
 select ok((select relrowsecurity from pg_class where oid = 'public.playbook_steps'::regclass),     'RLS enabled on public.playbook_steps');
 select ok((select relrowsecurity from pg_class where oid = 'public.agents'::regclass),             'RLS enabled on public.agents');
 select ok((select relrowsecurity from pg_class where oid = 'public.agent_key_handovers'::regclass), 'RLS enabled on public.agent_key_handovers');
+select ok((select relrowsecurity from pg_class where oid = 'public.error_classes'::regclass),      'RLS enabled on public.error_classes');
+select ok((select relrowsecurity from pg_class where oid = 'public.agent_heartbeats'::regclass),   'RLS enabled on public.agent_heartbeats');
+select ok((select relrowsecurity from pg_class where oid = 'public.agent_status_flips'::regclass), 'RLS enabled on public.agent_status_flips');
+select ok((select relrowsecurity from pg_class where oid = 'public.agent_maintenance_windows'::regclass), 'RLS enabled on public.agent_maintenance_windows');
+select ok((select relrowsecurity from pg_class where oid = 'public.incidents'::regclass),          'RLS enabled on public.incidents');
+select ok((select relrowsecurity from pg_class where oid = 'public.incident_events'::regclass),    'RLS enabled on public.incident_events');
+select ok((select relrowsecurity from pg_class where oid = 'public.agent_commands'::regclass),     'RLS enabled on public.agent_commands');
 
 -- None of the roles the API or the functions use may bypass RLS (service_role does so by design).
 select is_empty(

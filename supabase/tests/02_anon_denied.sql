@@ -35,6 +35,22 @@ insert into public.agents (id, lead_id, name, key_hash, key_prefix) values
    encode(sha256('fixture-key'::bytea), 'hex'), 'lsk_fixt');
 insert into public.agent_key_handovers (agent_id, key_ciphertext) values
   ('ae000000-0000-4000-8000-000000000001', '\x00010203'::bytea);
+-- Tables of the monitoring migration (error_classes holds the fixed taxonomy already). Written directly,
+-- so the rows do not depend on the monitoring functions.
+insert into public.agent_heartbeats (agent_id, received_at, kind, status, agent_version) values
+  ('ae000000-0000-4000-8000-000000000001', '2026-11-25 10:00:00+00', 'heartbeat', 'ok', '1.0.0');
+insert into public.agent_status_flips (agent_id, from_status, to_status, flipped_at) values
+  ('ae000000-0000-4000-8000-000000000001', 'new', 'up', '2026-11-25 10:00:00+00');
+insert into public.agent_maintenance_windows (agent_id, starts_at, ends_at, note) values
+  ('ae000000-0000-4000-8000-000000000001', '2026-11-26 08:00:00+00', '2026-11-26 09:00:00+00', 'Update');
+insert into public.incidents (id, agent_id, error_class, severity, opened_at, last_seen_at) values
+  ('1c000000-0000-4000-8000-000000000001', 'ae000000-0000-4000-8000-000000000001', 'crash_loop', 'critical',
+   '2026-11-25 10:01:00+00', '2026-11-25 10:01:00+00');
+insert into public.incident_events (incident_id, at, kind) values
+  ('1c000000-0000-4000-8000-000000000001', '2026-11-25 10:01:00+00', 'opened');
+insert into public.agent_commands (agent_id, incident_id, kind, automatic, requested_at, requested_by) values
+  ('ae000000-0000-4000-8000-000000000001', '1c000000-0000-4000-8000-000000000001', 'restart', true,
+   '2026-11-25 10:01:00+00', 'leitstand');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint
