@@ -48,6 +48,7 @@ public static class ServiceSetup
         services.AddSingleton<GetIncident>();
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
+        services.AddSingleton<CreateAgent>();
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Leitstand.Functions.Monitoring;
 /// The team's monitoring actions. Team only: in Azure they need the function key (x-functions-key)
 /// until team sign-in exists.
 /// </summary>
-public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncident acknowledge, GetIncident getIncident, RotateAgentKey rotate)
+public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncident acknowledge, GetIncident getIncident, RotateAgentKey rotate, CreateAgent create)
 {
     private const string Team = "team";
 
@@ -80,6 +80,29 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
                 note = "Der neue Schlüssel wird nur dieses eine Mal angezeigt. Der alte gilt bis zum genannten Zeitpunkt weiter.",
             })
             : new NotFoundObjectResult(new { title = "Diesen Agenten gibt es nicht (oder er ist widerrufen)." });
+    }
+
+    [Function("CreateAgent")]
+    public async Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents")] HttpRequest req, CancellationToken ct)
+    {
+        CreateAgent.Request? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<CreateAgent.Request>(req.Body,
+                new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow }, ct);
+        }
+        catch (JsonException ex)
+        {
+            return new BadRequestObjectResult(new { title = "Ungültiges JSON.", errors = new { body = new[] { "Erwartet: {\"lead_id\", \"deal_id\" (optional), \"name\", \"interval_seconds\", \"grace_seconds\"}. " + ex.Path } } });
+        }
+        if (request is null) return new BadRequestObjectResult(new { title = "Inhalt fehlt." });
+        var errors = CreateAgent.Validate(request);
+        if (errors.Count > 0) return new BadRequestObjectResult(new { title = "Bitte prüfe die Angaben.", errors });
+        req.HttpContext.Response.Headers.CacheControl = "no-store";
+        return await create.ExecuteAsync(request, ct) is { } created
+            ? new ObjectResult(new { agentId = created.AgentId, key = created.Key, note = "Der Schlüssel wird nur dieses eine Mal angezeigt." }) { StatusCode = StatusCodes.Status201Created }
+            : new NotFoundObjectResult(new { title = "Lead (oder Deal dieses Leads) nicht gefunden." });
     }
 
     private static BadRequestObjectResult InvalidId(string field) =>

@@ -166,3 +166,44 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
         Assert.Equal(1, await CountAsync("select count(*) from agent_heartbeats where agent_id = @agent", new { agent }));
     }
 }
+
+[Collection(StackCollection.Name)]
+public sealed class CreateAgentTests(StackFixture stack) : MonitoringTestBase(stack)
+{
+    [Fact]
+    public async Task Team_registers_an_agent_and_sees_its_key_once()
+    {
+        var lead = await Crm.CreateLeadAsync(Stack.Admin, "WON");
+
+        var response = await Host.Client.PostAsJsonAsync("/api/agents", new { lead_id = lead, name = "Zweitagent Büro", interval_seconds = 120, grace_seconds = 60 });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var key = body.GetProperty("key").GetString()!;
+        var agent = body.GetProperty("agentId").GetGuid();
+        Assert.Equal(1, await CountAsync("select count(*) from agents where id = @agent and lead_id = @lead and expected_interval = interval '2 minutes' and key_hash = @hash",
+            new { agent, lead, hash = Leitstand.Monitoring.AgentKeys.Hash(key) }));
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"x\",\"interval_seconds\":60,\"grace_seconds\":0}", "lead_id")]
+    [InlineData("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"\",\"interval_seconds\":60,\"grace_seconds\":0}", "name")]
+    [InlineData("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"x\",\"interval_seconds\":1,\"grace_seconds\":0}", "interval_seconds")]
+    public async Task Bad_agent_registration_gets_400_naming_the_field(string json, string field)
+    {
+        var response = await Host.Client.PostAsync("/api/agents", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Unknown_fields_or_leads_are_refused()
+    {
+        var unknownField = await Host.Client.PostAsync("/api/agents", new StringContent("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"x\",\"interval_seconds\":60,\"grace_seconds\":0,\"notes\":\"y\"}", Encoding.UTF8, "application/json"));
+        var unknownLead = await Host.Client.PostAsJsonAsync("/api/agents", new { lead_id = Guid.NewGuid(), name = "x", interval_seconds = 60, grace_seconds = 0 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownLead.StatusCode);
+    }
+}
