@@ -32,7 +32,15 @@ public static class ServiceSetup
         services.AddSingleton<AgentKeys>();
         services.AddSingleton(configuration.GetSection("Monitoring").Get<MonitoringSettings>() ?? new MonitoringSettings());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" }.Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" };
+            // No session state is used (settings are transaction-local), so returning a connection to the
+            // pool needs no reset round trip; frequent statements (heartbeats) are prepared automatically.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 20;
+            return builder.Build();
+        });
         services.AddSingleton(_ => new QueueServiceClient(storage, QueueClientOptionsForApp()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<LeadFormRateLimiter>();

@@ -6,11 +6,15 @@ namespace Leitstand.LocalHost.Functions;
 /// <summary>Creates the function's class per invocation (as the Functions worker does) and calls the method.</summary>
 public static class FunctionInvoker
 {
+    // Building the constructor call once per class keeps reflection off the hot path (heartbeats).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
+
     public static async Task<object?> InvokeAsync(IServiceProvider services, FunctionDescriptor function,
         Func<ParameterInfo, (bool Bound, object? Value)> bind)
     {
         await using var scope = services.CreateAsyncScope();
-        var instance = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, function.Class);
+        var instance = function.Method.IsStatic ? null
+            : Factories.GetOrAdd(function.Class, type => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes))(scope.ServiceProvider, null);
         var parameters = function.Method.GetParameters();
         var arguments = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)

@@ -45,6 +45,8 @@ alter table public.agents
   add constraint agents_interval_check check (expected_interval between interval '10 seconds' and interval '7 days'),
   add constraint agents_grace_check check (grace_period between interval '0 seconds' and interval '7 days');
 create index agents_previous_key_idx on public.agents (previous_key_hash) where previous_key_hash is not null;
+-- Every heartbeat updates its agent's row: room on the page lets PostgreSQL do that as a HOT update.
+alter table public.agents set (fillfactor = 70);
 create index agents_watch_idx on public.agents (status) where not paused and revoked_at is null;
 
 -- History of heartbeats: kept for Monitoring__HeartbeatRetentionDays, pruned daily.
