@@ -16,8 +16,8 @@
 #   BENCH_RATE=1000                 fixed rate for the latency runs (pgbench -R and the load generator)
 #   BENCH_RATE_SECONDS=20           each fixed-rate run (after its warm-up)
 #   BENCH_DURABLE=0                 1: fsync and synchronous_commit on (default off, as the repo's test clusters)
-#   BENCH_POOL=8                    Maximum Pool Size of the host's connection string
-#   BENCH_DB_EXTRA=""               appended to the host's connection string (experiments, e.g. "No Reset On Close=true")
+#   BENCH_POOL=8                    Maximum Pool Size of the host (8 as local.settings.sample.json; the issue had 64)
+#   BENCH_DB_EXTRA=""               appended to the host's connection string (experiments, e.g. "Max Auto Prepare=0")
 #   BENCH_HOST_ENV=""               extra environment of the host, e.g. "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
 #   BENCH_KEEP_LOGS=0               1: keep raw outputs and logs in bench/results/logs-<UTC time>/
 # Results: printed at the end and written to bench/results/<UTC time>.md and bench/results/latest.md.
@@ -404,6 +404,7 @@ REPORT="bench/results/$STAMP.md"
   echo
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo);" \
        "load average at the start of measuring $LOAD_START, at the end $LOAD_END."
+  echo "Code: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git -C "$ROOT" status --porcelain -- functions shared host supabase 2>/dev/null)" ] && echo ' with uncommitted changes in functions/shared/host/supabase')."
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), $([ "$DURABLE" = 1 ] && echo 'fsync and synchronous_commit on' || echo 'fsync, synchronous_commit and full_page_writes off (throwaway cluster)');" \
        "host connection string: Maximum Pool Size=$POOL;Max Auto Prepare=20${DB_EXTRA:+;$DB_EXTRA}${HOST_ENV:+; host environment: $HOST_ENV}."
   echo "Saturation: ${SECONDS_SAT}s each at the best concurrency of a ${SECONDS_SWEEP}s sweep; fixed rate: $RATE/s for ${SECONDS_RATE}s (pgbench -R with $RATE_PGBENCH_CLIENTS clients; open-loop load generator with ≤$RATE_CONNECTIONS connections)."
