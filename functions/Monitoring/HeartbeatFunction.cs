@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
+using Npgsql;
 
 namespace Leitstand.Functions.Monitoring;
 
@@ -49,9 +50,22 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
                 : new UnprocessableEntityObjectResult(new { title = HeartbeatParser.OnlyOperationalData, status = 422, errors = parsed.Errors });
         }
 
-        return await ingest.ExecuteAsync(key, parsed.Heartbeat, ct) switch
+        HeartbeatResult result;
+        try
         {
-            HeartbeatResult.Accepted a when HttpMethods.IsHead(req.Method) => new OkResult(),
+            result = await ingest.ExecuteAsync(key, parsed.Heartbeat, ct);
+        }
+        catch (NpgsqlException ex) when (ex.IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // Nothing was stored: the agent sends the heartbeat again later (its next one counts just the same).
+            req.HttpContext.Response.Headers.RetryAfter = "30";
+            return new ObjectResult(new { title = "Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden.", status = 503 })
+            { StatusCode = StatusCodes.Status503ServiceUnavailable };
+        }
+
+        return result switch
+        {
+            HeartbeatResult.Accepted when HttpMethods.IsHead(req.Method) => new OkResult(),
             HeartbeatResult.Accepted a => new OkObjectResult(new { status = "accepted", agentId = a.AgentId, agentStatus = a.AgentStatus, commands = a.Commands }),
             _ => new ObjectResult(new { title = "Unbekannter oder widerrufener Agent-Schlüssel." }) { StatusCode = StatusCodes.Status401Unauthorized },
         };

@@ -91,6 +91,8 @@ public static class FunctionsWebHost
             schedule = f.Schedule,
             queueName = f.QueueName,
         }));
+        // Local only: how heartbeats were grouped into round trips (bench/run.sh reads it).
+        app.MapGet("/admin/heartbeat-writes", (Leitstand.Monitoring.IngestHeartbeat ingest) => ingest.Statistics);
         // Local only: what waits in a queue, decoded, e.g. curl http://localhost:7071/admin/queues/lead-captured
         app.MapGet("/admin/queues/{name}", async (string name, IConfiguration configuration, HostJson host, CancellationToken ct) =>
         {

@@ -259,7 +259,7 @@ select is((select count(*)::int from public.pipeline_events where changed_by = '
 select is((select count(*)::int from public.pipeline_events), 2, 'exactly the two events of the two stage changes exist');
 select is((select title from public.playbooks where key = 'pgtap_fixture'), 'Fixture (bearbeitet)',
   'the member''s playbook edit is stored; the non-member''s is not');
-select is((select key_hash from public.agents where id = 'ae000000-0000-4000-8000-000000000001'),
+select is((select key_hash::text from public.agents where id = 'ae000000-0000-4000-8000-000000000001'),
   encode(sha256('fixture-key-1'::bytea), 'hex'), 'the agent''s key_hash is unchanged');
 select is((select count(*)::int from public.agent_key_handovers), 0, 'both key handovers were deleted by the functions');
 

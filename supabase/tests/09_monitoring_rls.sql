@@ -200,8 +200,8 @@ select is((select count(*) from public.agent_commands), (select commands from se
 select is((select count(*) from public.agent_maintenance_windows), (select windows from seen_by_superuser),
   'member sees agent_maintenance_windows');
 select results_eq(
-  $$ select status::text, last_heartbeat_at, last_status::text, last_error_class, agent_version, consecutive_errors,
-            alert_after_errors, snoozed_until, last_run_seconds, revoked_at, status_changed_at is not null
+  $$ select status::text, last_heartbeat_at, last_status::text, last_error_class, agent_version::text, consecutive_errors,
+            alert_after_errors::int, snoozed_until, last_run_seconds, revoked_at, status_changed_at is not null
        from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('up'::text, '2026-11-25 10:00:00+00'::timestamptz, 'ok'::text, null::text, '1.0.0'::text, 0,
              1, null::timestamptz, null::double precision, null::timestamptz, true) $$,
@@ -228,7 +228,7 @@ select is(pg_temp.affected($$ update public.agents set snoozed_until = '2026-11-
                               where id = 'ae000000-0000-4000-8000-000000000001' $$),
   1::bigint, 'member can snooze an agent and set alert_after_errors');
 select results_eq(
-  $$ select snoozed_until, alert_after_errors from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
+  $$ select snoozed_until, alert_after_errors::int from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('2026-11-25 18:00:00+00'::timestamptz, 3) $$,
   'the snooze and the threshold are stored');
 select throws_ok($$ update public.agents set alert_after_errors = 0 where id = 'ae000000-0000-4000-8000-000000000001' $$,
@@ -343,6 +343,7 @@ reset request.jwt.claims;
 create temp table monitoring_functions (fn regprocedure primary key);
 insert into monitoring_functions values
   ('public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer)'),
+  ('public.ingest_heartbeats(jsonb, text, integer)'),
   ('public.check_agents(timestamptz, text, integer, interval)'),
   ('public.open_incident(uuid, text, text, timestamptz, text, integer)'),
   ('public.resolve_incidents(uuid, timestamptz, text)'),

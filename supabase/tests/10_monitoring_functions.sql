@@ -40,7 +40,7 @@ select is(public.ingest_heartbeat(encode(sha256('lsa_unknown'::bytea), 'hex'), '
   '{"result":"unknown"}'::jsonb, 'an unknown key gives {"result":"unknown"}');
 select is((select count(*)::int from public.agent_heartbeats), 0, 'an unknown key writes no heartbeat');
 select results_eq(
-  $$ select status::text, snoozed_until, alert_after_errors from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
+  $$ select status::text, snoozed_until, alert_after_errors::int from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('new'::text, null::timestamptz, 1) $$,
   'precondition: a fresh agent has status new, no snooze (NULL) and alert_after_errors 1');
 
@@ -51,12 +51,12 @@ select is((select body from responses where label = 'first'),
   '{"result":"accepted","agentId":"ae000000-0000-4000-8000-000000000001","agentStatus":"up","commands":[],"alerts":[]}'::jsonb,
   'the first heartbeat is accepted: status up, no commands, no alerts');
 select results_eq(
-  $$ select status::text, status_changed_at, last_heartbeat_at, last_status::text, agent_version
+  $$ select status::text, status_changed_at, last_heartbeat_at, last_status::text, agent_version::text
        from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('up'::text, '2026-11-25 10:00:00+00'::timestamptz, '2026-11-25 10:00:00+00'::timestamptz, 'ok'::text, '1.0.0'::text) $$,
   'the first heartbeat moves the agent new -> up at p_at');
 select results_eq(
-  $$ select received_at, kind, status::text, agent_version from public.agent_heartbeats
+  $$ select received_at, kind::text, status::text, agent_version from public.agent_heartbeats
       where agent_id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('2026-11-25 10:00:00+00'::timestamptz, 'heartbeat'::text, 'ok'::text, '1.0.0'::text) $$,
   'the first heartbeat writes exactly one heartbeat row');
@@ -167,7 +167,7 @@ select is((select count(*)::int from public.agent_status_flips where agent_id = 
 --    Last heartbeat 10:05:00, expected_interval 5 min, grace_period 10 min (the defaults).
 ------------------------------------------------------------------------------------------------
 select results_eq(
-  $$ select last_heartbeat_at, expected_interval, grace_period from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
+  $$ select last_heartbeat_at, expected_interval::interval, grace_period::interval from public.agents where id = 'ae000000-0000-4000-8000-000000000001' $$,
   $$ values ('2026-11-25 10:05:00+00'::timestamptz, interval '5 minutes', interval '10 minutes') $$,
   'precondition: last heartbeat 10:05:00, interval 5 min, grace 10 min');
 

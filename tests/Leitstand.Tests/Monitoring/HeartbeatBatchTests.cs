@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Leitstand.Monitoring;
+using Leitstand.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Leitstand.Tests.Monitoring;
+
+/// <summary>
+/// Heartbeats that arrive while another batch is being written go to the database together (group commit).
+/// To make a batch form for sure, one writer is allowed and its first batch waits on a row lock the test holds.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
+{
+    private readonly ManualClock _clock = ManualClock.StartingNow();
+    private RunningHost _host = null!;
+    private IngestHeartbeat Ingest => _host.Services.GetRequiredService<IngestHeartbeat>();
+
+    public async Task InitializeAsync() =>
+        _host = await RunningHost.StartAsync(stack, s => s["Monitoring:HeartbeatWriters"] = "1",
+            o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(_clock) });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<(Guid Id, string Key)> CreateAgentAsync()
+    {
+        var lead = await Crm.CreateLeadAsync(stack.Admin);
+        var key = AgentKeys.Generate();
+        var id = await Crm.ScalarAsync<Guid>(stack.Admin,
+            "insert into agents (lead_id, name, key_hash, key_prefix) values (@lead, 'Batchagent', @hash, @prefix) returning id",
+            new { lead, hash = key.Hash, prefix = key.DisplayPrefix });
+        return (id, key.Key);
+    }
+
+    private static Heartbeat Ok() => new("heartbeat", "ok", "1.0.0", 60, null, null, 1, 0, 0, 12, 40, []);
+
+    private Task<HeartbeatResult> BeatAsync(string key, Heartbeat? heartbeat = null) =>
+        Ingest.ExecuteAsync(key, heartbeat ?? Ok(), CancellationToken.None);
+
+    /// <summary>Holds the agent's row lock, so the writer's batch that contains it waits in the database.</summary>
+    private async Task<NpgsqlTransaction> LockAgentAsync(Guid agent)
+    {
+        var connection = await stack.Admin.OpenConnectionAsync();
+        var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("select 1 from agents where id = @agent for update", new { agent }, tx);
+        return tx;
+    }
+
+    private async Task WaitUntilAWriterWaitsForTheLockAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var waiting = await Crm.ScalarAsync<int>(stack.Admin,
+                "select count(*)::int from pg_stat_activity where wait_event_type = 'Lock' and query like '%ingest_heartbeats%'");
+            if (waiting > 0) return;
+            await Task.Delay(25);
+        }
+        throw new TimeoutException("no heartbeat writer waited for the lock");
+    }
+
+    private static async Task ReleaseAsync(NpgsqlTransaction tx)
+    {
+        var connection = tx.Connection!;
+        await tx.RollbackAsync();
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Heartbeats_arriving_during_a_write_go_in_one_round_trip_and_each_gets_its_own_answer()
+    {
+        var blocker = await CreateAgentAsync();
+        var agents = new List<(Guid Id, string Key)>();
+        for (var i = 0; i < 20; i++) agents.Add(await CreateAgentAsync());
+
+        var tx = await LockAgentAsync(blocker.Id);
+        var first = BeatAsync(blocker.Key);
+        await WaitUntilAWriterWaitsForTheLockAsync();
+        var queued = agents.Select(a => BeatAsync(a.Key)).ToList();
+        var unknown = BeatAsync("lsa_" + new string('x', 40));
+        await ReleaseAsync(tx);
+
+        Assert.Equal(blocker.Id, Assert.IsType<HeartbeatResult.Accepted>(await first).AgentId);
+        var answers = await Task.WhenAll(queued);
+        Assert.Equal(agents.Select(a => a.Id), answers.Select(a => Assert.IsType<HeartbeatResult.Accepted>(a).AgentId));
+        Assert.IsType<HeartbeatResult.UnknownKey>(await unknown);
+        Assert.Equal(new HeartbeatWriteStatistics(RoundTrips: 2, Heartbeats: 22, LargestBatch: 21, SplitBatches: 0), Ingest.Statistics);
+        Assert.Equal(20, await Crm.ScalarAsync<int>(stack.Admin,
+            "select count(*)::int from agents a where a.id = any(@ids) and a.status = 'up' and (select count(*) from agent_heartbeats h where h.agent_id = a.id) = 1",
+            new { ids = agents.Select(a => a.Id).ToArray() }));
+    }
+
+    [Fact]
+    public async Task A_heartbeat_the_database_refuses_fails_alone_not_the_others_in_its_batch()
+    {
+        var blocker = await CreateAgentAsync();
+        var good = await CreateAgentAsync();
+        var bad = await CreateAgentAsync();
+
+        var tx = await LockAgentAsync(blocker.Id);
+        var first = BeatAsync(blocker.Key);
+        await WaitUntilAWriterWaitsForTheLockAsync();
+        // The parser never lets such a kind through; here it stands for any heartbeat the database refuses.
+        var refused = BeatAsync(bad.Key, Ok() with { Kind = "gossip" });
+        var accepted = BeatAsync(good.Key);
+        await ReleaseAsync(tx);
+
+        await first;
+        Assert.IsType<HeartbeatResult.Accepted>(await accepted);
+        await Assert.ThrowsAsync<PostgresException>(() => refused);
+        // Queued together, refused together, then written one by one.
+        Assert.Equal(new HeartbeatWriteStatistics(RoundTrips: 2, Heartbeats: 2, LargestBatch: 1, SplitBatches: 1), Ingest.Statistics);
+        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_heartbeats where agent_id = @id", new { id = good.Id }));
+        Assert.Equal(0, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_heartbeats where agent_id = @id", new { id = bad.Id }));
+    }
+
+    [Fact]
+    public async Task Concurrent_error_heartbeats_of_one_agent_are_counted_in_order_with_one_incident()
+    {
+        var agent = await CreateAgentAsync();
+        var error = Ok() with { Status = "error", ErrorClass = "upstream_down", ErrorCode = "HTTP_503" };
+
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => BeatAsync(agent.Key, error)));
+
+        Assert.Equal(30, await Crm.ScalarAsync<int>(stack.Admin, "select consecutive_errors from agents where id = @id", new { id = agent.Id }));
+        Assert.Equal(30, await Crm.ScalarAsync<int>(stack.Admin,
+            "select occurrences from incidents where agent_id = @id and error_class = 'upstream_down' and status = 'open'", new { id = agent.Id }));
+        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from incidents where agent_id = @id", new { id = agent.Id }));
+    }
+
+    [Fact]
+    public async Task Database_down_gets_503_with_retry_after_not_500()
+    {
+        var (_, key) = await CreateAgentAsync();
+        var closedPort = Leitstand.LocalHost.Stack.Processes.FreeTcpPort();
+        await using var hostWithoutDatabase = await RunningHost.StartAsync(stack,
+            s => s["Database:ConnectionString"] = $"Host=127.0.0.1;Port={closedPort};Username=leitstand_functions;Timeout=2");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat") { Content = new StringContent("""{"status":"ok"}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Agent-Key", key);
+
+        var response = await hostWithoutDatabase.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("nicht erreichbar", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+}
