@@ -17,7 +17,17 @@ public sealed record FunctionDescriptor(
     string? Schedule,
     bool RunOnStartup,
     string? QueueName,
-    string? Connection);
+    string? Connection)
+{
+    /// <summary>The method's parameters, read once (reflection hands out a new array on every call).</summary>
+    public ParameterInfo[] Parameters { get; } = Method.GetParameters();
+
+    /// <summary>The value of Task&lt;T&gt;.Result for the method's return type, or null for void/Task.</summary>
+    public Func<Task, object?>? TaskResult { get; } =
+        Method.ReturnType.IsGenericType && Method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
+            ? Method.ReturnType.GetProperty(nameof(Task<object>.Result))!.GetValue
+            : null;
+}
 
 public static class FunctionCatalog
 {

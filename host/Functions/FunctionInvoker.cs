@@ -15,7 +15,7 @@ public static class FunctionInvoker
         await using var scope = services.CreateAsyncScope();
         var instance = function.Method.IsStatic ? null
             : Factories.GetOrAdd(function.Class, type => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes))(scope.ServiceProvider, null);
-        var parameters = function.Method.GetParameters();
+        var parameters = function.Parameters;
         var arguments = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -36,10 +36,7 @@ public static class FunctionInvoker
             if (result is Task task)
             {
                 await task;
-                var declared = function.Method.ReturnType;
-                return declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(Task<>)
-                    ? declared.GetProperty(nameof(Task<object>.Result))!.GetValue(task)
-                    : null;
+                return function.TaskResult?.Invoke(task);
             }
             return result;
         }

@@ -116,9 +116,16 @@ public static class FunctionsWebHost
         catch (JsonException) { return text; }
     }
 
+    // Executing an IActionResult needs an ActionContext; its descriptor is never looked at here (one for all).
+    private static readonly ActionDescriptor NoAction = new();
+    // As MVC's JSON output formatter: web defaults, and non-ASCII text (German) written as it is.
+    private static readonly JsonSerializerOptions MvcJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private static async Task InvokeHttpAsync(HttpContext context, FunctionDescriptor function)
     {
-        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Function." + function.Name);
         object? result;
         try
         {
@@ -132,15 +139,22 @@ public static class FunctionsWebHost
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            log.LogError(ex, "Function {Function} failed", function.Name);
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Function." + function.Name)
+                .LogError(ex, "Function {Function} failed", function.Name);
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
 
         switch (result)
         {
+            case ObjectResult { Value: { } value, ContentTypes.Count: 0, Formatters.Count: 0, DeclaredType: null } plain
+                when value is not ProblemDetails:
+                // What MVC's ObjectResultExecutor writes for it (JSON, web defaults), without content negotiation.
+                context.Response.StatusCode = plain.StatusCode ?? StatusCodes.Status200OK;
+                await context.Response.WriteAsJsonAsync(value, value.GetType(), MvcJson, context.RequestAborted);
+                break;
             case IActionResult action:
-                await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), NoAction));
                 break;
             case null:
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
