@@ -13,8 +13,11 @@ public sealed class MonitoringSettings
     /// <summary>After a key rotation the previous key keeps working this long.</summary>
     public int KeyRotationOverlapHours { get; set; } = 24;
     public int MaxBodyBytes { get; set; } = 4096;
-    /// <summary>Connections that write heartbeats at the same time; heartbeats arriving meanwhile wait and go together.</summary>
-    public int HeartbeatWriters { get; set; } = 2;
+    /// <summary>
+    /// Connections that write heartbeats at the same time; heartbeats arriving meanwhile wait and go together.
+    /// One keeps the database busy on one core while the functions answer HTTP on the other (bench/README.md).
+    /// </summary>
+    public int HeartbeatWriters { get; set; } = 1;
     /// <summary>At most this many heartbeats in one round trip.</summary>
     public int HeartbeatBatchSize { get; set; } = 64;
 }
