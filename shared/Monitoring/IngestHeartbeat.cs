@@ -83,18 +83,8 @@ public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispat
             InterlockedMax(ref largestBatch, ordered.Count);
 
             var alerts = answers.OfType<HeartbeatResult.Accepted>().SelectMany(a => a.Alerts).ToArray();
-            if (alerts.Length > 0)
-            {
-                try
-                {
-                    await dispatcher.DispatchAsync(alerts, alerts.Length, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    // The alerts are in the outbox with the heartbeats; the ResendOutbox timer sends them.
-                    log.LogWarning(ex, "Alerts of {Count} heartbeats not sent right away; the outbox timer retries", ordered.Count);
-                }
-            }
+            // The alerts are committed in the outbox with the heartbeats: a slow queue must not hold up the writer.
+            if (alerts.Length > 0) _ = SendAlertsAsync(alerts);
             Complete(ordered, answers);
         }
         catch (PostgresException) when (batch.Count > 1)
@@ -106,6 +96,18 @@ public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispat
         catch (Exception ex)
         {
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
+        }
+    }
+
+    private async Task SendAlertsAsync(Guid[] alerts)
+    {
+        try
+        {
+            await dispatcher.DispatchAsync(alerts, alerts.Length, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "{Count} alerts not sent right away; the ResendOutbox timer retries", alerts.Length);
         }
     }
 

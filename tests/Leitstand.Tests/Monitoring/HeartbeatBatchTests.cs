@@ -15,37 +15,21 @@ namespace Leitstand.Tests.Monitoring;
 /// To make a batch form for sure, one writer is allowed and its first batch waits on a row lock the test holds.
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
+public sealed class HeartbeatBatchTests(StackFixture stack) : MonitoringTestBase(stack)
 {
-    private readonly ManualClock _clock = ManualClock.StartingNow();
-    private RunningHost _host = null!;
-    private IngestHeartbeat Ingest => _host.Services.GetRequiredService<IngestHeartbeat>();
+    private IngestHeartbeat Ingest => Host.Services.GetRequiredService<IngestHeartbeat>();
 
-    public async Task InitializeAsync() =>
-        _host = await RunningHost.StartAsync(stack, s => s["Monitoring:HeartbeatWriters"] = "1",
-            o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(_clock) });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private async Task<(Guid Id, string Key)> CreateAgentAsync()
-    {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
-        var key = AgentKeys.Generate();
-        var id = await Crm.ScalarAsync<Guid>(stack.Admin,
-            "insert into agents (lead_id, name, key_hash, key_prefix) values (@lead, 'Batchagent', @hash, @prefix) returning id",
-            new { lead, hash = key.Hash, prefix = key.DisplayPrefix });
-        return (id, key.Key);
-    }
+    protected override void ConfigureSettings(Dictionary<string, string?> settings) => settings["Monitoring:HeartbeatWriters"] = "1";
 
     private static Heartbeat Ok() => new("heartbeat", "ok", "1.0.0", 60, null, null, 1, 0, 0, 12, 40, []);
 
-    private Task<HeartbeatResult> BeatAsync(string key, Heartbeat? heartbeat = null) =>
+    private Task<HeartbeatResult> SendAsync(string key, Heartbeat? heartbeat = null) =>
         Ingest.ExecuteAsync(key, heartbeat ?? Ok(), CancellationToken.None);
 
     /// <summary>Holds the agent's row lock, so the writer's batch that contains it waits in the database.</summary>
     private async Task<NpgsqlTransaction> LockAgentAsync(Guid agent)
     {
-        var connection = await stack.Admin.OpenConnectionAsync();
+        var connection = await Stack.Admin.OpenConnectionAsync();
         var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("select 1 from agents where id = @agent for update", new { agent }, tx);
         return tx;
@@ -55,7 +39,7 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
     {
         for (var i = 0; i < 200; i++)
         {
-            var waiting = await Crm.ScalarAsync<int>(stack.Admin,
+            var waiting = await Crm.ScalarAsync<int>(Stack.Admin,
                 "select count(*)::int from pg_stat_activity where wait_event_type = 'Lock' and query like '%ingest_heartbeats%'");
             if (waiting > 0) return;
             await Task.Delay(25);
@@ -78,10 +62,10 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
         for (var i = 0; i < 20; i++) agents.Add(await CreateAgentAsync());
 
         var tx = await LockAgentAsync(blocker.Id);
-        var first = BeatAsync(blocker.Key);
+        var first = SendAsync(blocker.Key);
         await WaitUntilAWriterWaitsForTheLockAsync();
-        var queued = agents.Select(a => BeatAsync(a.Key)).ToList();
-        var unknown = BeatAsync("lsa_" + new string('x', 40));
+        var queued = agents.Select(a => SendAsync(a.Key)).ToList();
+        var unknown = SendAsync("lsa_" + new string('x', 40));
         await ReleaseAsync(tx);
 
         Assert.Equal(blocker.Id, Assert.IsType<HeartbeatResult.Accepted>(await first).AgentId);
@@ -89,7 +73,7 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(agents.Select(a => a.Id), answers.Select(a => Assert.IsType<HeartbeatResult.Accepted>(a).AgentId));
         Assert.IsType<HeartbeatResult.UnknownKey>(await unknown);
         Assert.Equal(new HeartbeatWriteStatistics(RoundTrips: 2, Heartbeats: 22, LargestBatch: 21, SplitBatches: 0), Ingest.Statistics);
-        Assert.Equal(20, await Crm.ScalarAsync<int>(stack.Admin,
+        Assert.Equal(20, await CountAsync(
             "select count(*)::int from agents a where a.id = any(@ids) and a.status = 'up' and (select count(*) from agent_heartbeats h where h.agent_id = a.id) = 1",
             new { ids = agents.Select(a => a.Id).ToArray() }));
     }
@@ -102,11 +86,11 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
         var bad = await CreateAgentAsync();
 
         var tx = await LockAgentAsync(blocker.Id);
-        var first = BeatAsync(blocker.Key);
+        var first = SendAsync(blocker.Key);
         await WaitUntilAWriterWaitsForTheLockAsync();
         // The parser never lets such a kind through; here it stands for any heartbeat the database refuses.
-        var refused = BeatAsync(bad.Key, Ok() with { Kind = "gossip" });
-        var accepted = BeatAsync(good.Key);
+        var refused = SendAsync(bad.Key, Ok() with { Kind = "gossip" });
+        var accepted = SendAsync(good.Key);
         await ReleaseAsync(tx);
 
         await first;
@@ -114,8 +98,8 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
         await Assert.ThrowsAsync<PostgresException>(() => refused);
         // Queued together, refused together, then written one by one.
         Assert.Equal(new HeartbeatWriteStatistics(RoundTrips: 2, Heartbeats: 2, LargestBatch: 1, SplitBatches: 1), Ingest.Statistics);
-        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_heartbeats where agent_id = @id", new { id = good.Id }));
-        Assert.Equal(0, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_heartbeats where agent_id = @id", new { id = bad.Id }));
+        Assert.Equal(1, await CountAsync("select count(*)::int from agent_heartbeats where agent_id = @id", new { id = good.Id }));
+        Assert.Equal(0, await CountAsync("select count(*)::int from agent_heartbeats where agent_id = @id", new { id = bad.Id }));
     }
 
     [Fact]
@@ -124,12 +108,31 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
         var agent = await CreateAgentAsync();
         var error = Ok() with { Status = "error", ErrorClass = "upstream_down", ErrorCode = "HTTP_503" };
 
-        await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => BeatAsync(agent.Key, error)));
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => SendAsync(agent.Key, error)));
 
-        Assert.Equal(30, await Crm.ScalarAsync<int>(stack.Admin, "select consecutive_errors from agents where id = @id", new { id = agent.Id }));
-        Assert.Equal(30, await Crm.ScalarAsync<int>(stack.Admin,
+        Assert.Equal(30, await Crm.ScalarAsync<int>(Stack.Admin, "select consecutive_errors from agents where id = @id", new { id = agent.Id }));
+        Assert.Equal(30, await CountAsync(
             "select occurrences from incidents where agent_id = @id and error_class = 'upstream_down' and status = 'open'", new { id = agent.Id }));
-        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from incidents where agent_id = @id", new { id = agent.Id }));
+        Assert.Equal(1, await CountAsync("select count(*)::int from incidents where agent_id = @id", new { id = agent.Id }));
+    }
+
+    [Fact]
+    public async Task Queue_down_the_heartbeat_that_opens_an_incident_is_accepted_and_its_alert_waits_in_the_outbox()
+    {
+        var (agent, key) = await CreateAgentAsync();
+        var closedPort = Leitstand.LocalHost.Stack.Processes.FreeTcpPort();
+        var downStorage = Stack.Azurite.ConnectionString.Replace($":{Stack.Azurite.QueuePort}/", $":{closedPort}/", StringComparison.Ordinal);
+        await using var hostWithoutQueue = await RunningHost.StartAsync(Stack, s => s["AzureWebJobsStorage"] = downStorage);
+
+        var answer = await hostWithoutQueue.Services.GetRequiredService<IngestHeartbeat>().ExecuteAsync(key,
+            Ok() with { Status = "error", ErrorClass = "upstream_down", ErrorCode = "HTTP_503" }, CancellationToken.None);
+
+        Assert.Equal(agent, Assert.IsType<HeartbeatResult.Accepted>(answer).AgentId);
+        const string Alert = "select count(*)::int from outbox_messages where payload->>'kind' = 'incident_opened' and (payload->>'agentId')::uuid = @agent";
+        Assert.Equal(1, await CountAsync(Alert, new { agent }));
+        // The send is tried after the answer; it fails, and the message stays for the ResendOutbox timer.
+        for (var i = 0; i < 100 && await CountAsync(Alert + " and attempts > 0", new { agent }) == 0; i++) await Task.Delay(50);
+        Assert.Equal(1, await CountAsync(Alert + " and sent_at is null and attempts > 0", new { agent }));
     }
 
     [Fact]
@@ -137,7 +140,7 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : IAsyncLifetime
     {
         var (_, key) = await CreateAgentAsync();
         var closedPort = Leitstand.LocalHost.Stack.Processes.FreeTcpPort();
-        await using var hostWithoutDatabase = await RunningHost.StartAsync(stack,
+        await using var hostWithoutDatabase = await RunningHost.StartAsync(Stack,
             s => s["Database:ConnectionString"] = $"Host=127.0.0.1;Port={closedPort};Username=leitstand_functions;Timeout=2");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat") { Content = new StringContent("""{"status":"ok"}""", Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Agent-Key", key);

@@ -13,7 +13,10 @@ public abstract class MonitoringTestBase(StackFixture stack) : IAsyncLifetime
     protected RunningHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Host = await RunningHost.StartAsync(Stack, options: o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(Clock) });
+        Host = await RunningHost.StartAsync(Stack, ConfigureSettings, o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(Clock) });
+
+    /// <summary>Settings of the host for the tests of a class (none by default).</summary>
+    protected virtual void ConfigureSettings(Dictionary<string, string?> settings) { }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 
