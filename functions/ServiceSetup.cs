@@ -1,4 +1,6 @@
 using Azure.Storage.Queues;
+using Leitstand.Alerts;
+using Leitstand.Alerts.Channels;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
@@ -26,7 +28,12 @@ public static class ServiceSetup
         if (string.IsNullOrWhiteSpace(leads.ClientHashKey) || leads.ClientHashKey.Length < 16)
             throw new InvalidOperationException("Setting 'Leads:ClientHashKey' must be at least 16 characters (a random secret from Key Vault in Azure).");
 
+        var alerts = configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
+        if (alerts.Validate() is { Count: > 0 } alertErrors)
+            throw new InvalidOperationException("Alert settings are invalid:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", alertErrors));
+
         services.AddSingleton(leads);
+        services.AddSingleton(alerts);
         services.AddSingleton(configuration.GetSection("Pipeline").Get<PipelineSettings>() ?? new PipelineSettings());
         services.AddSingleton(configuration.GetSection("Agents").Get<AgentKeySettings>() ?? new AgentKeySettings());
         services.AddSingleton<AgentKeys>();
@@ -57,6 +64,14 @@ public static class ServiceSetup
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
         services.AddSingleton<CreateAgent>();
+        services.AddSingleton<AnnounceLead>();
+        services.AddAlertChannels();
+        services.AddSingleton<AlertOutbox>();
+        services.AddSingleton<AcknowledgeLink>();
+        services.AddSingleton<AcknowledgeByLink>();
+        services.AddSingleton<DeliverDueAlerts>();
+        services.AddSingleton<DeliverAlert>();
+        services.AddSingleton<RunAlertFollowUps>();
         return services;
     }
 

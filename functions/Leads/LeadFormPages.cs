@@ -23,9 +23,7 @@ public static class LeadFormPages
         + "main{max-width:40rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.06)}"
         + "h1{font-size:1.5rem}ul{padding-left:1.2rem}li{margin:.4rem 0}a{color:#0f7a6c}";
 
-    /// <summary>Escapes what HTML needs escaped and leaves umlauts readable.</summary>
-    private static string Encode(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-        .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
+    private static string Encode(string text) => Html.Encode(text);
 
     public static string Error(string title, IReadOnlyDictionary<string, IReadOnlyList<string>>? errors, string formUrl)
     {

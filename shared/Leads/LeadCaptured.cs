@@ -15,5 +15,5 @@ public sealed record LeadCaptured(
     string? UtmCampaign)
 {
     public string Type => "lead.captured";
-    public int Version => 1;
+    public int Version => 2;
 }

@@ -9,9 +9,18 @@ public sealed class GetIncident(NpgsqlDataSource db)
     private const string Sql = """
         select i.id, i.agent_id as agentid, i.error_class as errorclass, i.severity, i.status::text as status,
                i.opened_at as openedat, i.last_seen_at as lastseenat, i.occurrences, i.last_error_code as lasterrorcode,
-               i.acknowledged_at as acknowledgedat, i.escalated_at as escalatedat, i.resolved_at as resolvedat
-        from public.incidents i where i.id = @Id;
-        select at, kind, detail from public.incident_events where incident_id = @Id order by at, id;
+               i.acknowledged_at as acknowledgedat, i.escalated_at as escalatedat, i.resolved_at as resolvedat,
+               c.title as errorclasstitle
+        from public.incidents i join public.error_classes c on c.key = i.error_class where i.id = @Id;
+        -- The incident's own events and what its alerts did on each channel (delivered, failed for good).
+        select at, kind, detail from (
+          select e.at, e.kind, e.detail, 0 as source, e.id from public.incident_events e where e.incident_id = @Id
+          union all
+          select coalesce(d.delivered_at, d.due_at), case d.state when 'delivered' then 'alert_delivered' else 'alert_failed' end,
+                 left(public.alert_channel_title(d.channel) || ': ' || a.title || coalesce(' (' || d.last_error || ')', ''), 300), 1, d.id
+          from public.alerts a join public.alert_deliveries d on d.alert_id = a.id
+          where a.subject_type = 'incident' and a.subject_id = @Id and d.state in ('delivered', 'failed')
+        ) t order by at, source, id;
         """;
 
     public async Task<IncidentView?> ExecuteAsync(Guid incidentId, CancellationToken ct)
@@ -26,7 +35,8 @@ public sealed class GetIncident(NpgsqlDataSource db)
 }
 
 public sealed record IncidentRow(Guid Id, Guid AgentId, string ErrorClass, string Severity, string Status, DateTime OpenedAt,
-    DateTime LastSeenAt, int Occurrences, string? LastErrorCode, DateTime? AcknowledgedAt, DateTime? EscalatedAt, DateTime? ResolvedAt);
+    DateTime LastSeenAt, int Occurrences, string? LastErrorCode, DateTime? AcknowledgedAt, DateTime? EscalatedAt, DateTime? ResolvedAt,
+    string ErrorClassTitle);
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Detail);
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Leitstand.Outbox;
-using Leitstand.Pipeline;
+using Leitstand.Alerts;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -15,7 +15,7 @@ namespace Leitstand.Monitoring;
 /// the next call of public.ingest_heartbeats (group commit). When it is quiet a heartbeat is written at once,
 /// alone; under load a round trip carries many, which is what lets one small machine take thousands a second.
 /// </summary>
-public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispatcher, PipelineSettings pipeline,
+public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispatcher, AlertOutbox alerts,
     MonitoringSettings settings, TimeProvider clock, ILogger<IngestHeartbeat> log)
 {
     private const string Sql = "select public.ingest_heartbeats(@Items::jsonb, @Queue, @AutoRestarts)::text";
@@ -133,7 +133,7 @@ public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispat
             json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(Sql, new
             {
                 Items = ItemsJson(batch),
-                Queue = pipeline.AlertsQueue,
+                Queue = alerts.Queue,
                 AutoRestarts = settings.AutoRestartsPerHour,
             })) ?? "[]";
         }

@@ -7,7 +7,8 @@ namespace Leitstand.Outbox;
 /// <summary>Writes queue messages into the outbox inside the caller's transaction.</summary>
 public static class Outbox
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Queue messages are snake_case (docs/queue-messages.md).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string InsertSql = """
         insert into public.outbox_messages (id, queue, payload)

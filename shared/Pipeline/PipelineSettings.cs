@@ -5,8 +5,6 @@ public sealed class PipelineSettings
 {
     /// <summary>Shared secret of the Supabase webhook (header X-Webhook-Secret). Empty: every call is refused.</summary>
     public string WebhookSecret { get; set; } = "";
-    /// <summary>Queue of the alert fan-out.</summary>
-    public string AlertsQueue { get; set; } = "alerts";
     /// <summary>How long a LOST lead is kept before the retention timer deletes it.</summary>
     public int LostRetentionDays { get; set; } = 365;
     /// <summary>Events are claimed in batches of this size.</summary>

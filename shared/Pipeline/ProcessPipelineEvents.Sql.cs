@@ -74,18 +74,19 @@ public sealed partial class ProcessPipelineEvents
         select c.id, i.sealed from created c join input i on i.key_hash = c.key_hash
         """;
 
-    // "Deal gewonnen" on the alerts queue, through the outbox (sent after the commit).
+    // "Deal gewonnen" through the alert contract (public.enqueue_alerts: outbox, sent after the commit), once per event.
     private const string DealWonAlertsSql = """
-        insert into public.outbox_messages (id, queue, payload)
-        select m.id, @Queue, jsonb_build_object(
-                 'messageId', m.id, 'type', 'alert', 'version', 1, 'kind', 'deal_won', 'severity', 'info',
+        select public.enqueue_alerts(@Queue, coalesce(jsonb_agg(jsonb_build_object(
+                 'kind', 'deal_won', 'severity', 'info', 'dedupe_key', 'deal_won:' || m.event_id,
+                 'subject_type', 'lead', 'subject_id', m.lead_id,
                  'title', 'Deal gewonnen',
                  'text', format('Deal gewonnen: %s, %s €. Onboarding und Installation sind als Aufgaben angelegt; der Agent-Schlüssel wartet auf die einmalige Anzeige.',
                                 m.packages, replace(to_char(m.amount_cents / 100.0, 'FM9999990.00'), '.', ',')),
-                 'occurredAt', m.occurred_at, 'leadId', m.lead_id, 'dealIds', m.deal_ids, 'amountCents', m.amount_cents,
-                 'agentId', m.agent_id, 'sourceEventId', m.event_id)
+                 'occurred_at', m.occurred_at,
+                 'attributes', jsonb_build_object('deal_ids', m.deal_ids, 'amount_cents', m.amount_cents,
+                                                  'agent_id', m.agent_id, 'source_event_id', m.event_id))), '[]'::jsonb))
         from (
-          select gen_random_uuid() as id, e.id as event_id, e.lead_id, e.occurred_at,
+          select e.id as event_id, e.lead_id, e.occurred_at,
                  coalesce(sum(d.amount_cents), 0) as amount_cents,
                  coalesce(string_agg(initcap(d.package::text), ' + ' order by d.package), 'ohne Paket') as packages,
                  coalesce(jsonb_agg(d.id order by d.package) filter (where d.id is not null), '[]'::jsonb) as deal_ids,
@@ -95,7 +96,6 @@ public sealed partial class ProcessPipelineEvents
           where e.id = any(@EventIds)
           group by e.id
         ) m
-        returning id
         """;
 
     private const string ScheduleDeletionSql = """

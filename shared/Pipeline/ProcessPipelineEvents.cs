@@ -1,4 +1,5 @@
 using Dapper;
+using Leitstand.Alerts;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace Leitstand.Pipeline;
 /// same webhook, never act twice. Reactions are set-based over the whole batch.
 /// </summary>
 public sealed partial class ProcessPipelineEvents(NpgsqlDataSource db, OutboxDispatcher dispatcher, PipelineSettings settings,
-    AgentKeys agentKeys, ILogger<ProcessPipelineEvents> log)
+    AlertOutbox alerts, AgentKeys agentKeys, ILogger<ProcessPipelineEvents> log)
 {
     private const int MaxBatchesPerRun = 50;
 
@@ -59,8 +60,8 @@ public sealed partial class ProcessPipelineEvents(NpgsqlDataSource db, OutboxDis
                     Sealed = newKeys.Select(k => agentKeys.Seal(k.Key)).ToArray(),
                 }, tx, cancellationToken: ct));
             }
-            var messages = won.Length == 0 ? [] : (await connection.QueryAsync<Guid>(new CommandDefinition(DealWonAlertsSql,
-                new { EventIds = won, Queue = settings.AlertsQueue }, tx, cancellationToken: ct))).ToList();
+            var messages = won.Length == 0 ? [] : await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(DealWonAlertsSql,
+                new { EventIds = won, alerts.Queue }, tx, cancellationToken: ct)) ?? [];
             await connection.ExecuteAsync(new CommandDefinition(ScheduleDeletionSql,
                 new { Ids = ids, settings.LostRetentionDays }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(MarkProcessedSql, new { Ids = ids }, tx, cancellationToken: ct));

@@ -51,6 +51,13 @@ insert into public.incident_events (incident_id, at, kind) values
 insert into public.agent_commands (agent_id, incident_id, kind, automatic, requested_at, requested_by) values
   ('ae000000-0000-4000-8000-000000000001', '1c000000-0000-4000-8000-000000000001', 'restart', true,
    '2026-11-25 10:01:00+00', 'leitstand');
+-- Tables of the alert delivery migration (alert_routes holds the seeded default routes already).
+insert into public.alerts (id, kind, severity, dedupe_key, subject_type, subject_id, title, body, link, occurred_at) values
+  ('a1000000-0000-4000-8000-000000000001', 'incident_opened', 'critical', 'fixture:incident_opened', 'incident',
+   '1c000000-0000-4000-8000-000000000001', 'Incident: Absturzschleife', 'Fixture', '#/incidents/1c000000-0000-4000-8000-000000000001',
+   '2026-11-25 10:01:00+00');
+insert into public.alert_deliveries (alert_id, channel, due_at) values
+  ('a1000000-0000-4000-8000-000000000001', 'email', '2026-11-25 10:01:10+00');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

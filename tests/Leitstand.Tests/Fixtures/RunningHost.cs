@@ -21,7 +21,7 @@ public sealed class RunningHost : IAsyncDisposable
         _app = app;
         BaseAddress = baseAddress;
         LeadCapturedQueue = settings["Leads:LeadCapturedQueue"]!;
-        AlertsQueue = settings["Pipeline:AlertsQueue"]!;
+        AlertsQueue = settings["Alerts:Queue"]!;
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     }
 
@@ -41,7 +41,7 @@ public sealed class RunningHost : IAsyncDisposable
             ["AzureWebJobsStorage"] = stack.Azurite.ConnectionString,
             ["Leads:MinFillSeconds"] = "1",
             ["Leads:LeadCapturedQueue"] = "lead-captured-" + Guid.NewGuid().ToString("N")[..10],
-            ["Pipeline:AlertsQueue"] = "alerts-" + Guid.NewGuid().ToString("N")[..10],
+            ["Alerts:Queue"] = "alerts-" + Guid.NewGuid().ToString("N")[..10],
         };
         configure?.Invoke(settings);
         var hostOptions = new FunctionsHostOptions
@@ -50,6 +50,9 @@ public sealed class RunningHost : IAsyncDisposable
             Settings = settings,
             LandingDirectory = RepoPaths.Landing,
             RunTimers = false,
+            // Tests look at queue messages and call the queue functions themselves; those that need the
+            // polling (alert delivery end to end) switch it on.
+            RunQueues = false,
         };
         var app = FunctionsWebHost.Build(options?.Invoke(hostOptions) ?? hostOptions);
         await app.StartAsync();

@@ -284,15 +284,15 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         var response = await _host.Client.SendAsync(LeadForms.Json(fields));
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var message = await _host.FindQueueMessageAsync(_host.LeadCapturedQueue, "leadId", id);
+        var message = await _host.FindQueueMessageAsync(_host.LeadCapturedQueue, "lead_id", id);
 
         Assert.Equal("lead.captured", message.GetProperty("type").GetString());
-        Assert.Equal(1, message.GetProperty("version").GetInt32());
-        Assert.True(message.GetProperty("isNewLead").GetBoolean());
+        Assert.Equal(2, message.GetProperty("version").GetInt32());
+        Assert.True(message.GetProperty("is_new_lead").GetBoolean());
         Assert.Equal("NEW", message.GetProperty("stage").GetString());
         Assert.DoesNotContain(fields["email"]!, message.GetRawText());
         Assert.DoesNotContain("Anna", message.GetRawText());
-        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'leadId')::uuid = @id and sent_at is not null", new { id }));
+        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'lead_id')::uuid = @id and sent_at is not null", new { id }));
     }
 
     [Fact]
@@ -308,17 +308,17 @@ public sealed class LeadCaptureTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal(1, await CountAsync("select count(*) from leads where id = @id", new { id }));
-        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'leadId')::uuid = @id and sent_at is null and attempts = 1 and last_error is not null", new { id }));
+        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'lead_id')::uuid = @id and sent_at is null and attempts = 1 and last_error is not null", new { id }));
 
         // The queue is back: the re-send timer's function (on a host whose storage works) sends it.
         await using (var connection = await stack.Admin.OpenConnectionAsync())
-            await connection.ExecuteAsync("update outbox_messages set next_attempt_at = now() where (payload->>'leadId')::uuid = @id", new { id });
+            await connection.ExecuteAsync("update outbox_messages set next_attempt_at = now() where (payload->>'lead_id')::uuid = @id", new { id });
         var function = ActivatorUtilities.CreateInstance<Leitstand.Functions.Outbox.ResendOutboxFunction>(_host.Services);
         await function.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 
-        var message = await _host.FindQueueMessageAsync(hostWithoutQueue.LeadCapturedQueue, "leadId", id);
-        Assert.Equal(id, message.GetProperty("leadId").GetGuid());
-        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'leadId')::uuid = @id and sent_at is not null", new { id }));
+        var message = await _host.FindQueueMessageAsync(hostWithoutQueue.LeadCapturedQueue, "lead_id", id);
+        Assert.Equal(id, message.GetProperty("lead_id").GetGuid());
+        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where (payload->>'lead_id')::uuid = @id and sent_at is not null", new { id }));
     }
 
     [Fact]

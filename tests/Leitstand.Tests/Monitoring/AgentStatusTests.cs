@@ -50,14 +50,15 @@ public sealed class AgentStatusTests(StackFixture stack) : MonitoringTestBase(st
         await CheckAsync();
 
         Assert.Equal(1, await CountAsync("select count(*) from incidents where agent_id = @agent and error_class = 'no_heartbeat' and status = 'open'", new { agent }));
-        var alert = await Host.FindQueueMessageAsync(Host.AlertsQueue, "agentId", agent);
+        var alertId = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from alerts where kind = 'incident_opened' and (attributes->>'agent_id')::uuid = @agent", new { agent });
+        var alert = await Host.FindQueueMessageAsync(Host.AlertsQueue, "alert_id", alertId);
         Assert.Equal("incident_opened", alert.GetProperty("kind").GetString());
-        Assert.Equal("docs/runbooks/no-heartbeat.md", alert.GetProperty("runbook").GetString());
+        Assert.Equal("docs/runbooks/no-heartbeat.md", alert.GetProperty("attributes").GetProperty("runbook").GetString());
 
         await BeatAsync(key);
 
         Assert.Equal(0, await CountAsync("select count(*) from incidents where agent_id = @agent and status <> 'resolved'", new { agent }));
-        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where payload->>'kind' = 'incident_resolved' and (payload->>'agentId')::uuid = @agent", new { agent }));
+        Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'incident_resolved' and (attributes->>'agent_id')::uuid = @agent", new { agent }));
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : MonitoringTestBase
             Ok() with { Status = "error", ErrorClass = "upstream_down", ErrorCode = "HTTP_503" }, CancellationToken.None);
 
         Assert.Equal(agent, Assert.IsType<HeartbeatResult.Accepted>(answer).AgentId);
-        const string Alert = "select count(*)::int from outbox_messages where payload->>'kind' = 'incident_opened' and (payload->>'agentId')::uuid = @agent";
+        const string Alert = "select count(*)::int from alerts a join outbox_messages o on o.id = a.id where a.kind = 'incident_opened' and (a.attributes->>'agent_id')::uuid = @agent";
         Assert.Equal(1, await CountAsync(Alert, new { agent }));
         // The send is tried after the answer; it fails, and the message stays for the ResendOutbox timer.
         for (var i = 0; i < 100 && await CountAsync(Alert + " and attempts > 0", new { agent }) == 0; i++) await Task.Delay(50);

@@ -23,7 +23,7 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
 
         Assert.Equal(1, await CountAsync("select count(*) from incidents where agent_id = @agent and error_class = 'rate_limited' and occurrences = 10", new { agent }));
         Assert.Equal(2, await CountAsync("select count(*) from incidents where agent_id = @agent and status = 'open'", new { agent }));
-        Assert.Equal(1, await CountAsync("select count(*) from outbox_messages where payload->>'kind' = 'incident_opened' and payload->>'errorClass' = 'rate_limited' and (payload->>'agentId')::uuid = @agent", new { agent }));
+        Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'incident_opened' and attributes->>'error_class' = 'rate_limited' and (attributes->>'agent_id')::uuid = @agent", new { agent }));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
 
         Assert.Equal(1, await CountAsync("select count(*) from incidents where id = @incident and escalated_at is not null", new { incident }));
         Assert.Equal(1, await CountAsync("select count(*) from incident_events where incident_id = @incident and kind = 'escalated'", new { incident }));
-        var escalated = await CountAsync("select count(*) from outbox_messages where payload->>'kind' = 'incident_escalated' and (payload->>'incidentId')::uuid = @incident and payload->>'severity' = 'critical'", new { incident });
+        var escalated = await CountAsync("select count(*) from alerts where kind = 'incident_escalated' and subject_id = @incident and severity = 'critical'", new { incident });
         Assert.Equal(1, escalated);
     }
 
