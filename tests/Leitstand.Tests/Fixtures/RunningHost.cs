@@ -60,7 +60,8 @@ public sealed class RunningHost : IAsyncDisposable
         return new RunningHost(app, new Uri(address), settings);
     }
 
-    public async Task<JsonElement> FindQueueMessageAsync(string queueName, string property, Guid id)
+    /// <summary>The message whose <paramref name="property"/> (or its <paramref name="nested"/> property) is <paramref name="id"/>.</summary>
+    public async Task<JsonElement> FindQueueMessageAsync(string queueName, string property, Guid id, string? nested = null)
     {
         var queue = new QueueClient(Configuration["AzureWebJobsStorage"], queueName, ServiceSetup.QueueClientOptionsForApp());
         for (var i = 0; i < 100; i++)
@@ -69,7 +70,8 @@ public sealed class RunningHost : IAsyncDisposable
                 foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
                 {
                     var json = JsonDocument.Parse(m.Body.ToString()).RootElement;
-                    if (json.TryGetProperty(property, out var value) && value.GetGuid() == id) return json.Clone();
+                    if (json.TryGetProperty(property, out var value) && (nested is null || value.TryGetProperty(nested, out value))
+                        && value.ValueKind == JsonValueKind.String && value.GetGuid() == id) return json.Clone();
                 }
             await Task.Delay(100);
         }
