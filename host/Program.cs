@@ -51,7 +51,7 @@ try
         {
             TriggerKind.Http => $"{f.Name,-17} [{string.Join(",", f.HttpMethods).ToUpperInvariant()}] http://localhost:{port}/api/{f.Route}",
             TriggerKind.Timer => $"{f.Name,-17} Timer {f.Schedule}",
-            _ => $"{f.Name,-17} Queue {f.QueueName}",
+            _ => $"{f.Name,-17} Queue {ResolvedQueueName(f, app.Configuration)}",
         });
     }
     if (stack)
@@ -71,4 +71,10 @@ finally
 {
     if (azurite is not null) await azurite.StopAsync();
     if (postgres is not null) await postgres.StopAsync();
+}
+
+static string ResolvedQueueName(FunctionDescriptor function, IConfiguration configuration)
+{
+    try { return QueueRunner.ResolveQueueName(function.QueueName!, configuration); }
+    catch (InvalidOperationException ex) { return $"{function.QueueName} ({ex.Message})"; }
 }
