@@ -1,4 +1,6 @@
 using Azure.Storage.Queues;
+using Leitstand.Alerts;
+using Leitstand.Functions.Alerts;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
@@ -57,6 +59,8 @@ public static class ServiceSetup
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
         services.AddSingleton<CreateAgent>();
+        services.AddSingleton(configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings());
+        services.AddPoisonAlerts();
         return services;
     }
 

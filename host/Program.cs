@@ -13,6 +13,11 @@ if (args.Contains("--render-docs"))
     Environment.ExitCode = await RenderDocs.RunAsync();
     return;
 }
+if (Array.IndexOf(args, "--poison") is var poisonIndex and >= 0)
+{
+    Environment.ExitCode = await PoisonCommand.RunAsync(args[(poisonIndex + 1)..], PoisonCommand.LoadConfiguration(), Console.Out);
+    return;
+}
 
 var stack = args.Contains("--stack");
 var portIndex = Array.IndexOf(args, "--port");
