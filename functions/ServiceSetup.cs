@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Leitstand.Alerts;
 using Leitstand.Alerts.Channels;
+using Leitstand.Functions.Alerts;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
@@ -72,6 +73,7 @@ public static class ServiceSetup
         services.AddSingleton<DeliverDueAlerts>();
         services.AddSingleton<DeliverAlert>();
         services.AddSingleton<RunAlertFollowUps>();
+        services.AddPoisonAlerts();
         return services;
     }
 

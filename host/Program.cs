@@ -5,19 +5,29 @@ using Leitstand.LocalHost.Stack;
 //   --stack   also starts PostgreSQL (127.0.0.1:54322) and Azurite (127.0.0.1:10000-10002) with data in
 //             .local/, applies the migrations and (once) the seed. Ctrl-C stops everything it started.
 //   --port N  HTTP port of the functions (default 7071).
+//   --smtp-port N  port of the local alert inbox's SMTP sink with --stack (default 2525).
+//   --poison list | --poison requeue [message-id]  lists or re-queues the alerts' poison queue and exits.
 //   --render-docs  writes docs/ from the playbook rows of the migrations (throwaway database) and exits.
 if (args.Contains("--render-docs"))
 {
     Environment.ExitCode = await RenderDocs.RunAsync();
     return;
 }
+if (Array.IndexOf(args, "--poison") is var poisonIndex and >= 0)
+{
+    Environment.ExitCode = await PoisonCommand.RunAsync(args[(poisonIndex + 1)..], PoisonCommand.LoadConfiguration(), Console.Out);
+    return;
+}
 
 var stack = args.Contains("--stack");
 var portIndex = Array.IndexOf(args, "--port");
 var port = portIndex >= 0 && portIndex + 1 < args.Length ? int.Parse(args[portIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 7071;
+var smtpPortIndex = Array.IndexOf(args, "--smtp-port");
+var smtpPort = smtpPortIndex >= 0 && smtpPortIndex + 1 < args.Length ? int.Parse(args[smtpPortIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : LocalInbox.DefaultSmtpPort;
 
 PostgresCluster? postgres = null;
 AzuriteServer? azurite = null;
+LocalInbox? inbox = null;
 var settings = new Dictionary<string, string?>();
 try
 {
@@ -33,6 +43,13 @@ try
         Console.WriteLine("Starte Azurite auf 127.0.0.1:10000-10002 …");
         await azurite.StartAsync();
         settings["Database:ConnectionString"] = postgres.FunctionsConnectionString();
+
+        // Alerts go to the local inbox unless local.settings.json or the environment say otherwise.
+        inbox = new LocalInbox(smtpPort, Path.Combine(RepoPaths.LocalData, "inbox"));
+        await inbox.StartAsync();
+        var configured = new ConfigurationBuilder().AddInMemoryCollection(LocalSettings.Load(RepoPaths.Root)).AddEnvironmentVariables().Build();
+        foreach (var (key, value) in LocalInbox.AlertSettings(port, smtpPort))
+            if (string.IsNullOrEmpty(configured[key])) settings[key] = value;
     }
 
     var app = FunctionsWebHost.Build(new FunctionsHostOptions
@@ -40,6 +57,7 @@ try
         Url = $"http://127.0.0.1:{port}",
         Settings = settings,
         LandingDirectory = RepoPaths.Landing,
+        Inbox = inbox,
     });
     await app.StartAsync();
 
@@ -51,13 +69,14 @@ try
         {
             TriggerKind.Http => $"{f.Name,-17} [{string.Join(",", f.HttpMethods).ToUpperInvariant()}] http://localhost:{port}/api/{f.Route}",
             TriggerKind.Timer => $"{f.Name,-17} Timer {f.Schedule}",
-            _ => $"{f.Name,-17} Queue {f.QueueName}",
+            _ => $"{f.Name,-17} Queue {ResolvedQueueName(f, app.Configuration)}",
         });
     }
     if (stack)
     {
         Console.WriteLine($"PostgreSQL:       postgresql://postgres@127.0.0.1:54322/postgres  (psql -h 127.0.0.1 -p 54322 -U postgres)");
         Console.WriteLine($"Azurite (Queues): http://127.0.0.1:10001/devstoreaccount1");
+        Console.WriteLine($"Alert-Posteingang: http://localhost:{port}/admin/inbox  (SMTP 127.0.0.1:{smtpPort}, E-Mails auch in .local/inbox/)");
     }
     Console.WriteLine("Beenden mit Ctrl-C.");
     await app.WaitForShutdownAsync();
@@ -69,6 +88,13 @@ catch (InvalidOperationException ex)
 }
 finally
 {
+    if (inbox is not null) await inbox.DisposeAsync();
     if (azurite is not null) await azurite.StopAsync();
     if (postgres is not null) await postgres.StopAsync();
+}
+
+static string ResolvedQueueName(FunctionDescriptor function, IConfiguration configuration)
+{
+    try { return QueueRunner.ResolveQueueName(function.QueueName!, configuration); }
+    catch (InvalidOperationException ex) { return $"{function.QueueName} ({ex.Message})"; }
 }

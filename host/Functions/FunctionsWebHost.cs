@@ -30,6 +30,8 @@ public sealed record FunctionsHostOptions
     public Action<IServiceCollection>? ConfigureServices { get; init; }
     /// <summary>Replaces what host.json says (tests use short queue timeouts).</summary>
     public HostJson? HostJson { get; init; }
+    /// <summary>The local alert inbox (--stack): serves /admin/inbox, /admin/inbox.json and POST /admin/inbox/webhook.</summary>
+    public LocalInbox? Inbox { get; init; }
 }
 
 /// <summary>
@@ -59,6 +61,7 @@ public static class FunctionsWebHost
         options.ConfigureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(hostJson);
         builder.Services.AddSingleton<IReadOnlyList<FunctionDescriptor>>(functions);
+        if (options.Inbox is { } inboxService) builder.Services.AddSingleton(inboxService);
         foreach (var function in functions)
         {
             if (function.Trigger == TriggerKind.Timer && options.RunTimers)
@@ -91,6 +94,7 @@ public static class FunctionsWebHost
             schedule = f.Schedule,
             queueName = f.QueueName,
         }));
+        if (options.Inbox is { } inbox) app.MapLocalInbox(inbox);
         // Local only: how heartbeats were grouped into round trips (bench/run.sh reads it).
         app.MapGet("/admin/heartbeat-writes", (Leitstand.Monitoring.IngestHeartbeat ingest) => ingest.Statistics);
         // Local only: what waits in a queue, decoded, e.g. curl http://localhost:7071/admin/queues/lead-captured

@@ -118,7 +118,10 @@ public sealed class LocalHostTests(StackFixture stack)
     [Fact]
     public async Task Queue_functions_get_messages_and_failures_end_in_the_poison_queue()
     {
-        var quickQueues = new HostJson("api", QueueMaxDequeueCount: 2, QueueVisibilityTimeout: TimeSpan.FromSeconds(1), Azure.Storage.Queues.QueueMessageEncoding.Base64);
+        var quickQueues = new HostJson("api", QueueMaxDequeueCount: 2, QueueVisibilityTimeout: TimeSpan.FromSeconds(1), Azure.Storage.Queues.QueueMessageEncoding.Base64)
+        {
+            QueueMaxPollingInterval = TimeSpan.FromMilliseconds(200),
+        };
         await using var host = await RunningHost.StartAsync(stack, options: o => o with { FunctionsAssembly = typeof(ProbeFunctions).Assembly, HostJson = quickQueues, RunQueues = true });
         var queue = new QueueClient(stack.Azurite.ConnectionString, ProbeFunctions.QueueName, ServiceSetup.QueueClientOptionsForApp());
         var poison = new QueueClient(stack.Azurite.ConnectionString, ProbeFunctions.QueueName + "-poison", ServiceSetup.QueueClientOptionsForApp());
