@@ -117,7 +117,8 @@ public sealed class AlertSettings
         if (RetryBaseDelayMilliseconds is < 1 or > 60_000) errors.Add($"Alerts__RetryBaseDelayMilliseconds must be between 1 and 60000, got {RetryBaseDelayMilliseconds}.");
         if (MaxRetryAfterSeconds is < 0 or > 600) errors.Add($"Alerts__MaxRetryAfterSeconds must be between 0 and 600, got {MaxRetryAfterSeconds}.");
         if (BreakSeconds is < 1 or > 3600) errors.Add($"Alerts__BreakSeconds must be between 1 and 3600, got {BreakSeconds}.");
-        if (SendingTimeoutSeconds < TimeoutSeconds * MaxAttempts) errors.Add($"Alerts__SendingTimeoutSeconds must be at least TimeoutSeconds × MaxAttempts ({TimeoutSeconds * MaxAttempts}), got {SendingTimeoutSeconds}.");
+        if (SendingTimeoutSeconds < LongestSendSeconds())
+            errors.Add($"Alerts__SendingTimeoutSeconds must be at least the longest send of one message (timeouts and waits of all attempts: {LongestSendSeconds():0} s), got {SendingTimeoutSeconds}.");
         if (GiveUpMinutes is < 1 or > 7 * 24 * 60) errors.Add($"Alerts__GiveUpMinutes must be between 1 and 10080, got {GiveUpMinutes}.");
 
         Url("Slack__WebhookUrl", Slack.WebhookUrl, required: false);
@@ -145,6 +146,15 @@ public sealed class AlertSettings
         Positive("Webhook__MessagesPerSecond", Webhook.MessagesPerSecond, zeroAllowed: true);
         return errors;
     }
+
+    /// <summary>
+    /// How long one message can take at most: every attempt's timeout and the waits between them (a Retry-After
+    /// up to MaxRetryAfterSeconds, or the back-off, which ResilientChannel caps at 30 s). A delivery "sending" for
+    /// longer was interrupted.
+    /// </summary>
+    public double LongestSendSeconds() =>
+        TimeoutSeconds * MaxAttempts
+        + Enumerable.Range(1, Math.Max(0, MaxAttempts - 1)).Sum(k => Math.Max(MaxRetryAfterSeconds, Math.Min(30, RetryBaseDelayMilliseconds * Math.Pow(2, k) * 1.25 / 1000)));
 
     public IReadOnlyList<string> EmailRecipients() =>
         Email.To.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

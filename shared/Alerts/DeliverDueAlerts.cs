@@ -27,6 +27,10 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit)
         """;
 
+    private const string TouchSql = """
+        update public.alert_deliveries set sending_since = @At where batch_id = @Batch and state = 'sending'
+        """;
+
     private const string FinishSql = """
         select public.finish_alert_batch(@Batch, @Outcome, @Error, make_interval(secs => @RetryAfterSeconds), @At,
                                          make_interval(mins => @GiveUpMinutes), @Queue)
@@ -69,6 +73,14 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         var run = new DeliveryRun(0, 0, 0);
         foreach (var batch in rows.GroupBy(r => r.BatchId))
         {
+            // Written right before the send (the claim may have waited behind other messages of this channel):
+            // the clock of the "sending" timeout starts now, and a batch that another run has taken over
+            // meanwhile (0 rows) is not sent a second time.
+            await using (var connection = await db.OpenConnectionAsync(ct))
+            {
+                if (await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { Batch = batch.Key, At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) == 0)
+                    continue;
+            }
             var message = new OutgoingMessage(batch.Key, batch.Select(Render).ToList());
             var outcome = await channel.SendAsync(message, ct);
             var (name, error, retryAfter) = outcome switch

@@ -219,7 +219,11 @@ declare
   wake timestamptz;
 begin
   with a as (
-    select al.*, coalesce(i.status = 'resolved', false) as incident_resolved
+    select al.*,
+           -- Nothing to say any more: the incident resolved before its alert went out, or was
+           -- acknowledged or resolved before a reminder or escalation went out.
+           coalesce((i.status = 'resolved' and al.kind in ('incident_opened', 'incident_escalated'))
+                    or (i.status <> 'open' and al.kind in ('incident_reminder', 'incident_unacknowledged')), false) as moot
     from public.alerts al
     left join public.incidents i on al.subject_type = 'incident' and i.id = al.subject_id
     where al.id = p_alert
@@ -272,10 +276,8 @@ begin
   ), created as (
     insert into public.alert_deliveries (alert_id, channel, route_id, due_at, state, last_error)
     select p_alert, g.channel, g.route_id, coalesce(g.join_due, g.ready_at + g.group_window),
-           case when a.incident_resolved and a.kind in ('incident_opened', 'incident_escalated', 'incident_reminder', 'incident_unacknowledged')
-                then 'suppressed' else 'pending' end::public.alert_delivery_state,
-           case when a.incident_resolved and a.kind in ('incident_opened', 'incident_escalated', 'incident_reminder', 'incident_unacknowledged')
-                then 'Incident war schon behoben' end
+           case when a.moot then 'suppressed' else 'pending' end::public.alert_delivery_state,
+           case when a.moot then 'Incident war schon übernommen oder behoben' end
     from grouped g cross join a
     on conflict (alert_id, channel) do nothing
     returning 1

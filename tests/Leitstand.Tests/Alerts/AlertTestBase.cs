@@ -11,7 +11,7 @@ namespace Leitstand.Tests.Alerts;
 /// A host whose five alert channels point at real local peers (HTTP sinks for Slack, Teams, Telegram and
 /// the webhook receiver, an SMTP server for e-mail), with a hand-moved clock that starts on a Berlin
 /// working day (outside every quiet hour) and settings that make retries take milliseconds. The delivery
-/// log is emptied before and after each test, so no test sends another test's deliveries.
+/// log is emptied before and after each test (<see cref="ClearDeliveriesAsync"/>).
 /// </summary>
 public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
 {
@@ -60,8 +60,11 @@ public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
             foreach (var channel in new[] { "Slack", "Teams", "Telegram", "Email", "Webhook" })
                 settings[$"Alerts:{channel}:MessagesPerSecond"] = "0";
             ConfigureSettings(settings);
-        }, o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(Clock) });
+        }, o => ConfigureHost(o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(Clock) }));
     }
+
+    /// <summary>Options of the host for the tests of a class (queue polling off by default).</summary>
+    protected virtual Leitstand.LocalHost.Functions.FunctionsHostOptions ConfigureHost(Leitstand.LocalHost.Functions.FunctionsHostOptions options) => options;
 
     /// <summary>More settings of the host for the tests of a class.</summary>
     protected virtual void ConfigureSettings(Dictionary<string, string?> settings) { }
@@ -77,10 +80,15 @@ public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
         await ClearDeliveriesAsync();
     }
 
+    /// <summary>
+    /// Alert delivery works on the whole database (every due delivery, every open incident, every silent
+    /// agent): so that no test sends or counts another's, each starts without alerts and deliveries, and
+    /// with the agents of earlier tests revoked (tests of the stack collection run one after the other).
+    /// </summary>
     private async Task ClearDeliveriesAsync()
     {
         await using var connection = await Stack.Admin.OpenConnectionAsync();
-        await connection.ExecuteAsync("delete from alert_deliveries");
+        await connection.ExecuteAsync("delete from alerts; update agents set revoked_at = now() where revoked_at is null;");
     }
 
     /// <summary>All five sinks: how many messages each received.</summary>

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Leitstand.Alerts;
+using Leitstand.LocalHost.Functions;
+using Leitstand.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leitstand.Tests.Alerts;
+
+/// <summary>The queue function as the host runs it: polled from the alerts queue, retried, poisoned.</summary>
+[Collection(StackCollection.Name)]
+public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
+{
+    protected override FunctionsHostOptions ConfigureHost(FunctionsHostOptions options) => options with
+    {
+        RunQueues = true,
+        HostJson = new HostJson("api", QueueMaxDequeueCount: 2, QueueVisibilityTimeout: TimeSpan.FromSeconds(1), Azure.Storage.Queues.QueueMessageEncoding.Base64)
+        {
+            QueueMaxPollingInterval = TimeSpan.FromMilliseconds(200),
+        },
+    };
+
+    [Fact]
+    public async Task A_won_deal_reaches_every_channel_within_seconds_through_the_queue_function()
+    {
+        var lead = await Crm.CreateLeadAsync(Stack.Admin, "CALL_BOOKED");
+        await using (var connection = await Stack.Admin.OpenConnectionAsync())
+            await Crm.MoveAsync(connection, lead, "WON");
+
+        await Host.Services.GetRequiredService<Leitstand.Pipeline.ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
+
+        await Slack.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+        await Teams.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+        await Telegram.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+        await Webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+        await Email.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Contains("Deal gewonnen", Slack.Requests[0].Body);
+        // The log is written right after each send.
+        for (var i = 0; i < 50 && (await DeliveriesAsync("deal_won", lead)).Any(d => d.State != "delivered"); i++) await Task.Delay(100);
+        Assert.All(await DeliveriesAsync("deal_won", lead), d => Assert.Equal("delivered", d.State));
+    }
+
+    [Fact]
+    public async Task A_malformed_alert_message_lands_in_the_poison_queue_and_can_be_requeued()
+    {
+        var options = Leitstand.Functions.ServiceSetup.QueueClientOptionsForApp();
+        var queue = new QueueClient(Stack.Azurite.ConnectionString, Host.AlertsQueue, options);
+        var poison = new QueueClient(Stack.Azurite.ConnectionString, Host.AlertsQueue + "-poison", options);
+        await queue.CreateIfNotExistsAsync();
+        var body = JsonSerializer.Serialize(new { type = "alert", version = 1, note = Guid.NewGuid() });
+
+        await queue.SendMessageAsync(body);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline && !(await poison.ExistsAsync() && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == body)))
+            await Task.Delay(200);
+
+        var poisonAlerts = Host.Services.GetRequiredService<PoisonAlerts>();
+        var listed = Assert.Single(await poisonAlerts.ListAsync(32, CancellationToken.None), m => m.BodyText == body);
+        Assert.True(listed.DequeueCount >= 0);
+
+        // Re-queued (after a fix of the consumer, say), it is tried again: the same body on the alerts queue.
+        Assert.Equal(1, await poisonAlerts.RequeueAsync(listed.MessageId, CancellationToken.None));
+        Assert.DoesNotContain(await poisonAlerts.ListAsync(32, CancellationToken.None), m => m.BodyText == body);
+    }
+}
