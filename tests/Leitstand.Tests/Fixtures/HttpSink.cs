@@ -36,7 +36,7 @@ public sealed class HttpSink : IAsyncDisposable
     /// <summary>Base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The answer when the plan is empty (200 with an empty JSON object unless set).</summary>
+    /// <summary>The answer when the plan is empty (200 without a body unless set).</summary>
     public Reply Default { get; set; } = Reply.Status(200);
 
     /// <summary>Requests received so far, oldest first (a snapshot).</summary>

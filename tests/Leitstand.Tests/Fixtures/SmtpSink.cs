@@ -33,6 +33,10 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>When set, AUTH succeeds only with this user and password (plain text is allowed: no TLS here).</summary>
     public (string User, string Password)? RequireLogin { get; set; }
 
+    /// <summary>How many messages were offered (DATA completed), accepted or rejected.</summary>
+    public int Transactions => Volatile.Read(ref _transactions);
+    private int _transactions;
+
     /// <summary>Messages accepted so far, oldest first (a snapshot).</summary>
     public IReadOnlyList<MimeMessage> Messages
     {
@@ -82,6 +86,7 @@ public sealed class SmtpSink : IAsyncDisposable
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref sink._transactions);
             if (sink.RejectWith is { } reject) return reject;
             using var stream = new MemoryStream(buffer.ToArray());
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
