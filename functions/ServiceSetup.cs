@@ -73,6 +73,8 @@ public static class ServiceSetup
         services.AddSingleton<DeliverDueAlerts>();
         services.AddSingleton<DeliverAlert>();
         services.AddSingleton<RunAlertFollowUps>();
+        services.AddSingleton<ListAlertDeliveries>();
+        services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;
     }

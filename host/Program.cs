@@ -45,11 +45,17 @@ try
         settings["Database:ConnectionString"] = postgres.FunctionsConnectionString();
 
         // Alerts go to the local inbox unless local.settings.json or the environment say otherwise.
-        inbox = new LocalInbox(smtpPort, Path.Combine(RepoPaths.LocalData, "inbox"));
+        inbox = new LocalInbox(smtpPort, Path.Combine(RepoPaths.LocalData, "inbox")) { DeliveryLog = LocalDeliveryLog.RenderAsync };
         await inbox.StartAsync();
         var configured = new ConfigurationBuilder().AddInMemoryCollection(LocalSettings.Load(RepoPaths.Root)).AddEnvironmentVariables().Build();
         foreach (var (key, value) in LocalInbox.AlertSettings(port, smtpPort))
-            if (string.IsNullOrEmpty(configured[key])) settings[key] = value;
+        {
+            // A channel's settings go together: the inbox's for a channel that is off, none for one that is on.
+            var switchedOn = key.StartsWith("Alerts:Email:", StringComparison.Ordinal) ? !string.IsNullOrEmpty(configured["Alerts:Email:Host"])
+                : key.StartsWith("Alerts:Webhook:", StringComparison.Ordinal) ? !string.IsNullOrEmpty(configured["Alerts:Webhook:Url"])
+                : !string.IsNullOrEmpty(configured[key]);
+            if (!switchedOn) settings[key] = value;
+        }
     }
 
     var app = FunctionsWebHost.Build(new FunctionsHostOptions

@@ -300,3 +300,10 @@ from (values
 join public.leads l on l.id = v.lead_id::uuid
 left join public.deals d on d.id = v.deal_id::uuid
 on conflict do nothing;
+
+-- Alerts: locally the inbox (e-mail and webhook, /admin/inbox) shows every alert, at any hour. The
+-- default routes of the migration send warnings and new leads to chat only and hold them at night; to see
+-- that locally, set channels and quiet_from/quiet_to back in public.alert_routes.
+update public.alert_routes
+set quiet_from = null, quiet_to = null,
+    channels = case when 'email' = any(channels) then channels else channels || '{email}'::public.alert_channel[] end;

@@ -44,7 +44,7 @@ public static class AcknowledgePages
         var status = i.Status switch { "open" => "offen", "acknowledged" => "übernommen", _ => "behoben" };
         return "<dl>"
             + $"<dt>Fehlerklasse</dt><dd>{E(i.ErrorClassTitle)}</dd>"
-            + $"<dt>Schwere</dt><dd>{E(i.Severity)}</dd>"
+            + $"<dt>Schwere</dt><dd>{E(i.Severity switch { "critical" => "kritisch", "warning" => "Warnung", _ => "Info" })}</dd>"
             + $"<dt>Geöffnet</dt><dd>{E(Local(i.OpenedAt))}</dd>"
             + $"<dt>Status</dt><dd>{E(status)}</dd>"
             + $"<dt>Runbook</dt><dd>{E(view.Runbook)}</dd>"

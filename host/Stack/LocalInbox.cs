@@ -62,7 +62,9 @@ public sealed partial class LocalInbox(int smtpPort, string? emlDirectory = null
 
     /// <summary>
     /// The alert settings that point the e-mail and webhook channels here (functionsPort: where the host
-    /// listens). Program.cs applies each only where local.settings.json or the environment set nothing.
+    /// listens). Program.cs applies them per channel, only where local.settings.json or the environment leave
+    /// that channel off (no Alerts__Email__Host, no Alerts__Webhook__Url): the sample's defaults for a real
+    /// server (port 587, STARTTLS) must not win over the sink's.
     /// </summary>
     public static IReadOnlyDictionary<string, string> AlertSettings(int functionsPort, int smtpPort) => new Dictionary<string, string>
     {

@@ -73,11 +73,30 @@ public sealed partial class ResilientChannel : IDisposable
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         SendOutcome outcome;
+        var attempts = new AttemptLog();
         try
         {
             outcome = await _pipeline.ExecuteAsync(
-                static (state, token) => new ValueTask<SendOutcome>(state.Channel.SendAsync(state.Message, token)),
-                (Channel: _channel, Message: message), ct);
+                static async (state, token) =>
+                {
+                    try
+                    {
+                        var result = await state.Channel.SendAsync(state.Message, token);
+                        if (result is SendOutcome.Transient t) state.Attempts.LastError = t.Error;
+                        return result;
+                    }
+                    catch (OperationCanceledException) when (!state.Caller.IsCancellationRequested)
+                    {
+                        state.Attempts.LastError = "timeout";
+                        throw;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        state.Attempts.LastError = $"{e.GetType().Name}: {Describe(e)}";
+                        throw;
+                    }
+                },
+                (Channel: _channel, Message: message, Attempts: attempts, Caller: ct), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -86,6 +105,9 @@ public sealed partial class ResilientChannel : IDisposable
         catch (Exception e)
         {
             outcome = FromException(e);
+            // The breaker opened during this run: say what made it open, not only that it is open.
+            if (e is BrokenCircuitException && attempts.LastError is { } last && outcome is SendOutcome.Transient open)
+                outcome = open with { Error = AlertText.Truncate($"circuit open after: {last}", 300) };
         }
 
         switch (outcome)
@@ -183,6 +205,12 @@ public sealed partial class ResilientChannel : IDisposable
     }
 
     public void Dispose() => _limiter?.Dispose();
+
+    /// <summary>What the attempts of one run saw last (for the error that the run reports).</summary>
+    private sealed class AttemptLog
+    {
+        public string? LastError { get; set; }
+    }
 
     [GeneratedRegex(@"\w+://\S+")]
     private static partial Regex UrlPattern();
