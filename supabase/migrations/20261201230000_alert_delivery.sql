@@ -211,7 +211,8 @@ $$;
 --   incident_unacknowledged: the escalation channels of the routes that delivered the incident's alert.
 --   delivery_failed: every other enabled channel.
 -- Non-critical alerts wait for the end of the route's quiet hours; with a grouping window an alert joins
--- the open group of its kind on that channel, or opens one that is due when the window ends.
+-- the open group of its kind on that channel (one that is due no later than its own window would end),
+-- or opens one that is due when the window ends.
 create function public.plan_alert_deliveries(p_alert uuid, p_channels text[], p_at timestamptz)
 returns timestamptz
 language plpgsql set search_path = '' as $$
@@ -270,7 +271,7 @@ begin
              join public.alerts x on x.id = d.alert_id
              join public.alert_routes r on r.id = d.route_id
              where d.channel = t.channel and x.kind = a.kind and d.state = 'pending' and d.batch_id is null
-               and d.due_at > t.ready_at and r.group_window > interval '0')
+               and d.due_at > t.ready_at and d.due_at <= t.ready_at + t.group_window and r.group_window > interval '0')
            end as join_due
     from timed t cross join a
   ), created as (
