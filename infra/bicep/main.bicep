@@ -18,8 +18,15 @@ param landingOrigin string
 @description('Thank-you page after a plain form post.')
 param thankYouUrl string = '${landingOrigin}/danke.html'
 
+@description('Base URL of the status center; alert links are relative to it.')
+param statusCenterUrl string = '${landingOrigin}/status/'
+
+@description('Base URL of this function app as the team reaches it (acknowledge links in alerts).')
+param functionsUrl string = 'https://${name}-func-${take(uniqueString(resourceGroup().id, name), 6)}.azurewebsites.net'
+
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = toLower('st${take(name, 8)}${take(suffix, 12)}')
+var appName = '${name}-func-${take(suffix, 6)}'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageName
@@ -52,6 +59,12 @@ resource leadCapturedQueue 'Microsoft.Storage/storageAccounts/queueServices/queu
   parent: queueService
   name: 'lead-captured'
 }
+
+// Every queue the app uses, and the poison queues the Functions host moves failed messages to.
+resource otherQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in [ 'lead-captured-poison', 'alerts', 'alerts-poison' ]: {
+  parent: queueService
+  name: queue
+}]
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${name}-logs'
@@ -93,7 +106,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${name}-func-${take(suffix, 6)}'
+  name: appName
   location: location
   kind: 'functionapp,linux'
   identity: { type: 'SystemAssigned' }
@@ -127,6 +140,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Leads__MinFillSeconds', value: '3' }
         { name: 'Leads__MaxBodyBytes', value: '16384' }
         { name: 'Leads__LeadCapturedQueue', value: leadCapturedQueue.name }
+        // Alert delivery. The channel credentials (Slack, Teams, Telegram, e-mail, webhook) are added per
+        // channel together with their Key Vault secrets: a channel without its settings is off.
+        { name: 'Alerts__Queue', value: 'alerts' }
+        { name: 'Alerts__StatusCenterUrl', value: statusCenterUrl }
+        { name: 'Alerts__PublicFunctionsUrl', value: functionsUrl }
+        { name: 'Alerts__AckLinkSecret', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=alert-ack-link-secret)' }
       ]
     }
   }
