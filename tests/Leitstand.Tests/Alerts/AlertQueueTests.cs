@@ -41,6 +41,22 @@ public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
     }
 
     [Fact]
+    public async Task A_form_submission_becomes_a_new_lead_alert_through_the_lead_captured_queue()
+    {
+        var fields = Leads.LeadForms.Valid();
+        var response = await Host.Client.SendAsync(Leads.LeadForms.Json(fields));
+        var lead = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<JsonElement>(response.Content)).GetProperty("id").GetGuid();
+
+        for (var i = 0; i < 100 && await CountAsync("select count(*) from alerts where kind = 'lead_new' and subject_id = @lead", new { lead }) == 0; i++)
+            await Task.Delay(100);
+
+        Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'lead_new' and subject_id = @lead", new { lead }));
+        // Planned for the chat channels and the webhook, grouped for five minutes.
+        for (var i = 0; i < 50 && (await DeliveriesAsync("lead_new", lead)).Count < 4; i++) await Task.Delay(100);
+        Assert.Equal(["slack", "teams", "telegram", "webhook"], (await DeliveriesAsync("lead_new", lead)).Select(d => d.Channel));
+    }
+
+    [Fact]
     public async Task A_malformed_alert_message_lands_in_the_poison_queue_and_can_be_requeued()
     {
         var options = Leitstand.Functions.ServiceSetup.QueueClientOptionsForApp();
