@@ -22,7 +22,8 @@ using Npgsql;
 // same requests (same bodies, same channel classes, same HttpClient) straight to the sinks, in the same run.
 //
 //   bash bench/alerts.sh [--rate 20] [--rate-seconds 30] [--burst 1400] [--burst-batch 50] [--burst-producers 4]
-//                        [--floor-alerts 1400] [--floor-concurrency 16] [--sink-delay-ms 5] [--warmup 50]
+//                        [--floor-alerts 1400] [--floor-concurrency 16] [--sink-delay-ms 5] [--warmup 50] [--sparse 8]
+//                        [--max-polling-ms N: a variant of host.json's maxPollingInterval, file unchanged]
 
 var inv = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -89,12 +90,15 @@ try
         ["Alerts:Telegram:ChatId"] = "",
         ["Alerts:Telegram:MessagesPerSecond"] = "0",
     };
+    // host.json as it is; --max-polling-ms tries another maxPollingInterval without changing the file (a variant, said in the report).
+    var fileHostJson = HostJson.Load(Path.Combine(RepoPaths.Root, "functions", "host.json"));
     host = FunctionsWebHost.Build(new FunctionsHostOptions
     {
         Url = "http://127.0.0.1:0",
         Settings = settings,
         RunTimers = false,
         RunQueues = true,
+        HostJson = options.MaxPollingMs is { } polling ? fileHostJson with { QueueMaxPollingInterval = TimeSpan.FromMilliseconds(polling) } : fileHostJson,
     });
     await host.StartAsync(ct);
     var hostJson = host.Services.GetRequiredService<HostJson>();
@@ -119,21 +123,25 @@ try
     var floorConcurrent = await bench.FloorAsync($"floor, {options.FloorConcurrency} alerts at a time", options.FloorAlerts, options.FloorConcurrency, meter);
     Log(floorConcurrent.Summary());
 
-    var rate = await bench.HostAtRateAsync($"host at {options.Rate}/s", (int)Math.Round(options.Rate * options.RateSeconds), options.Rate, meter, timeout);
-    Log(rate.Summary());
+    var sparse = await bench.HostSparseAsync($"host, {options.Sparse} isolated alerts", options.Sparse,
+        hostJson.QueueMaxPollingInterval + TimeSpan.FromMilliseconds(500), meter, timeout);
+    Log(sparse.Summary());
+    var rate = await bench.HostAtRateAsync($"host at {options.Rate}/s", (int)Math.Round(options.Rate * options.RateSeconds), options.Rate, meter, timeout,
+        steadyAfterSeconds: hostJson.QueueMaxPollingInterval.TotalSeconds);
+    Log(rate.Summary() + $"; after the first {hostJson.QueueMaxPollingInterval.TotalSeconds:F0} s: p50 {rate.Steady.P50:F1} ms, p99 {rate.Steady.P99:F1} ms");
     await Task.Delay(TimeSpan.FromSeconds(1), ct);
     var burst = await bench.HostBurstAsync($"host, burst of {options.Burst}", options.Burst, options.BurstBatch, options.BurstProducers, meter, timeout);
     Log(burst.Summary());
 
-    var database = await bench.DatabaseSummaryAsync(postgres.AdminConnectionString(), [rate, burst]);
-    var report = Report.Render(options, hostJson, postgres, floorSequential, floorConcurrent, rate, burst, database, receipts);
+    var database = await bench.DatabaseSummaryAsync(postgres.AdminConnectionString(), [sparse, rate, burst]);
+    var report = Report.Render(options, hostJson, postgres, floorSequential, floorConcurrent, sparse, rate, burst, database, receipts);
     Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "bench", "results"));
     var file = Path.Combine(RepoPaths.Root, "bench", "results", $"alerts-{DateTime.UtcNow:yyyy-MM-ddTHHmmssZ}.md");
     await File.WriteAllTextAsync(file, report, CancellationToken.None);
     Console.WriteLine();
     Console.WriteLine(report);
     Log($"report written to {Path.GetRelativePath(RepoPaths.Root, file)}");
-    if (rate.Incomplete > 0 || burst.Incomplete > 0) exitCode = 2;
+    if (sparse.Incomplete + rate.Incomplete + burst.Incomplete > 0) exitCode = 2;
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
 {
@@ -173,7 +181,7 @@ static int? PostmasterPid(string dataDirectory)
 }
 
 public sealed record Options(double Rate, double RateSeconds, int Burst, int BurstBatch, int BurstProducers, int FloorAlerts,
-    int FloorConcurrency, int SinkDelayMs, int Warmup, int TimeoutSeconds)
+    int FloorConcurrency, int SinkDelayMs, int Warmup, int TimeoutSeconds, int Sparse, int? MaxPollingMs)
 {
     public static Options Parse(string[] args)
     {
@@ -187,19 +195,21 @@ public sealed record Options(double Rate, double RateSeconds, int Burst, int Bur
         double D(string name, double fallback) => map.Remove(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
         int I(string name, int fallback) => map.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var o = new Options(D("rate", 20), D("rate-seconds", 30), I("burst", 1400), I("burst-batch", 50), I("burst-producers", 4),
-            I("floor-alerts", 1400), I("floor-concurrency", 16), I("sink-delay-ms", 5), I("warmup", 50), I("timeout-seconds", 90));
+            I("floor-alerts", 1400), I("floor-concurrency", 16), I("sink-delay-ms", 5), I("warmup", 50), I("timeout-seconds", 90), I("sparse", 8),
+            map.Remove("max-polling-ms", out var polling) ? int.Parse(polling, CultureInfo.InvariantCulture) : null);
         if (map.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", map.Keys.Select(k => "--" + k))}");
         if (o.Rate is <= 0 or > 500 || o.RateSeconds is <= 0 or > 300 || o.Burst is < 1 or > 20_000 || o.BurstBatch is < 1 or > 500
             || o.BurstProducers is < 1 or > 64 || o.FloorAlerts is < 1 or > 20_000 || o.FloorConcurrency is < 1 or > 256
-            || o.SinkDelayMs is < 0 or > 1000 || o.Warmup is < 0 or > 1000 || o.TimeoutSeconds is < 5 or > 600)
+            || o.SinkDelayMs is < 0 or > 1000 || o.Warmup is < 0 or > 1000 || o.TimeoutSeconds is < 5 or > 600 || o.Sparse is < 1 or > 100 || o.MaxPollingMs is < 100 or > 60_000)
             throw new ArgumentException("an option is out of range (rate ≤ 500/s, rate-seconds ≤ 300, burst and floor-alerts ≤ 20000, burst-batch ≤ 500, ...)");
         return o;
     }
 }
 
 /// <summary>One measured phase: per alert the start (commit, or the floor's send) and the three receive times.</summary>
+/// <param name="Steady">AllThree for the alerts that started at least SteadyAfterSeconds into the phase (NaN if not asked for).</param>
 public sealed record PhaseResult(string Name, int Alerts, int Incomplete, double Seconds, double EnqueueSeconds,
-    Percentiles AllThree, Percentiles[] PerChannel, CpuDelta Cpu, Guid[] Subjects)
+    Percentiles AllThree, Percentiles[] PerChannel, CpuDelta Cpu, Guid[] Subjects, Percentiles Steady, double SteadyAfterSeconds)
 {
     public double AlertsPerSecond => (Alerts - Incomplete) / Seconds;
 
@@ -254,7 +264,7 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
     }
 
     /// <summary>One alert per transaction at a fixed rate (open loop: a slow enqueue does not delay the next).</summary>
-    public async Task<PhaseResult> HostAtRateAsync(string name, int count, double perSecond, CpuMeter meter, TimeSpan timeout)
+    public async Task<PhaseResult> HostAtRateAsync(string name, int count, double perSecond, CpuMeter meter, TimeSpan timeout, double steadyAfterSeconds = 0)
     {
         var subjects = NewSubjects(count);
         var cpu0 = meter.Take();
@@ -271,7 +281,27 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
         await Task.WhenAll(producers);
         var enqueued = Stopwatch.GetTimestamp();
         await WaitForAsync(subjects, timeout);
-        return Result(name, subjects, begin, enqueued, meter.Take(), cpu0);
+        return Result(name, subjects, begin, enqueued, meter.Take(), cpu0, steadyAfterSeconds);
+    }
+
+    /// <summary>
+    /// Isolated alerts: each after a pause longer than the queue's maxPollingInterval (the queue idle, as between
+    /// real alerts), the next only once the previous one is delivered.
+    /// </summary>
+    public async Task<PhaseResult> HostSparseAsync(string name, int count, TimeSpan pause, CpuMeter meter, TimeSpan timeout)
+    {
+        var subjects = NewSubjects(count);
+        var cpu0 = meter.Take();
+        var begin = Stopwatch.GetTimestamp();
+        foreach (var subject in subjects)
+        {
+            // A random extra of up to one second, so the alert lands anywhere in the poller's back-off.
+            await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000)), ct);
+            await ProduceAsync([subject]);
+            await WaitForAsync([subject], timeout);
+        }
+        var end = Stopwatch.GetTimestamp();
+        return Result(name, subjects, begin, end, meter.Take(), cpu0);
     }
 
     /// <summary>As fast as possible: transactions of <paramref name="batch"/> alerts by <paramref name="producers"/> producers at once.</summary>
@@ -327,9 +357,11 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
             await Task.Delay(20, ct);
     }
 
-    private PhaseResult Result(string name, Guid[] subjects, long begin, long enqueued, CpuSnapshot cpu1, CpuSnapshot cpu0)
+    private PhaseResult Result(string name, Guid[] subjects, long begin, long enqueued, CpuSnapshot cpu1, CpuSnapshot cpu0, double steadyAfterSeconds = 0)
     {
         var all = new List<double>();
+        var steady = new List<double>();
+        var steadyFrom = begin + (long)(steadyAfterSeconds * Stopwatch.Frequency);
         var perChannel = Enumerable.Range(0, Receipts.Channels).Select(_ => new List<double>()).ToArray();
         long last = begin;
         var incomplete = 0;
@@ -339,12 +371,13 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
             for (var c = 0; c < times.Length; c++) perChannel[c].Add((times[c] - start) * MsPerTick);
             var done = times.Max();
             all.Add((done - start) * MsPerTick);
+            if (steadyAfterSeconds > 0 && start >= steadyFrom) steady.Add((done - start) * MsPerTick);
             last = Math.Max(last, done);
         }
         // Until the last delivery (or, if some never arrived, until the wait gave up).
         var endOfPhase = incomplete > 0 ? cpu1.At : last;
         return new PhaseResult(name, subjects.Length, incomplete, (endOfPhase - begin) * MsPerTick / 1000, (enqueued - begin) * MsPerTick / 1000,
-            Percentiles.Of(all), perChannel.Select(Percentiles.Of).ToArray(), cpu0.To(cpu1), subjects);
+            Percentiles.Of(all), perChannel.Select(Percentiles.Of).ToArray(), cpu0.To(cpu1), subjects, Percentiles.Of(steady), steadyAfterSeconds);
     }
 
     private static Guid[] NewSubjects(int count) => Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToArray();
