@@ -22,7 +22,7 @@ using Npgsql;
 // same requests (same bodies, same channel classes, same HttpClient) straight to the sinks, in the same run.
 //
 //   bash bench/alerts.sh [--rate 20] [--rate-seconds 30] [--burst 1400] [--burst-batch 50] [--burst-producers 4]
-//                        [--floor-alerts 1400] [--floor-concurrency 16] [--sink-delay-ms 5] [--warmup 50] [--sparse 8]
+//                        [--floor-alerts 1400] [--floor-concurrency 16] [--sink-delay-ms 5] [--warmup 50] [--sparse 6]
 //                        [--max-polling-ms N: a variant of host.json's maxPollingInterval, file unchanged]
 
 var inv = CultureInfo.InvariantCulture;
@@ -54,6 +54,9 @@ try
     await using (var admin = new NpgsqlConnection(postgres.AdminConnectionString()))
     {
         await admin.OpenAsync(ct);
+        // Time per PL/pgSQL and SQL function (pg_stat_user_functions) for the "where the time went" table.
+        await admin.ExecuteAsync("alter system set track_functions = 'all'");
+        await admin.ExecuteAsync("select pg_reload_conf()");
         // Only the benchmark's route: every alert of its kind to the three channels at once (no grouping, no quiet hours).
         await admin.ExecuteAsync("""
             update public.alert_routes set enabled = false;
@@ -124,17 +127,23 @@ try
     Log(floorConcurrent.Summary());
 
     var sparse = await bench.HostSparseAsync($"host, {options.Sparse} isolated alerts", options.Sparse,
-        hostJson.QueueMaxPollingInterval + TimeSpan.FromMilliseconds(500), meter, timeout);
+        hostJson.QueueMaxPollingInterval * 3, hostJson.QueueMaxPollingInterval, meter, timeout);
     Log(sparse.Summary());
+    var functions0 = await bench.FunctionStatsAsync(postgres.AdminConnectionString());
     var rate = await bench.HostAtRateAsync($"host at {options.Rate}/s", (int)Math.Round(options.Rate * options.RateSeconds), options.Rate, meter, timeout,
         steadyAfterSeconds: hostJson.QueueMaxPollingInterval.TotalSeconds);
     Log(rate.Summary() + $"; after the first {hostJson.QueueMaxPollingInterval.TotalSeconds:F0} s: p50 {rate.Steady.P50:F1} ms, p99 {rate.Steady.P99:F1} ms");
+    var functions1 = await bench.FunctionStatsAsync(postgres.AdminConnectionString());
     await Task.Delay(TimeSpan.FromSeconds(1), ct);
     var burst = await bench.HostBurstAsync($"host, burst of {options.Burst}", options.Burst, options.BurstBatch, options.BurstProducers, meter, timeout);
     Log(burst.Summary());
+    var functions2 = await bench.FunctionStatsAsync(postgres.AdminConnectionString());
+    var functionTable = Bench.FunctionTable([(rate, functions0, functions1), (burst, functions1, functions2)]);
 
     var database = await bench.DatabaseSummaryAsync(postgres.AdminConnectionString(), [sparse, rate, burst]);
-    var report = Report.Render(options, hostJson, postgres, floorSequential, floorConcurrent, sparse, rate, burst, database, receipts);
+    var diagnosis = await Diagnosis.PlanCostAsync(postgres.AdminConnectionString(), ct);
+    Log(diagnosis.Trim());
+    var report = Report.Render(options, hostJson, postgres, floorSequential, floorConcurrent, sparse, rate, burst, database + functionTable + diagnosis, receipts);
     Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "bench", "results"));
     var file = Path.Combine(RepoPaths.Root, "bench", "results", $"alerts-{DateTime.UtcNow:yyyy-MM-ddTHHmmssZ}.md");
     await File.WriteAllTextAsync(file, report, CancellationToken.None);
@@ -195,7 +204,7 @@ public sealed record Options(double Rate, double RateSeconds, int Burst, int Bur
         double D(string name, double fallback) => map.Remove(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
         int I(string name, int fallback) => map.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var o = new Options(D("rate", 20), D("rate-seconds", 30), I("burst", 1400), I("burst-batch", 50), I("burst-producers", 4),
-            I("floor-alerts", 1400), I("floor-concurrency", 16), I("sink-delay-ms", 5), I("warmup", 50), I("timeout-seconds", 90), I("sparse", 8),
+            I("floor-alerts", 1400), I("floor-concurrency", 16), I("sink-delay-ms", 5), I("warmup", 50), I("timeout-seconds", 90), I("sparse", 6),
             map.Remove("max-polling-ms", out var polling) ? int.Parse(polling, CultureInfo.InvariantCulture) : null);
         if (map.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", map.Keys.Select(k => "--" + k))}");
         if (o.Rate is <= 0 or > 500 || o.RateSeconds is <= 0 or > 300 || o.Burst is < 1 or > 20_000 || o.BurstBatch is < 1 or > 500
@@ -288,15 +297,16 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
     /// Isolated alerts: each after a pause longer than the queue's maxPollingInterval (the queue idle, as between
     /// real alerts), the next only once the previous one is delivered.
     /// </summary>
-    public async Task<PhaseResult> HostSparseAsync(string name, int count, TimeSpan pause, CpuMeter meter, TimeSpan timeout)
+    public async Task<PhaseResult> HostSparseAsync(string name, int count, TimeSpan pause, TimeSpan jitter, CpuMeter meter, TimeSpan timeout)
     {
         var subjects = NewSubjects(count);
         var cpu0 = meter.Take();
         var begin = Stopwatch.GetTimestamp();
         foreach (var subject in subjects)
         {
-            // A random extra of up to one second, so the alert lands anywhere in the poller's back-off.
-            await Task.Delay(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000)), ct);
+            // Long enough for the poller to reach its longest interval, plus a random part of one interval, so the
+            // alert lands anywhere between two polls (as a real alert after a quiet time does).
+            await Task.Delay(pause + jitter * Random.Shared.NextDouble(), ct);
             await ProduceAsync([subject]);
             await WaitForAsync([subject], timeout);
         }
@@ -378,6 +388,42 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
         var endOfPhase = incomplete > 0 ? cpu1.At : last;
         return new PhaseResult(name, subjects.Length, incomplete, (endOfPhase - begin) * MsPerTick / 1000, (enqueued - begin) * MsPerTick / 1000,
             Percentiles.Of(all), perChannel.Select(Percentiles.Of).ToArray(), cpu0.To(cpu1), subjects, Percentiles.Of(steady), steadyAfterSeconds);
+    }
+
+    /// <summary>
+    /// Calls and time (ms) per database function so far. The host's pooled connections are closed first: a
+    /// backend reports its function statistics when it goes idle at most every 10 s, or when it exits.
+    /// </summary>
+    public async Task<Dictionary<string, (long Calls, double TotalMs, double SelfMs)>> FunctionStatsAsync(string adminConnectionString)
+    {
+        _db.Clear();
+        await Task.Delay(300, ct);
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Name, long Calls, double TotalMs, double SelfMs)>(
+            "select funcname, calls, total_time, self_time from pg_stat_user_functions where schemaname = 'public'");
+        return rows.ToDictionary(r => r.Name, r => (r.Calls, r.TotalMs, r.SelfMs));
+    }
+
+    public static string FunctionTable(IEnumerable<(PhaseResult Phase, Dictionary<string, (long Calls, double TotalMs, double SelfMs)> Before,
+        Dictionary<string, (long Calls, double TotalMs, double SelfMs)> After)> phases)
+    {
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("Database functions per alert (pg_stat_user_functions, track_functions = all; time inside the function, wall clock; total includes the functions it calls):");
+        text.AppendLine();
+        text.AppendLine("| run | function | calls per alert | total ms per alert | self ms per alert |");
+        text.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var (phase, before, after) in phases)
+            foreach (var (name, a) in after.OrderByDescending(kv => kv.Value.TotalMs - before.GetValueOrDefault(kv.Key).TotalMs))
+            {
+                var b = before.GetValueOrDefault(name);
+                var calls = a.Calls - b.Calls;
+                if (calls == 0) continue;
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {phase.Name} | {name} | {(double)calls / phase.Alerts:F2} | {(a.TotalMs - b.TotalMs) / phase.Alerts:F3} | {(a.SelfMs - b.SelfMs) / phase.Alerts:F3} |"));
+            }
+        return text.ToString();
     }
 
     private static Guid[] NewSubjects(int count) => Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToArray();

@@ -33,7 +33,7 @@ public static class Report
         }
         L();
         L($"At {o.Rate}/s without the first {rate.SteadyAfterSeconds:F0} s (the poller may still be in its back-off from the idle queue before): p50 / p90 / p99 / max {rate.Steady.P50:F1} / {rate.Steady.P90:F1} / {rate.Steady.P99:F1} / {rate.Steady.Max:F1} ms.");
-        L($"Isolated alerts: {o.Sparse}, each {hostJson.QueueMaxPollingInterval.TotalSeconds + 0.5:F1}–{hostJson.QueueMaxPollingInterval.TotalSeconds + 1.5:F1} s after the previous one was delivered (idle queue, the poller backed off up to maxPollingInterval).");
+        L($"Isolated alerts: {o.Sparse}, each {hostJson.QueueMaxPollingInterval.TotalSeconds * 3:F1}–{hostJson.QueueMaxPollingInterval.TotalSeconds * 4:F1} s after the previous one was delivered (idle queue, the poller backed off to maxPollingInterval; p99 of so few = their maximum).");
         L($"Burst: {o.Burst} alerts in transactions of {o.BurstBatch} by {o.BurstProducers} producers at once; enqueued (committed and dispatched to the queue) in {burst.EnqueueSeconds:F2} s. Fixed rate: one alert per transaction, {o.Rate}/s for {o.RateSeconds} s, enqueued in {rate.EnqueueSeconds:F2} s.");
         L($"Floors: the same three requests per alert (bodies from the channel classes, the host's \"alerts\" HttpClient, no retry pipeline), without queue or database; {floorSequential.Alerts} alerts each.");
         L();
