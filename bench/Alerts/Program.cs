@@ -24,6 +24,7 @@ using Npgsql;
 //   bash bench/alerts.sh [--rate 20] [--rate-seconds 30] [--burst 1400] [--burst-batch 50] [--burst-producers 4]
 //                        [--floor-alerts 1400] [--floor-concurrency 16] [--sink-delay-ms 5] [--warmup 50] [--sparse 6]
 //                        [--max-polling-ms N: a variant of host.json's maxPollingInterval, file unchanged]
+//                        [--generic-plans: a variant, plan/claim_alert_deliveries with plan_cache_mode = force_generic_plan on the throwaway cluster]
 
 var inv = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
@@ -57,6 +58,12 @@ try
         // Time per PL/pgSQL and SQL function (pg_stat_user_functions) for the "where the time went" table.
         await admin.ExecuteAsync("alter system set track_functions = 'all'");
         await admin.ExecuteAsync("select pg_reload_conf()");
+        if (options.GenericPlans)
+            // Variant (--generic-plans): the proposed fix tried on the throwaway cluster only; supabase/ is unchanged.
+            await admin.ExecuteAsync("""
+                alter function public.plan_alert_deliveries(uuid, text[], timestamptz) set plan_cache_mode = force_generic_plan;
+                alter function public.claim_alert_deliveries(timestamptz, text[], interval, integer) set plan_cache_mode = force_generic_plan;
+                """);
         // Only the benchmark's route: every alert of its kind to the three channels at once (no grouping, no quiet hours).
         await admin.ExecuteAsync("""
             update public.alert_routes set enabled = false;
@@ -190,13 +197,15 @@ static int? PostmasterPid(string dataDirectory)
 }
 
 public sealed record Options(double Rate, double RateSeconds, int Burst, int BurstBatch, int BurstProducers, int FloorAlerts,
-    int FloorConcurrency, int SinkDelayMs, int Warmup, int TimeoutSeconds, int Sparse, int? MaxPollingMs)
+    int FloorConcurrency, int SinkDelayMs, int Warmup, int TimeoutSeconds, int Sparse, int? MaxPollingMs, bool GenericPlans)
 {
     public static Options Parse(string[] args)
     {
         var map = new Dictionary<string, string>();
+        var genericPlans = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--generic-plans") { genericPlans = true; continue; }
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
                 throw new ArgumentException($"expected '--name value', got '{args[i]}'");
             map[args[i][2..]] = args[++i];
@@ -205,7 +214,7 @@ public sealed record Options(double Rate, double RateSeconds, int Burst, int Bur
         int I(string name, int fallback) => map.Remove(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var o = new Options(D("rate", 20), D("rate-seconds", 30), I("burst", 1400), I("burst-batch", 50), I("burst-producers", 4),
             I("floor-alerts", 1400), I("floor-concurrency", 16), I("sink-delay-ms", 5), I("warmup", 50), I("timeout-seconds", 90), I("sparse", 6),
-            map.Remove("max-polling-ms", out var polling) ? int.Parse(polling, CultureInfo.InvariantCulture) : null);
+            map.Remove("max-polling-ms", out var polling) ? int.Parse(polling, CultureInfo.InvariantCulture) : null, genericPlans);
         if (map.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", map.Keys.Select(k => "--" + k))}");
         if (o.Rate is <= 0 or > 500 || o.RateSeconds is <= 0 or > 300 || o.Burst is < 1 or > 20_000 || o.BurstBatch is < 1 or > 500
             || o.BurstProducers is < 1 or > 64 || o.FloorAlerts is < 1 or > 20_000 || o.FloorConcurrency is < 1 or > 256

@@ -17,11 +17,11 @@ public static class Report
         var s = new StringBuilder();
         void L(FormattableString line = default!) => s.AppendLine(line is null ? "" : line.ToString(CultureInfo.InvariantCulture));
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        L($"# Alert delivery benchmark, {stamp}");
+        L($"# Alert delivery benchmark, {stamp}{(o.MaxPollingMs is null && !o.GenericPlans ? "" : " (variant)")}");
         L();
         L($"{Environment.ProcessorCount} cores ({CpuModel()}); commit {Commit()}. PostgreSQL {PgVersion()} (throwaway: fsync, synchronous_commit, full_page_writes off), Azurite in memory, the functions host in process ({postgres.FunctionsConnectionString().Split(';').Last()}).");
         L($"Sinks for Slack, Teams and the webhook on 127.0.0.1 answer 200 after {o.SinkDelayMs} ms (Task.Delay). Alerts__*__MessagesPerSecond = 0 on every channel (**no rate limit**; production has Slack 1/s, Teams 4/s), group_window 0, e-mail and Telegram off.");
-        L($"host.json queues: batchSize {hostJson.QueueBatchSize}, newBatchThreshold {hostJson.QueueNewBatchThreshold}, maxPollingInterval {hostJson.QueueMaxPollingInterval:c}{(o.MaxPollingMs is null ? "" : " (**variant**: --max-polling-ms, functions/host.json itself unchanged)")}. Latency: from the producer's commit (host) or the first send (floor) to the sink receiving the request; \"delivered\" = the last of the three channels.");
+        L($"host.json queues: batchSize {hostJson.QueueBatchSize}, newBatchThreshold {hostJson.QueueNewBatchThreshold}, maxPollingInterval {hostJson.QueueMaxPollingInterval:c}{(o.MaxPollingMs is null ? "" : " (**variant**: --max-polling-ms, functions/host.json itself unchanged)")}.{(o.GenericPlans ? " **Variant --generic-plans**: plan_alert_deliveries and claim_alert_deliveries set to plan_cache_mode = force_generic_plan on the throwaway cluster (the migrations unchanged)." : "")} Latency: from the producer's commit (host) or the first send (floor) to the sink receiving the request; \"delivered\" = the last of the three channels.");
         L();
         L($"| run | alerts | delivered on all three | time, s | **alerts/s** | p50 / p90 / p99 / max to the last channel, ms | p99 Slack / Teams / webhook, ms | CPU s: this process / postgres / Azurite | CPU ms per alert (all three) | machine busy (other processes) | load average before → after |");
         L($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
