@@ -139,7 +139,7 @@ try
     var functions0 = await bench.FunctionStatsAsync(postgres.AdminConnectionString());
     var rate = await bench.HostAtRateAsync($"host at {options.Rate}/s", (int)Math.Round(options.Rate * options.RateSeconds), options.Rate, meter, timeout,
         steadyAfterSeconds: hostJson.QueueMaxPollingInterval.TotalSeconds);
-    Log(rate.Summary() + $"; after the first {hostJson.QueueMaxPollingInterval.TotalSeconds:F0} s: p50 {rate.Steady.P50:F1} ms, p99 {rate.Steady.P99:F1} ms");
+    Log(rate.Summary() + $"; after the first {hostJson.QueueMaxPollingInterval.TotalSeconds:0.#} s: p50 {rate.Steady.P50:F1} ms, p99 {rate.Steady.P99:F1} ms");
     var functions1 = await bench.FunctionStatsAsync(postgres.AdminConnectionString());
     await Task.Delay(TimeSpan.FromSeconds(1), ct);
     var burst = await bench.HostBurstAsync($"host, burst of {options.Burst}", options.Burst, options.BurstBatch, options.BurstProducers, meter, timeout);
