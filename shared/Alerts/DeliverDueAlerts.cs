@@ -19,6 +19,8 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
 {
     private const int ClaimLimit = 200;
     private const int MaxRounds = 20;
+    /// <summary>Messages of one channel in flight at once within a run (the queue's batchSize, host.json).</summary>
+    private const int ParallelSendsPerChannel = 16;
 
     private const string ClaimSql = """
         select batch_id as batchid, channel, alert_id as alertid, kind, severity, dedupe_key as dedupekey,
@@ -70,54 +72,62 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
     private async Task<DeliveryRun> SendChannelAsync(string key, List<ClaimedRow> rows, CancellationToken ct)
     {
         var channel = channels.Get(key);
-        var run = new DeliveryRun(0, 0, 0);
-        foreach (var batch in rows.GroupBy(r => r.BatchId))
-        {
-            // Written right before the send (the claim may have waited behind other messages of this channel):
-            // the clock of the "sending" timeout starts now, and a batch that another run has taken over
-            // meanwhile (0 rows) is not sent a second time.
-            await using (var connection = await db.OpenConnectionAsync(ct))
+        int delivered = 0, retrying = 0, failed = 0;
+        // A channel's messages go out side by side (a claim can hold hundreds after an outage or in a storm);
+        // the channel's rate limiter still keeps the provider's pace, whatever the number in flight.
+        await Parallel.ForEachAsync(rows.GroupBy(r => r.BatchId), new ParallelOptions { MaxDegreeOfParallelism = ParallelSendsPerChannel, CancellationToken = ct },
+            async (batch, token) =>
             {
-                if (await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { Batch = batch.Key, At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) == 0)
-                    continue;
-            }
-            var message = new OutgoingMessage(batch.Key, batch.Select(Render).ToList());
-            var outcome = await channel.SendAsync(message, ct);
-            var (name, error, retryAfter) = outcome switch
-            {
-                SendOutcome.Delivered => ("delivered", null, null),
-                SendOutcome.Permanent p => ("permanent", p.Error, null),
-                SendOutcome.Transient t => ("transient", t.Error, (double?)t.RetryAfter?.TotalSeconds),
-                _ => ("transient", "unknown outcome", (double?)null),
-            };
-            Guid[] failedAlerts;
-            // The outcome is recorded even if the caller is being stopped: the message went out (or not).
-            await using (var connection = await db.OpenConnectionAsync(CancellationToken.None))
-            {
-                failedAlerts = await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(FinishSql, new
+                switch (await SendBatchAsync(channel, batch.Key, batch.ToList(), token))
                 {
-                    Batch = batch.Key,
-                    Outcome = name,
-                    Error = error,
-                    RetryAfterSeconds = retryAfter,
-                    At = clock.GetUtcNow().UtcDateTime,
-                    settings.GiveUpMinutes,
-                    Queue = outbox.Queue,
-                })) ?? [];
-            }
-            if (failedAlerts.Length > 0)
-            {
-                log.LogWarning("Alert channel {Channel} failed for good ({Error}); the other channels are told", key, error);
-                await outbox.DispatchAsync(failedAlerts);
-            }
-            run = name switch
-            {
-                "delivered" => run with { Delivered = run.Delivered + 1 },
-                "permanent" => run with { Failed = run.Failed + 1 },
-                _ => run with { Retrying = run.Retrying + 1 },
-            };
+                    case "delivered": Interlocked.Increment(ref delivered); break;
+                    case "permanent": Interlocked.Increment(ref failed); break;
+                    case "transient": Interlocked.Increment(ref retrying); break;
+                }
+            });
+        return new DeliveryRun(delivered, retrying, failed);
+    }
+
+    /// <returns>"delivered", "transient", "permanent", or null when another run had taken the batch over.</returns>
+    private async Task<string?> SendBatchAsync(ResilientChannel channel, Guid batchId, List<ClaimedRow> rows, CancellationToken ct)
+    {
+        // Written right before the send (the claim may have waited behind other messages of this channel):
+        // the clock of the "sending" timeout starts now, and a batch that another run has taken over
+        // meanwhile (0 rows) is not sent a second time.
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { Batch = batchId, At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) == 0)
+                return null;
         }
-        return run;
+        var outcome = await channel.SendAsync(new OutgoingMessage(batchId, rows.Select(Render).ToList()), ct);
+        var (name, error, retryAfter) = outcome switch
+        {
+            SendOutcome.Delivered => ("delivered", null, null),
+            SendOutcome.Permanent p => ("permanent", p.Error, null),
+            SendOutcome.Transient t => ("transient", t.Error, (double?)t.RetryAfter?.TotalSeconds),
+            _ => ("transient", "unknown outcome", (double?)null),
+        };
+        Guid[] failedAlerts;
+        // The outcome is recorded even if the caller is being stopped: the message went out (or not).
+        await using (var connection = await db.OpenConnectionAsync(CancellationToken.None))
+        {
+            failedAlerts = await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(FinishSql, new
+            {
+                Batch = batchId,
+                Outcome = name,
+                Error = error,
+                RetryAfterSeconds = retryAfter,
+                At = clock.GetUtcNow().UtcDateTime,
+                settings.GiveUpMinutes,
+                Queue = outbox.Queue,
+            })) ?? [];
+        }
+        if (failedAlerts.Length > 0)
+        {
+            log.LogWarning("Alert channel {Channel} failed for good ({Error}); the other channels are told", channel.Key, error);
+            await outbox.DispatchAsync(failedAlerts);
+        }
+        return name;
     }
 
     private OutgoingAlert Render(ClaimedRow row) => new(

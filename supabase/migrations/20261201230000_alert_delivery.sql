@@ -298,6 +298,10 @@ begin
 end
 $$;
 
+-- Its statements depend on the alert's kind and routes, not on the sizes behind the parameters: a generic
+-- plan is as good as a custom one, and planning anew on every call cost most of its time (bench/README.md).
+alter function public.plan_alert_deliveries(uuid, text[], timestamptz) set plan_cache_mode = force_generic_plan;
+
 -- Claims what is due on the enabled channels (pending and due, or "sending" for longer than
 -- p_sending_timeout: the process died between the two log writes) and marks it "sending" before the
 -- send. Due deliveries of a grouped route go out as one message per channel and kind (at most 50 alerts);

@@ -71,7 +71,7 @@ public sealed class QueueRunnerTests(StackFixture stack)
 
         Assert.Equal(16, tuned.QueueBatchSize);
         Assert.Equal(8, tuned.QueueNewBatchThreshold);
-        Assert.Equal(TimeSpan.FromSeconds(2), tuned.QueueMaxPollingInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), tuned.QueueMaxPollingInterval);
         Assert.Equal(TimeSpan.FromSeconds(30), tuned.QueueVisibilityTimeout);
         Assert.Equal(5, tuned.QueueMaxDequeueCount);
         Assert.Equal(Azure.Storage.Queues.QueueMessageEncoding.Base64, tuned.QueueMessageEncoding);
