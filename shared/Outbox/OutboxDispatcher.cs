@@ -13,6 +13,7 @@ namespace Leitstand.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(NpgsqlDataSource db, QueueServiceClient queues, ILogger<OutboxDispatcher> log)
 {
+    private const int ParallelSends = 16;
     private readonly HashSet<string> _createdQueues = [];
     private readonly Lock _createdQueuesLock = new();
 
@@ -51,22 +52,27 @@ public sealed class OutboxDispatcher(NpgsqlDataSource db, QueueServiceClient que
         var sent = new List<Guid>();
         var failed = new List<Guid>();
         string? lastError = null;
-        foreach (var row in rows)
+        // Side by side: a storm (40 incidents in one check, a timer catching up) reaches the queue in a few
+        // round trips' time instead of one after the other. Messages carry their own order information.
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = ct }, async (row, token) =>
         {
             try
             {
-                var queue = await GetQueueAsync(row.Queue, ct);
-                await queue.SendMessageAsync(row.Payload, ct);
-                sent.Add(row.Id);
+                var queue = await GetQueueAsync(row.Queue, token);
+                await queue.SendMessageAsync(row.Payload, token);
+                lock (sent) sent.Add(row.Id);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
-                failed.Add(row.Id);
-                lastError = $"{ex.GetType().Name}: {ex.Message}";
+                lock (sent)
+                {
+                    failed.Add(row.Id);
+                    lastError = $"{ex.GetType().Name}: {ex.Message}";
+                }
                 log.LogWarning("Outbox message {MessageId} for queue {Queue} not sent (attempt {Attempt}): {Error}",
                     row.Id, row.Queue, row.Attempts + 1, ex.Message);
             }
-        }
+        });
 
         if (sent.Count > 0)
             await connection.ExecuteAsync(new CommandDefinition(MarkSentSql, new { Ids = sent.ToArray() }, tx, cancellationToken: ct));
