@@ -313,7 +313,10 @@ create function public.claim_alert_deliveries(p_at timestamptz, p_channels text[
   p_alert uuid default null)
 returns table (batch_id uuid, channel text, alert_id uuid, kind text, severity text, dedupe_key text, subject_type text,
                subject_id uuid, title text, body text, link text, occurred_at timestamptz, incident_open boolean)
-language sql set search_path = '' as $$
+language plpgsql set search_path = '' as $$
+#variable_conflict use_column
+begin
+  return query
   with candidates as (
     select d.id from public.alert_deliveries d
     where p_alert is null
@@ -372,8 +375,12 @@ language sql set search_path = '' as $$
   from claimed c
   join public.alerts al on al.id = c.alert_id
   left join public.incidents i on al.subject_type = 'incident' and i.id = al.subject_id
-  order by c.channel, c.batch_id, al.occurred_at, al.id
+  order by c.channel, c.batch_id, al.occurred_at, al.id;
+end
 $$;
+-- One plan for both uses (p_alert given or not): each branch of "candidates" is switched on or off by a
+-- one-time filter on p_alert, and the plan is made once per connection, not per call.
+alter function public.claim_alert_deliveries(timestamptz, text[], interval, integer, uuid) set plan_cache_mode = force_generic_plan;
 
 -- Records how a sent message ended. p_outcome: 'delivered', 'transient' (next attempt scheduled here,
 -- after p_retry_after or a back-off of 30 s, 1, 2, 4 … at most 15 minutes) or 'permanent'. A delivery that
