@@ -8,8 +8,8 @@ namespace Leitstand.Alerts;
 
 /// <summary>
 /// The alert fan-out (queue "alerts"): plans the alert's deliveries to the enabled channels by the routing
-/// table, once per alert and channel, then sends what of it is due (its own deliveries and the groups it
-/// belongs to). A message the queue delivers twice plans and sends nothing twice. A delivery that waits a little (a grouping window) gets a wake-up: the same message
+/// table, once per alert and channel, then sends what is due. A message the queue delivers twice plans and
+/// sends nothing twice. A delivery that waits a little (a grouping window) gets a wake-up: the same message
 /// again, invisible until then; longer waits (quiet hours, retries after an outage) are picked up by the
 /// minute timer from the database, not by a queue message kept invisible for hours. Database errors are
 /// not caught: the queue retries the message, and after maxDequeueCount it lands in "alerts-poison".
@@ -33,7 +33,7 @@ public sealed class DeliverAlert(NpgsqlDataSource db, DeliverDueAlerts deliver, 
                 new { alert.AlertId, Channels = channels.Enabled.ToArray(), At = now }, cancellationToken: ct));
         }
 
-        var run = await deliver.ExecuteAsync(alert.AlertId, ct);
+        var run = await deliver.ExecuteAsync(ct);
         if (wake is { } due && due - now <= MaxWakeUpDelay)
             await ScheduleWakeUpAsync(message, due - now + TimeSpan.FromMilliseconds(200), ct);
         return run;

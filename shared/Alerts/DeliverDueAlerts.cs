@@ -26,7 +26,7 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         select batch_id as batchid, channel, alert_id as alertid, kind, severity, dedupe_key as dedupekey,
                subject_type as subjecttype, subject_id as subjectid, title, body, link, occurred_at as occurredat,
                incident_open as incidentopen
-        from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit, @Alert)
+        from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit)
         """;
 
     private const string TouchSql = """
@@ -41,11 +41,8 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
     // Kinds about an open incident carry the acknowledge link.
     private static readonly HashSet<string> Acknowledgeable = ["incident_opened", "incident_reminder", "incident_unacknowledged", "incident_escalated"];
 
-    /// <summary>
-    /// Sends what is due now: everything (the timer), or with <paramref name="alertId"/> that alert's deliveries
-    /// and the groups it is part of (the queue function). Returns the messages sent per outcome.
-    /// </summary>
-    public async Task<DeliveryRun> ExecuteAsync(Guid? alertId, CancellationToken ct)
+    /// <summary>Sends what is due now; returns the messages sent per outcome.</summary>
+    public async Task<DeliveryRun> ExecuteAsync(CancellationToken ct)
     {
         var enabled = channels.Enabled;
         var run = new DeliveryRun(0, 0, 0);
@@ -61,7 +58,6 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
                     Channels = enabled.ToArray(),
                     settings.SendingTimeoutSeconds,
                     Limit = ClaimLimit,
-                    Alert = alertId,
                 }, cancellationToken: ct))).ToList();
             }
             if (rows.Count == 0) break;

@@ -21,7 +21,7 @@ public sealed class RunAlertFollowUps(NpgsqlDataSource db, AlertOutbox outbox, D
                 new { outbox.Queue, At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) ?? [];
         }
         await outbox.DispatchAsync(created);
-        var run = await deliver.ExecuteAsync(null, ct);
+        var run = await deliver.ExecuteAsync(ct);
         return new AlertFollowUpsResult(created.Length, run);
     }
 }

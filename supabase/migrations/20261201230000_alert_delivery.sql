@@ -306,57 +306,35 @@ alter function public.plan_alert_deliveries(uuid, text[], timestamptz) set plan_
 -- p_sending_timeout: the process died between the two log writes) and marks it "sending" before the
 -- send. Due deliveries of a grouped route go out as one message per channel and kind (at most 50 alerts);
 -- a retry keeps its batch id (the webhook's webhook-id), so a receiver can drop a repeat.
--- With p_alert (the queue function) only that alert's deliveries and the groups it belongs to, found by
--- index: in a storm every invocation claims its own few rows instead of scanning all that is due. Without
--- (the minute timer) everything due.
-create function public.claim_alert_deliveries(p_at timestamptz, p_channels text[], p_sending_timeout interval, p_limit integer,
-  p_alert uuid default null)
+create function public.claim_alert_deliveries(p_at timestamptz, p_channels text[], p_sending_timeout interval, p_limit integer)
 returns table (batch_id uuid, channel text, alert_id uuid, kind text, severity text, dedupe_key text, subject_type text,
                subject_id uuid, title text, body text, link text, occurred_at timestamptz, incident_open boolean)
 language plpgsql set search_path = '' as $$
-#variable_conflict use_column
 begin
+  -- Reminders and escalations of an incident that was acknowledged or resolved meanwhile are not sent.
+  update public.alert_deliveries d set state = 'suppressed', last_error = 'Incident inzwischen ' || i.status::text
+  from public.alerts al
+  join public.incidents i on i.id = al.subject_id
+  where d.alert_id = al.id and d.state = 'pending' and d.due_at <= p_at and al.subject_type = 'incident'
+    and ((al.kind in ('incident_reminder', 'incident_unacknowledged') and i.status <> 'open')
+      or (al.kind in ('incident_opened', 'incident_escalated') and i.status = 'resolved'));
+
   return query
-  with candidates as (
-    select d.id from public.alert_deliveries d
-    where p_alert is null
-      and ((d.state = 'pending' and d.due_at <= p_at) or (d.state = 'sending' and d.sending_since <= p_at - p_sending_timeout))
-    union all
-    select d.id from public.alert_deliveries d where p_alert is not null and d.alert_id = p_alert
-    union all
-    select d.id
-    from public.alert_deliveries own
-    join public.alerts mine on mine.id = own.alert_id
-    join public.alert_routes r on r.id = own.route_id and r.group_window > interval '0'
-    join public.alert_deliveries d on d.channel = own.channel and d.state = 'pending' and d.due_at <= p_at and d.batch_id is null
-    join public.alerts al on al.id = d.alert_id and al.kind = mine.kind
-    where p_alert is not null and own.alert_id = p_alert
-  ), due as (
+  with due as (
     select d.id, d.channel::text as channel, d.batch_id, al.kind, al.occurred_at,
-           coalesce(r.group_window > interval '0', false) as grouped,
-           -- Reminders and escalations of an incident acknowledged or resolved meanwhile are not sent.
-           coalesce(d.state = 'pending' and al.subject_type = 'incident'
-                    and ((al.kind in ('incident_reminder', 'incident_unacknowledged') and i.status <> 'open')
-                      or (al.kind in ('incident_opened', 'incident_escalated') and i.status = 'resolved')), false) as moot,
-           i.status::text as incident_status
-    from (select distinct id from candidates) c
-    join public.alert_deliveries d on d.id = c.id
+           coalesce(r.group_window > interval '0', false) as grouped
+    from public.alert_deliveries d
     join public.alerts al on al.id = d.alert_id
     left join public.alert_routes r on r.id = d.route_id
-    left join public.incidents i on al.subject_type = 'incident' and i.id = al.subject_id
     where d.channel = any(p_channels)
       and ((d.state = 'pending' and d.due_at <= p_at) or (d.state = 'sending' and d.sending_since <= p_at - p_sending_timeout))
     order by d.due_at, d.id
     limit p_limit
     for update of d skip locked
-  ), suppressed as (
-    update public.alert_deliveries d set state = 'suppressed', last_error = 'Incident inzwischen ' || due.incident_status, sending_since = null
-    from due where d.id = due.id and due.moot
-    returning d.id
   ), numbered as (
     select due.*, case when due.batch_id is null and due.grouped
                        then (row_number() over (partition by due.channel, due.kind order by due.occurred_at, due.id) - 1) / 50 end as chunk
-    from due where not due.moot
+    from due
   ), groups as (
     select n.channel, n.kind, n.chunk, gen_random_uuid() as new_batch
     from numbered n where n.chunk is not null group by n.channel, n.kind, n.chunk
@@ -378,9 +356,6 @@ begin
   order by c.channel, c.batch_id, al.occurred_at, al.id;
 end
 $$;
--- One plan for both uses (p_alert given or not): each branch of "candidates" is switched on or off by a
--- one-time filter on p_alert, and the plan is made once per connection, not per call.
-alter function public.claim_alert_deliveries(timestamptz, text[], interval, integer, uuid) set plan_cache_mode = force_generic_plan;
 
 -- Records how a sent message ended. p_outcome: 'delivered', 'transient' (next attempt scheduled here,
 -- after p_retry_after or a back-off of 30 s, 1, 2, 4 … at most 15 minutes) or 'permanent'. A delivery that
@@ -508,12 +483,12 @@ create policy alert_deliveries_functions on public.alert_deliveries for all to l
 create policy alert_routes_functions on public.alert_routes for select to leitstand_functions using (true);
 
 revoke all on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid, text[], timestamptz),
-  public.claim_alert_deliveries(timestamptz, text[], interval, integer, uuid),
+  public.claim_alert_deliveries(timestamptz, text[], interval, integer),
   public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)
   from public, anon, authenticated;
 grant execute on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid, text[], timestamptz),
-  public.claim_alert_deliveries(timestamptz, text[], interval, integer, uuid),
+  public.claim_alert_deliveries(timestamptz, text[], interval, integer),
   public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)
   to leitstand_functions;

@@ -4,7 +4,7 @@
 -- functions. leitstand_functions: the producer path and the delivery functions.
 begin;
 create extension if not exists pgtap;
-select plan(33);
+select plan(30);
 
 insert into auth.users (id, email) values
   ('a0000000-0000-4000-8000-000000000001', 'outsider@example.com'),
@@ -90,19 +90,6 @@ select results_eq(
   'the log: delivered, failed, pending with a back-off of 30 s');
 select is((select attributes ->> 'failed_channel' from public.alerts where kind = 'delivery_failed'), 'slack',
   'the warning names the failed channel');
-
--- The queue function claims only its alert's deliveries (and its groups); the timer everything due.
-select lives_ok($$ select public.enqueue_alerts('alerts', '[{"kind":"deal_won","severity":"info","dedupe_key":"pgtap:deal2","subject_type":"lead",
-  "subject_id":"b0000000-0000-4000-8000-000000000001","title":"Deal gewonnen","text":"Test","occurred_at":"2026-12-02T10:01:00Z"}]');
-  select public.plan_alert_deliveries(id, '{email}', '2026-12-02 10:01:00+00') from public.alerts where dedupe_key in ('pgtap:deal', 'pgtap:deal2') $$,
-  'two won deals planned for e-mail');
-select results_eq(
-  $$ select a.dedupe_key from public.claim_alert_deliveries('2026-12-02 10:01:00+00', '{email}', '2 minutes', 100,
-       (select id from public.alerts where dedupe_key = 'pgtap:deal2')) c join public.alerts a on a.id = c.alert_id $$,
-  $$ values ('pgtap:deal2'::text) $$,
-  'claimed for one alert: only its delivery');
-select is((select count(*)::int from public.claim_alert_deliveries('2026-12-02 10:01:00+00', '{email}', '2 minutes', 100)), 1,
-  'the timer claims the rest');
 
 -- Follow-ups: a reminder after the route's 30 minutes; none again in the same interval.
 select is(cardinality(public.alert_follow_ups('alerts', '2026-12-02 10:31:00+00')), 2, 'after 30 minutes: a reminder and the escalation');
