@@ -21,7 +21,7 @@ public static class AcknowledgePages
     public static (int Status, string Html) Render(AckLinkPage page) => page switch
     {
         AckLinkPage.Confirm c when c.Incident.Incident.Status == "open" => (StatusCodes.Status200OK, Page("Incident übernehmen",
-            Details(c.Incident) + "<form method=\"post\"><p>Mit „Übernehmen“ kümmerst du dich darum; die Erinnerungen an alle Kanäle hören auf.</p>"
+            Details(c.Incident) + "<form method=\"post\"><p>Mit „Übernehmen“ kümmerst du dich darum; die Erinnerungen auf allen Kanälen hören auf.</p>"
             + "<button type=\"submit\">Übernehmen</button></form>")),
         AckLinkPage.Confirm c => (StatusCodes.Status200OK, Page(StateTitle(c.Incident.Incident.Status), Details(c.Incident))),
         AckLinkPage.Done d => (StatusCodes.Status200OK, Page(d.Result switch
