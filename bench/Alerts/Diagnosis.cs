@@ -27,14 +27,19 @@ public static class Diagnosis
             var items = string.Join(',', Enumerable.Range(0, 40).Select(_ =>
                 "{\"kind\":\"bench_alert\",\"severity\":\"info\",\"dedupe_key\":\"diag:" + Guid.NewGuid() + "\",\"subject_type\":\"alert\",\"subject_id\":\""
                 + Guid.NewGuid() + "\",\"title\":\"Diagnose\",\"text\":\"Diagnose\",\"occurred_at\":\"" + DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\"}"));
-            var ids = await connection.ExecuteScalarAsync<Guid[]>("select public.enqueue_alerts('bench-diagnosis', @Items::jsonb)", new { Items = "[" + items + "]" }) ?? [];
+            await connection.ExecuteScalarAsync<Guid[]>("select public.enqueue_alerts('bench-diagnosis', @Items::jsonb)", new { Items = "[" + items + "]" });
+            // One queue message lists them all; plan and claim are timed per alert.
+            var ids = (await connection.QueryAsync<Guid>("""
+                select (a ->> 'alert_id')::uuid from public.outbox_messages o, jsonb_array_elements(o.payload -> 'alerts') a
+                where o.queue = 'bench-diagnosis'
+                """)).ToList();
             await connection.ExecuteAsync("delete from public.outbox_messages where queue = 'bench-diagnosis'");
             var plan = new List<double>();
             var claim = new List<double>();
             foreach (var id in ids)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                await connection.ExecuteScalarAsync<DateTime?>("select public.plan_alert_deliveries(@Id, @Channels, now())",
+                await connection.ExecuteScalarAsync<DateTime?>("select public.plan_alert_deliveries(array[@Id], @Channels, now())",
                     new { Id = id, Channels = new[] { "email" } });
                 plan.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 t0 = Stopwatch.GetTimestamp();

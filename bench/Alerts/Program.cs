@@ -61,7 +61,7 @@ try
         if (options.GenericPlans)
             // Variant (--generic-plans): the proposed fix tried on the throwaway cluster only; supabase/ is unchanged.
             await admin.ExecuteAsync("""
-                alter function public.plan_alert_deliveries(uuid, text[], timestamptz) set plan_cache_mode = force_generic_plan;
+                alter function public.plan_alert_deliveries(uuid[], text[], timestamptz) set plan_cache_mode = force_generic_plan;
                 alter function public.claim_alert_deliveries(timestamptz, text[], interval, integer) set plan_cache_mode = force_generic_plan;
                 """);
         // Only the benchmark's route: every alert of its kind to the three channels at once (no grouping, no quiet hours).
@@ -265,7 +265,7 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
     private static NewAlert Alert(Guid subject) =>
         new("bench_alert", "info", "bench:" + subject, "alert", subject, Title, Text, DateTime.UtcNow);
 
-    /// <summary>One producer transaction: the alerts with their outbox rows, commit (the start time), then the dispatch.</summary>
+    /// <summary>One producer transaction: the alerts with their outbox message, commit (the start time), then the dispatch.</summary>
     private async Task ProduceAsync(IReadOnlyList<Guid> subjects)
     {
         Guid[] ids;
@@ -277,7 +277,8 @@ public sealed class Bench(IServiceProvider services, Receipts receipts, AlertSet
         }
         var committed = Stopwatch.GetTimestamp();
         foreach (var s in subjects) _started[s] = committed;
-        if (ids.Length != subjects.Count) throw new InvalidOperationException($"enqueue_alerts returned {ids.Length} ids for {subjects.Count} alerts");
+        // One queue message per producer call, listing its alerts.
+        if (ids.Length != 1) throw new InvalidOperationException($"enqueue_alerts returned {ids.Length} message ids for {subjects.Count} alerts (expected one)");
         await _outbox.DispatchAsync(ids);
     }
 

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Leitstand.Alerts;
 
 /// <summary>
-/// The alert fan-out (queue "alerts"): plans the alert's deliveries to the enabled channels by the routing
+/// The alert fan-out (queue "alerts"): plans the deliveries of the message's alerts to the enabled channels by the routing
 /// table, once per alert and channel, then sends what is due. A message the queue delivers twice plans and
 /// sends nothing twice. A delivery that waits a little (a grouping window) gets a wake-up: the same message
 /// again, invisible until then; longer waits (quiet hours, retries after an outage) are picked up by the
@@ -20,7 +20,7 @@ public sealed class DeliverAlert(NpgsqlDataSource db, DeliverDueAlerts deliver, 
     /// <summary>Waits up to this long are bridged by a wake-up message; longer ones by the timer.</summary>
     public static readonly TimeSpan MaxWakeUpDelay = TimeSpan.FromMinutes(10);
 
-    private const string PlanSql = "select public.plan_alert_deliveries(@AlertId, @Channels, @At)";
+    private const string PlanSql = "select public.plan_alert_deliveries(@AlertIds, @Channels, @At)";
 
     public async Task<DeliveryRun> ExecuteAsync(string message, CancellationToken ct)
     {
@@ -30,7 +30,7 @@ public sealed class DeliverAlert(NpgsqlDataSource db, DeliverDueAlerts deliver, 
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             wake = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(PlanSql,
-                new { alert.AlertId, Channels = channels.Enabled.ToArray(), At = now }, cancellationToken: ct));
+                new { AlertIds = alert.AlertIds.ToArray(), Channels = channels.Enabled.ToArray(), At = now }, cancellationToken: ct));
         }
 
         var run = await deliver.ExecuteAsync(ct);

@@ -136,19 +136,21 @@ language sql immutable set search_path = '' as $$
   end
 $$;
 
--- The queue message of an alert: the versioned contract of docs/queue-messages.md (snake_case).
+-- One alert as the queue message lists it (docs/queue-messages.md, snake_case).
 create function public.alert_message(a public.alerts)
 returns jsonb
 language sql immutable set search_path = '' as $$
   select jsonb_build_object(
-    'type', 'alert', 'version', 2, 'alert_id', a.id, 'kind', a.kind, 'severity', a.severity,
+    'alert_id', a.id, 'kind', a.kind, 'severity', a.severity,
     'dedupe_key', a.dedupe_key, 'subject', jsonb_build_object('type', a.subject_type, 'id', a.subject_id),
     'title', a.title, 'text', a.body, 'link', a.link, 'occurred_at', a.occurred_at, 'attributes', a.attributes)
 $$;
 
 -- THE producer path. p_items: [{"kind", "severity", "dedupe_key", "subject_type", "subject_id", "title",
--- "text", "occurred_at", "attributes"}, …]. Writes each new alert and its queue message (outbox, sent after
--- the commit); an alert whose dedupe key exists already is skipped. Returns the new alerts' message ids.
+-- "text", "occurred_at", "attributes"}, …]. Writes each new alert, and one queue message listing them
+-- (outbox, sent after the commit): a storm from one statement is one message, not one per alert. An alert
+-- whose dedupe key exists already is skipped. Returns the message id (the first new alert's id; for a
+-- single alert its own), or nothing when every alert existed.
 create function public.enqueue_alerts(p_queue text, p_items jsonb)
 returns uuid[]
 language plpgsql set search_path = '' as $$
@@ -165,9 +167,15 @@ begin
     from input i
     on conflict (dedupe_key) do nothing
     returning a.*
+  ), message as (
+    select (array_agg(c.id order by c.occurred_at, c.id))[1] as id,
+           jsonb_build_object('type', 'alerts', 'version', 2,
+                              'alerts', jsonb_agg(public.alert_message(c::public.alerts) order by c.occurred_at, c.id)) as payload
+    from created c
+    having count(*) > 0
   ), queued as (
     insert into public.outbox_messages (id, queue, payload)
-    select c.id, p_queue, public.alert_message(c::public.alerts) from created c
+    select m.id, p_queue, m.payload from message m
     returning id
   )
   select coalesce(array_agg(id), '{}') into ids from queued;
@@ -203,17 +211,18 @@ begin
 end
 $$;
 
--- Plans the deliveries of one alert to the enabled channels (p_channels), once (unique per alert and
--- channel: a message the queue delivers twice plans nothing new). Returns when a group this alert opened
--- is due (the queue function schedules a wake-up then), or null.
---   routed kinds: the alert_routes rows for (kind, severity); per channel the most specific route.
+-- Plans the deliveries of the alerts of one queue message to the enabled channels (p_channels), once
+-- (unique per alert and channel: a message the queue delivers twice plans nothing new). Set-based over
+-- the message's alerts. Returns when the earliest group that these alerts opened is due (the queue
+-- function schedules a wake-up then), or null.
+--   routed kinds: the alert_routes rows for (kind, severity); per alert and channel the most specific route.
 --   incident_resolved, incident_reminder: exactly the channels that got the incident's alert.
 --   incident_unacknowledged: the escalation channels of the routes that delivered the incident's alert.
 --   delivery_failed: every other enabled channel.
 -- Non-critical alerts wait for the end of the route's quiet hours; with a grouping window an alert joins
 -- the open group of its kind on that channel (one that is due no later than its own window would end),
 -- or opens one that is due when the window ends.
-create function public.plan_alert_deliveries(p_alert uuid, p_channels text[], p_at timestamptz)
+create function public.plan_alert_deliveries(p_alerts uuid[], p_channels text[], p_at timestamptz)
 returns timestamptz
 language plpgsql set search_path = '' as $$
 declare
@@ -227,26 +236,26 @@ begin
                     or (i.status <> 'open' and al.kind in ('incident_reminder', 'incident_unacknowledged')), false) as moot
     from public.alerts al
     left join public.incidents i on al.subject_type = 'incident' and i.id = al.subject_id
-    where al.id = p_alert
+    where al.id = any(p_alerts)
   ), routed as (
-    select distinct on (ch.channel) ch.channel::text as channel, r.id as route_id, r.group_window, r.quiet_from, r.quiet_to
+    select distinct on (a.id, ch.channel) a.id as alert_id, ch.channel::text as channel, r.id as route_id, r.group_window, r.quiet_from, r.quiet_to
     from a
     join public.alert_routes r on r.enabled and (r.kind = a.kind or r.kind = '*') and a.severity >= r.min_severity
     cross join lateral unnest(r.channels) as ch(channel)
     where a.kind not in ('incident_resolved', 'incident_reminder', 'incident_unacknowledged', 'delivery_failed')
       and ch.channel = any(p_channels)
-    order by ch.channel, (r.kind = a.kind) desc, r.min_severity desc, r.group_window, r.id
+    order by a.id, ch.channel, (r.kind = a.kind) desc, r.min_severity desc, r.group_window, r.id
   ), followed as (
-    select distinct on (d.channel) d.channel::text as channel, d.route_id, coalesce(r.group_window, interval '0') as group_window,
-           r.quiet_from, r.quiet_to
+    select distinct on (a.id, d.channel) a.id as alert_id, d.channel::text as channel, d.route_id,
+           coalesce(r.group_window, interval '0') as group_window, r.quiet_from, r.quiet_to
     from a
     join public.alerts o on o.subject_type = 'incident' and o.subject_id = a.subject_id and o.kind = 'incident_opened'
     join public.alert_deliveries d on d.alert_id = o.id and d.state in ('delivered', 'sending')
     left join public.alert_routes r on r.id = d.route_id
     where a.kind in ('incident_resolved', 'incident_reminder') and d.channel = any(p_channels)
-    order by d.channel
+    order by a.id, d.channel
   ), escalated as (
-    select distinct on (ch.channel) ch.channel::text as channel, r.id as route_id, interval '0' as group_window,
+    select distinct on (a.id, ch.channel) a.id as alert_id, ch.channel::text as channel, r.id as route_id, interval '0' as group_window,
            null::time as quiet_from, null::time as quiet_to
     from a
     join public.alerts o on o.subject_type = 'incident' and o.subject_id = a.subject_id and o.kind = 'incident_opened'
@@ -254,44 +263,46 @@ begin
     join public.alert_routes r on r.id = d.route_id
     cross join lateral unnest(r.escalation_channels) as ch(channel)
     where a.kind = 'incident_unacknowledged' and ch.channel = any(p_channels)
-    order by ch.channel, r.id
+    order by a.id, ch.channel, r.id
   ), failed as (
-    select ch.channel, null::bigint as route_id, interval '0' as group_window, null::time as quiet_from, null::time as quiet_to
+    select a.id as alert_id, ch.channel, null::bigint as route_id, interval '0' as group_window, null::time as quiet_from, null::time as quiet_to
     from a cross join lateral unnest(p_channels) as ch(channel)
     where a.kind = 'delivery_failed' and ch.channel <> coalesce(a.attributes ->> 'failed_channel', '')
   ), targets as (
     select * from routed union all select * from followed union all select * from escalated union all select * from failed
   ), timed as (
-    select t.*, case when a.severity < 'critical' then public.alert_quiet_until(p_at, t.quiet_from, t.quiet_to) else p_at end as ready_at
-    from targets t cross join a
+    select t.*, a.kind, a.moot,
+           case when a.severity < 'critical' then public.alert_quiet_until(p_at, t.quiet_from, t.quiet_to) else p_at end as ready_at
+    from targets t join a on a.id = t.alert_id
   ), grouped as (
     select t.*,
            case when t.group_window > interval '0' then (
              select min(d.due_at) from public.alert_deliveries d
              join public.alerts x on x.id = d.alert_id
              join public.alert_routes r on r.id = d.route_id
-             where d.channel = t.channel and x.kind = a.kind and d.state = 'pending' and d.batch_id is null
+             where d.channel = t.channel and x.kind = t.kind and d.state = 'pending' and d.batch_id is null
                and d.due_at > t.ready_at and d.due_at <= t.ready_at + t.group_window and r.group_window > interval '0')
            end as join_due
-    from timed t cross join a
+    from timed t
   ), created as (
     insert into public.alert_deliveries (alert_id, channel, route_id, due_at, state, last_error)
-    select p_alert, g.channel, g.route_id, coalesce(g.join_due, g.ready_at + g.group_window),
-           case when a.moot then 'suppressed' else 'pending' end::public.alert_delivery_state,
-           case when a.moot then 'Incident war schon übernommen oder behoben' end
-    from grouped g cross join a
+    select g.alert_id, g.channel, g.route_id, coalesce(g.join_due, g.ready_at + g.group_window),
+           case when g.moot then 'suppressed' else 'pending' end::public.alert_delivery_state,
+           case when g.moot then 'Incident war schon übernommen oder behoben' end
+    from grouped g
     on conflict (alert_id, channel) do nothing
     returning 1
   )
   select case when exists (select 1 from created)
-              then (select min(g.ready_at + g.group_window) from grouped g where g.join_due is null and g.ready_at + g.group_window > p_at) end
+              then (select min(g.ready_at + g.group_window) from grouped g
+                    where not g.moot and g.join_due is null and g.ready_at + g.group_window > p_at) end
   into wake;
 
   -- Flap damping: an incident that resolves while its alert still waits (grouping window, quiet hours)
   -- sends nothing at all; "behoben" goes only where the alert went.
   update public.alert_deliveries d set state = 'suppressed', last_error = 'Incident vor dem Versand behoben'
   from public.alerts r, public.alerts o
-  where r.id = p_alert and r.kind = 'incident_resolved'
+  where r.id = any(p_alerts) and r.kind = 'incident_resolved'
     and o.subject_type = 'incident' and o.subject_id = r.subject_id and o.kind in ('incident_opened', 'incident_escalated', 'incident_reminder')
     and d.alert_id = o.id and d.state = 'pending';
   return wake;
@@ -300,7 +311,7 @@ $$;
 
 -- Its statements depend on the alert's kind and routes, not on the sizes behind the parameters: a generic
 -- plan is as good as a custom one, and planning anew on every call cost most of its time (bench/README.md).
-alter function public.plan_alert_deliveries(uuid, text[], timestamptz) set plan_cache_mode = force_generic_plan;
+alter function public.plan_alert_deliveries(uuid[], text[], timestamptz) set plan_cache_mode = force_generic_plan;
 
 -- Claims what is due on the enabled channels (pending and due, or "sending" for longer than
 -- p_sending_timeout: the process died between the two log writes) and marks it "sending" before the
@@ -482,12 +493,12 @@ create policy alerts_functions on public.alerts for all to leitstand_functions u
 create policy alert_deliveries_functions on public.alert_deliveries for all to leitstand_functions using (true) with check (true);
 create policy alert_routes_functions on public.alert_routes for select to leitstand_functions using (true);
 
-revoke all on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid, text[], timestamptz),
+revoke all on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid[], text[], timestamptz),
   public.claim_alert_deliveries(timestamptz, text[], interval, integer),
   public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)
   from public, anon, authenticated;
-grant execute on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid, text[], timestamptz),
+grant execute on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid[], text[], timestamptz),
   public.claim_alert_deliveries(timestamptz, text[], interval, integer),
   public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)

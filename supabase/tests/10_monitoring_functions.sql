@@ -100,7 +100,7 @@ select results_eq(
 select is((select jsonb_array_length(body -> 'alerts') from responses where label = 'crash1'), 1,
   'opening the incident returns one alert');
 select results_eq(
-  $$ select queue, payload ->> 'kind', payload #>> '{attributes,error_class}', payload #>> '{attributes,runbook}' from public.outbox_messages
+  $$ select queue, payload #>> '{alerts,0,kind}', payload #>> '{alerts,0,attributes,error_class}', payload #>> '{alerts,0,attributes,runbook}' from public.outbox_messages
       where id = (select (body #>> '{alerts,0}')::uuid from responses where label = 'crash1') $$,
   $$ values ('alerts'::text, 'incident_opened'::text, 'crash_loop'::text, 'docs/runbooks/crash-loop.md'::text) $$,
   'the alert is an incident_opened message in the outbox');

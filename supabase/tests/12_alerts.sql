@@ -4,7 +4,7 @@
 -- functions. leitstand_functions: the producer path and the delivery functions.
 begin;
 create extension if not exists pgtap;
-select plan(30);
+select plan(31);
 
 insert into auth.users (id, email) values
   ('a0000000-0000-4000-8000-000000000001', 'outsider@example.com'),
@@ -30,9 +30,9 @@ select is(cardinality(public.enqueue_alerts('alerts', '[{"kind":"deal_won","seve
   "subject_id":"b0000000-0000-4000-8000-000000000001","title":"Deal gewonnen","text":"Test","occurred_at":"2026-12-02T10:05:00Z"}]')),
   0, 'the same dedupe key makes no second alert');
 select results_eq(
-  $$ select o.payload ->> 'type', (o.payload ->> 'version')::int, o.payload ->> 'link', o.payload #>> '{subject,type}'
+  $$ select o.payload ->> 'type', (o.payload ->> 'version')::int, o.payload #>> '{alerts,0,link}', o.payload #>> '{alerts,0,subject,type}'
        from public.outbox_messages o join public.alerts a on a.id = o.id where a.dedupe_key = 'pgtap:deal' $$,
-  $$ values ('alert'::text, 2, '#/leads/b0000000-0000-4000-8000-000000000001'::text, 'lead'::text) $$,
+  $$ values ('alerts'::text, 2, '#/leads/b0000000-0000-4000-8000-000000000001'::text, 'lead'::text) $$,
   'its queue message is the v2 contract with a status center link');
 select ok(public.enqueue_incident_alert('alerts', '1c000000-0000-4000-8000-000000000001', 'incident_opened', '2026-12-02 10:00:00+00', 'Test') is not null,
   'incident alerts go through the same path');
@@ -44,7 +44,7 @@ select ok(public.enqueue_incident_alert('alerts', '1c000000-0000-4000-8000-00000
 
 -- Routing by the default routes: critical to every enabled channel, grouped 10 s; warnings to chat and the
 -- webhook, not e-mail, grouped 30 s; one row per alert and channel, once.
-select is(public.plan_alert_deliveries((select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000001:opened'),
+select is(public.plan_alert_deliveries(array(select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000001:opened'),
   '{slack,email,webhook}', '2026-12-02 10:00:00+00'), '2026-12-02 10:00:10+00'::timestamptz,
   'the critical alert opens a group that is due when its window ends');
 select results_eq(
@@ -53,11 +53,11 @@ select results_eq(
   $$ values ('email'::text, 'pending'::text, '2026-12-02 10:00:10+00'::timestamptz), ('slack', 'pending', '2026-12-02 10:00:10+00'),
             ('webhook', 'pending', '2026-12-02 10:00:10+00') $$,
   'critical: every enabled channel');
-select is(public.plan_alert_deliveries((select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000001:opened'),
+select is(public.plan_alert_deliveries(array(select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000001:opened'),
   '{slack,email,webhook}', '2026-12-02 10:00:01+00'), null, 'planning the same alert again plans nothing');
 select is((select count(*)::int from public.alert_deliveries d join public.alerts a on a.id = d.alert_id
             where a.dedupe_key = 'incident:1c000000-0000-4000-8000-000000000001:opened'), 3, 'still one delivery per channel');
-select lives_ok($$ select public.plan_alert_deliveries((select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000002:opened'),
+select lives_ok($$ select public.plan_alert_deliveries(array(select id from public.alerts where dedupe_key = 'incident:1c000000-0000-4000-8000-000000000002:opened'),
   '{slack,email,webhook}', '2026-12-02 10:00:00+00') $$, 'planning the warning');
 select results_eq(
   $$ select d.channel::text from public.alert_deliveries d join public.alerts a on a.id = d.alert_id
@@ -92,7 +92,9 @@ select is((select attributes ->> 'failed_channel' from public.alerts where kind 
   'the warning names the failed channel');
 
 -- Follow-ups: a reminder after the route's 30 minutes; none again in the same interval.
-select is(cardinality(public.alert_follow_ups('alerts', '2026-12-02 10:31:00+00')), 2, 'after 30 minutes: a reminder and the escalation');
+select is(cardinality(public.alert_follow_ups('alerts', '2026-12-02 10:31:00+00')), 1, 'after 30 minutes: one queue message …');
+select results_eq($$ select kind from public.alerts where kind in ('incident_reminder', 'incident_unacknowledged') order by kind $$,
+  $$ values ('incident_reminder'::text), ('incident_unacknowledged') $$, '… with a reminder and the escalation');
 select is(cardinality(public.alert_follow_ups('alerts', '2026-12-02 10:32:00+00')), 0, 'nothing new a minute later');
 select is(public.alert_quiet_until('2026-03-28 23:30:00+00', '22:00', '07:00'), '2026-03-29 05:00:00+00'::timestamptz,
   'quiet hours end at 07:00 Berlin summer time on the night of the change');

@@ -17,7 +17,7 @@ public sealed class AlertFanOutTests(StackFixture stack) : AlertTestBase(stack)
         var (agent, key) = await CreateAgentAsync();
         await BeatAsync(key, status: "error", errorClass: "auth_expired");
         var incident = await IncidentOfAsync(agent);
-        var message = await Host.FindQueueMessageAsync(Host.AlertsQueue, "subject", incident, "id");
+        var (message, _) = await Host.FindAlertAsync("subject", incident, "id");
 
         await DeliverQueuedAsync();
         Clock.Advance(TimeSpan.FromSeconds(10)); // the critical route groups for 10 s
@@ -100,13 +100,14 @@ public sealed class AlertFanOutTests(StackFixture stack) : AlertTestBase(stack)
         await Host.Services.GetRequiredService<AnnounceLead>().ExecuteAsync(JsonSerializer.Serialize(
             new LeadCaptured(Guid.CreateVersion7(), Clock.GetUtcNow().UtcDateTime, lead, true, false, "NEW", "landing-page", null), Leitstand.Outbox.Outbox.Json), CancellationToken.None);
 
-        var fromSql = await Host.FindQueueMessageAsync(Host.AlertsQueue, "subject", incident, "id");
-        var fromCSharp = await Host.FindQueueMessageAsync(Host.AlertsQueue, "subject", lead, "id");
+        var (sqlMessage, fromSql) = await Host.FindAlertAsync("subject", incident, "id");
+        var (csharpMessage, fromCSharp) = await Host.FindAlertAsync("subject", lead, "id");
 
         string[] Shape(JsonElement m) => [.. m.EnumerateObject().Select(p => $"{p.Name}:{p.Value.ValueKind}").Order()];
         Assert.Equal(Shape(fromSql), Shape(fromCSharp));
-        Assert.Equal(["alert_id", "attributes", "dedupe_key", "kind", "link", "occurred_at", "severity", "subject", "text", "title", "type", "version"],
+        Assert.Equal(Shape(sqlMessage), Shape(csharpMessage));
+        Assert.Equal(["alert_id", "attributes", "dedupe_key", "kind", "link", "occurred_at", "severity", "subject", "text", "title"],
             fromSql.EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal(2, fromCSharp.GetProperty("version").GetInt32());
+        Assert.Equal(("alerts", 2), (csharpMessage.GetProperty("type").GetString(), csharpMessage.GetProperty("version").GetInt32()));
     }
 }

@@ -63,7 +63,7 @@ public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
         var queue = new QueueClient(Stack.Azurite.ConnectionString, Host.AlertsQueue, options);
         var poison = new QueueClient(Stack.Azurite.ConnectionString, Host.AlertsQueue + "-poison", options);
         await queue.CreateIfNotExistsAsync();
-        var body = JsonSerializer.Serialize(new { type = "alert", version = 1, note = Guid.NewGuid() });
+        var body = JsonSerializer.Serialize(new { type = "alerts", version = 1, note = Guid.NewGuid() });
 
         await queue.SendMessageAsync(body);
         var deadline = DateTime.UtcNow.AddSeconds(15);

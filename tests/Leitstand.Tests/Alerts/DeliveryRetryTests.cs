@@ -108,7 +108,7 @@ public sealed class DeliveryRetryTests(StackFixture stack) : AlertTestBase(stack
                   'dedupe_key', 'test:' || gen_random_uuid(), 'subject_type', 'lead', 'subject_id', @lead, 'title', 'Deal gewonnen',
                   'text', 'Test', 'occurred_at', @at))))[1]
                 """, new { lead, at = Clock.GetUtcNow().UtcDateTime });
-            await connection.ExecuteAsync("select public.plan_alert_deliveries(@alert, '{webhook}', @at)", new { alert, at = Clock.GetUtcNow().UtcDateTime });
+            await connection.ExecuteAsync("select public.plan_alert_deliveries(array[@alert], '{webhook}', @at)", new { alert, at = Clock.GetUtcNow().UtcDateTime });
             batch = await connection.ExecuteScalarAsync<Guid>("select batch_id from public.claim_alert_deliveries(@at, '{webhook}', '5 seconds', 10)",
                 new { at = Clock.GetUtcNow().UtcDateTime });
         }

@@ -78,6 +78,26 @@ public sealed class RunningHost : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"No message with {property} {id} in queue {queueName}.");
     }
 
+    /// <summary>The alert message (type "alerts") listing an alert whose <paramref name="property"/> (or its <paramref name="nested"/> property) is <paramref name="id"/>, and that alert.</summary>
+    public async Task<(JsonElement Message, JsonElement Alert)> FindAlertAsync(string property, Guid id, string? nested = null)
+    {
+        var queue = new QueueClient(Configuration["AzureWebJobsStorage"], AlertsQueue, ServiceSetup.QueueClientOptionsForApp());
+        for (var i = 0; i < 100; i++)
+        {
+            if (await queue.ExistsAsync())
+                foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
+                {
+                    var json = JsonDocument.Parse(m.Body.ToString()).RootElement;
+                    if (!json.TryGetProperty("alerts", out var alerts)) continue;
+                    foreach (var alert in alerts.EnumerateArray())
+                        if (alert.TryGetProperty(property, out var value) && (nested is null || value.TryGetProperty(nested, out value))
+                            && value.ValueKind == JsonValueKind.String && value.GetGuid() == id) return (json.Clone(), alert.Clone());
+                }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"No alert with {property} {id} in queue {AlertsQueue}.");
+    }
+
     public IConfiguration Configuration => _app.Configuration;
 
     public async ValueTask DisposeAsync()

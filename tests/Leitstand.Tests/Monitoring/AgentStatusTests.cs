@@ -51,7 +51,7 @@ public sealed class AgentStatusTests(StackFixture stack) : MonitoringTestBase(st
 
         Assert.Equal(1, await CountAsync("select count(*) from incidents where agent_id = @agent and error_class = 'no_heartbeat' and status = 'open'", new { agent }));
         var alertId = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from alerts where kind = 'incident_opened' and (attributes->>'agent_id')::uuid = @agent", new { agent });
-        var alert = await Host.FindQueueMessageAsync(Host.AlertsQueue, "alert_id", alertId);
+        var (_, alert) = await Host.FindAlertAsync("alert_id", alertId);
         Assert.Equal("incident_opened", alert.GetProperty("kind").GetString());
         Assert.Equal("docs/runbooks/no-heartbeat.md", alert.GetProperty("attributes").GetProperty("runbook").GetString());
 

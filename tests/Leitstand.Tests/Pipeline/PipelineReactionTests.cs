@@ -111,12 +111,12 @@ public sealed class PipelineReactionTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(1, await CountAsync("select count(*) from agents a join agent_key_handovers h on h.agent_id = a.id where a.lead_id = @lead and a.name = 'Agent Kurz Elektro'", new { lead }));
         Assert.Equal(0, await CountAsync("select count(*) from tasks where lead_id = @lead and status = 'OPEN' and playbook_key not in ('onboarding', 'install_checklist')", new { lead }));
         var alertId = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from alerts where kind = 'deal_won' and subject_id = @lead", new { lead });
-        var alert = await _host.FindQueueMessageAsync(_host.AlertsQueue, "alert_id", alertId);
+        var (message, alert) = await _host.FindAlertAsync("alert_id", alertId);
         Assert.Equal("deal_won", alert.GetProperty("kind").GetString());
-        Assert.Equal(2, alert.GetProperty("version").GetInt32());
+        Assert.Equal(2, message.GetProperty("version").GetInt32());
         Assert.Equal(149000, alert.GetProperty("attributes").GetProperty("amount_cents").GetInt32());
         Assert.Contains("1490,00 €", alert.GetProperty("text").GetString());
-        Assert.DoesNotContain("Jonas", alert.GetRawText());
+        Assert.DoesNotContain("Jonas", message.GetRawText());
     }
 
 }
