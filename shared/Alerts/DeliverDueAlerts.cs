@@ -29,13 +29,17 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit)
         """;
 
+    // Right before the sends (the claim may have waited behind other messages of this channel): the clock of
+    // the "sending" timeout starts now, and a message another run has taken over meanwhile is not sent again.
     private const string TouchSql = """
-        update public.alert_deliveries set sending_since = @At where batch_id = @Batch and state = 'sending'
+        update public.alert_deliveries set sending_since = @At
+        where batch_id = any(@Batches) and state = 'sending'
+        returning batch_id
         """;
 
     private const string FinishSql = """
-        select public.finish_alert_batch(@Batch, @Outcome, @Error, make_interval(secs => @RetryAfterSeconds), @At,
-                                         make_interval(mins => @GiveUpMinutes), @Queue)
+        select public.finish_alert_batches(@Batches, @Outcomes, @Errors, @RetryAfterSeconds, @At,
+                                           make_interval(mins => @GiveUpMinutes), @Queue)
         """;
 
     // Kinds about an open incident carry the acknowledge link.
@@ -69,65 +73,57 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         return run;
     }
 
+    /// <summary>
+    /// A channel's messages, up to <see cref="ParallelSendsPerChannel"/> side by side (the channel's rate limiter
+    /// still keeps the provider's pace): the log is written for each such wave before its sends (one statement)
+    /// and after them (one statement), so a crash leaves at most one wave "sending".
+    /// </summary>
     private async Task<DeliveryRun> SendChannelAsync(string key, List<ClaimedRow> rows, CancellationToken ct)
     {
         var channel = channels.Get(key);
-        int delivered = 0, retrying = 0, failed = 0;
-        // A channel's messages go out side by side (a claim can hold hundreds after an outage or in a storm);
-        // the channel's rate limiter still keeps the provider's pace, whatever the number in flight.
-        await Parallel.ForEachAsync(rows.GroupBy(r => r.BatchId), new ParallelOptions { MaxDegreeOfParallelism = ParallelSendsPerChannel, CancellationToken = ct },
-            async (batch, token) =>
+        var run = new DeliveryRun(0, 0, 0);
+        foreach (var wave in rows.GroupBy(r => r.BatchId).Chunk(ParallelSendsPerChannel))
+        {
+            HashSet<Guid> mine;
+            await using (var connection = await db.OpenConnectionAsync(ct))
             {
-                switch (await SendBatchAsync(channel, batch.Key, batch.ToList(), token))
-                {
-                    case "delivered": Interlocked.Increment(ref delivered); break;
-                    case "permanent": Interlocked.Increment(ref failed); break;
-                    case "transient": Interlocked.Increment(ref retrying); break;
-                }
-            });
-        return new DeliveryRun(delivered, retrying, failed);
-    }
+                mine = [.. await connection.QueryAsync<Guid>(new CommandDefinition(TouchSql,
+                    new { Batches = wave.Select(b => b.Key).ToArray(), At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct))];
+            }
+            var batches = wave.Where(b => mine.Contains(b.Key)).ToList();
+            if (batches.Count == 0) continue;
+            var outcomes = await Task.WhenAll(batches.Select(b => channel.SendAsync(new OutgoingMessage(b.Key, b.Select(Render).ToList()), ct)));
+            var names = outcomes.Select(o => o switch
+            {
+                SendOutcome.Delivered => "delivered",
+                SendOutcome.Permanent => "permanent",
+                _ => "transient",
+            }).ToArray();
 
-    /// <returns>"delivered", "transient", "permanent", or null when another run had taken the batch over.</returns>
-    private async Task<string?> SendBatchAsync(ResilientChannel channel, Guid batchId, List<ClaimedRow> rows, CancellationToken ct)
-    {
-        // Written right before the send (the claim may have waited behind other messages of this channel):
-        // the clock of the "sending" timeout starts now, and a batch that another run has taken over
-        // meanwhile (0 rows) is not sent a second time.
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            if (await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { Batch = batchId, At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)) == 0)
-                return null;
-        }
-        var outcome = await channel.SendAsync(new OutgoingMessage(batchId, rows.Select(Render).ToList()), ct);
-        var (name, error, retryAfter) = outcome switch
-        {
-            SendOutcome.Delivered => ("delivered", null, null),
-            SendOutcome.Permanent p => ("permanent", p.Error, null),
-            SendOutcome.Transient t => ("transient", t.Error, (double?)t.RetryAfter?.TotalSeconds),
-            _ => ("transient", "unknown outcome", (double?)null),
-        };
-        Guid[] failedAlerts;
-        // The outcome is recorded even if the caller is being stopped: the message went out (or not).
-        await using (var connection = await db.OpenConnectionAsync(CancellationToken.None))
-        {
-            failedAlerts = await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(FinishSql, new
+            Guid[] failedAlerts;
+            // The outcome is recorded even if the caller is being stopped: the messages went out (or not).
+            await using (var connection = await db.OpenConnectionAsync(CancellationToken.None))
             {
-                Batch = batchId,
-                Outcome = name,
-                Error = error,
-                RetryAfterSeconds = retryAfter,
-                At = clock.GetUtcNow().UtcDateTime,
-                settings.GiveUpMinutes,
-                Queue = outbox.Queue,
-            })) ?? [];
+                failedAlerts = await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(FinishSql, new
+                {
+                    Batches = batches.Select(b => b.Key).ToArray(),
+                    Outcomes = names,
+                    Errors = outcomes.Select(o => o switch { SendOutcome.Permanent p => p.Error, SendOutcome.Transient t => t.Error, _ => null }).ToArray(),
+                    RetryAfterSeconds = outcomes.Select(o => o is SendOutcome.Transient { RetryAfter: { } after } ? after.TotalSeconds : (double?)null).ToArray(),
+                    At = clock.GetUtcNow().UtcDateTime,
+                    settings.GiveUpMinutes,
+                    Queue = outbox.Queue,
+                })) ?? [];
+            }
+            if (failedAlerts.Length > 0)
+            {
+                log.LogWarning("Alert channel {Channel} failed for good; the other channels are told", key);
+                await outbox.DispatchAsync(failedAlerts);
+            }
+            run = new DeliveryRun(run.Delivered + names.Count(n => n == "delivered"), run.Retrying + names.Count(n => n == "transient"),
+                run.Failed + names.Count(n => n == "permanent"));
         }
-        if (failedAlerts.Length > 0)
-        {
-            log.LogWarning("Alert channel {Channel} failed for good ({Error}); the other channels are told", channel.Key, error);
-            await outbox.DispatchAsync(failedAlerts);
-        }
-        return name;
+        return run;
     }
 
     private OutgoingAlert Render(ClaimedRow row) => new(

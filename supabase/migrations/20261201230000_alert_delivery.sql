@@ -4,7 +4,7 @@
 -- Producers (SQL functions and C#) call public.enqueue_alerts: it writes the alert row (unique dedupe key,
 -- so a repeated producer call alerts once) and its queue message into the outbox in the same transaction.
 -- The queue function plans the deliveries (public.plan_alert_deliveries), claims what is due
--- (public.claim_alert_deliveries), sends, and records the outcome (public.finish_alert_batch). A minute
+-- (public.claim_alert_deliveries), sends, and records the outcomes (public.finish_alert_batches). A minute
 -- timer retries what is due later (outages, quiet hours) and creates reminders and escalations
 -- (public.alert_follow_ups). Every function takes the time as a parameter (tests move the clock).
 
@@ -368,37 +368,42 @@ begin
 end
 $$;
 
--- Records how a sent message ended. p_outcome: 'delivered', 'transient' (next attempt scheduled here,
--- after p_retry_after or a back-off of 30 s, 1, 2, 4 … at most 15 minutes) or 'permanent'. A delivery that
--- fails for good (permanent, or transient past p_give_up since its first attempt) is 'failed', and one
--- "Zustellung fehlgeschlagen" alert per channel and Berlin day goes to the other channels (never about a
--- "Zustellung fehlgeschlagen" itself). Returns the message ids of such alerts, to be sent after the commit.
-create function public.finish_alert_batch(p_batch uuid, p_outcome text, p_error text, p_retry_after interval,
+-- Records how sent messages ended, set-based: per message (batch) its outcome, 'delivered', 'transient'
+-- (next attempt scheduled here, after the retry-after or a back-off of 30 s, 1, 2, 4 … at most 15 minutes)
+-- or 'permanent'. A delivery that fails for good (permanent, or transient past p_give_up since its first
+-- attempt) is 'failed', and one "Zustellung fehlgeschlagen" alert per channel and Berlin day goes to the
+-- other channels (never about a "Zustellung fehlgeschlagen" itself). Returns the message ids of such
+-- alerts, to be sent after the commit.
+create function public.finish_alert_batches(p_batches uuid[], p_outcomes text[], p_errors text[], p_retry_after_seconds double precision[],
   p_at timestamptz, p_give_up interval, p_queue text)
 returns uuid[]
 language plpgsql set search_path = '' as $$
 declare
-  ids uuid[] := '{}';
+  ids uuid[];
 begin
-  if p_outcome = 'delivered' then
-    update public.alert_deliveries set state = 'delivered', delivered_at = p_at, last_error = null, sending_since = null
-    where batch_id = p_batch and state = 'sending';
-    return ids;
-  end if;
-  if p_outcome not in ('transient', 'permanent') then
-    raise exception 'finish_alert_batch: unknown outcome %', p_outcome using errcode = '22023';
+  if exists (select 1 from unnest(p_outcomes) o where o is null or o not in ('delivered', 'transient', 'permanent')) then
+    raise exception 'finish_alert_batches: outcomes must be delivered, transient or permanent' using errcode = '22023';
   end if;
 
-  with changed as (
+  with outcome as (
+    select * from unnest(p_batches, p_outcomes, p_errors, p_retry_after_seconds) as o(batch_id, outcome, error, retry_after_seconds)
+  ), changed as (
     update public.alert_deliveries d
-    set state = case when p_outcome = 'permanent' or d.first_attempt_at <= p_at - p_give_up then 'failed' else 'pending' end::public.alert_delivery_state,
-        due_at = p_at + coalesce(p_retry_after, least(interval '15 minutes', interval '30 seconds' * power(2, least(greatest(d.attempts - 1, 0), 10)))),
-        last_error = left(coalesce(p_error, p_outcome), 500),
+    set state = case when o.outcome = 'delivered' then 'delivered'
+                     when o.outcome = 'permanent' or d.first_attempt_at <= p_at - p_give_up then 'failed'
+                     else 'pending' end::public.alert_delivery_state,
+        delivered_at = case when o.outcome = 'delivered' then p_at end,
+        due_at = case when o.outcome = 'delivered' then d.due_at
+                      else p_at + coalesce(make_interval(secs => o.retry_after_seconds),
+                                           least(interval '15 minutes', interval '30 seconds' * power(2, least(greatest(d.attempts - 1, 0), 10)))) end,
+        last_error = case when o.outcome = 'delivered' then null else left(coalesce(o.error, o.outcome), 500) end,
         sending_since = null
-    where d.batch_id = p_batch and d.state = 'sending'
-    returning d.channel::text as channel, d.state, d.alert_id
+    from outcome o
+    where d.batch_id = o.batch_id and d.state = 'sending'
+    returning d.channel::text as channel, d.state, d.alert_id, o.outcome, o.error
   ), gave_up as (
-    select c.channel, min(c.alert_id::text)::uuid as alert_id, count(*) as alerts
+    select c.channel, min(c.alert_id::text)::uuid as alert_id, count(*) as alerts,
+           bool_or(c.outcome = 'permanent') as permanent, min(coalesce(c.error, c.outcome)) as error
     from changed c join public.alerts al on al.id = c.alert_id
     where c.state = 'failed' and al.kind <> 'delivery_failed'
     group by c.channel
@@ -409,14 +414,14 @@ begin
            'subject_type', 'alert', 'subject_id', g.alert_id,
            'title', 'Zustellung fehlgeschlagen: ' || public.alert_channel_title(g.channel),
            'text', format('%s Alert(s) konnten über %s nicht zugestellt werden (%s). %s Weitere Fehler dieses Kanals heute stehen nur im Zustellprotokoll.',
-                          g.alerts, public.alert_channel_title(g.channel), left(coalesce(p_error, p_outcome), 120),
-                          case when p_outcome = 'permanent' then 'Bitte die Einstellungen des Kanals prüfen.'
+                          g.alerts, public.alert_channel_title(g.channel), left(g.error, 120),
+                          case when g.permanent then 'Bitte die Einstellungen des Kanals prüfen.'
                                else 'Der Kanal war zu lange nicht erreichbar.' end),
            'occurred_at', p_at,
            'attributes', jsonb_build_object('failed_channel', g.channel))), '[]'::jsonb))
   into ids
   from gave_up g;
-  return ids;
+  return coalesce(ids, '{}');
 end
 $$;
 
@@ -495,11 +500,11 @@ create policy alert_routes_functions on public.alert_routes for select to leitst
 
 revoke all on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid[], text[], timestamptz),
   public.claim_alert_deliveries(timestamptz, text[], interval, integer),
-  public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
+  public.finish_alert_batches(uuid[], text[], text[], double precision[], timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)
   from public, anon, authenticated;
 grant execute on function public.enqueue_alerts(text, jsonb), public.plan_alert_deliveries(uuid[], text[], timestamptz),
   public.claim_alert_deliveries(timestamptz, text[], interval, integer),
-  public.finish_alert_batch(uuid, text, text, interval, timestamptz, interval, text),
+  public.finish_alert_batches(uuid[], text[], text[], double precision[], timestamptz, interval, text),
   public.alert_follow_ups(text, timestamptz), public.alert_message(public.alerts)
   to leitstand_functions;

@@ -76,11 +76,11 @@ select is((select count(*)::int from public.alert_deliveries where state = 'send
   'claimed deliveries are sending (the warning joined the open group of its kind: due sooner than its own)');
 select is_empty($$ select * from public.claim_alert_deliveries('2026-12-02 10:00:12+00', '{slack,email,webhook}', '2 minutes', 100) $$,
   'a sending delivery is not claimed twice');
-select is(cardinality(public.finish_alert_batch((select distinct batch_id from claimed where channel = 'email'), 'delivered', null, null,
+select is(cardinality(public.finish_alert_batches(array(select distinct batch_id from claimed where channel = 'email'), '{delivered}', '{null}', '{null}',
   '2026-12-02 10:00:12+00', '6 hours', 'alerts')), 0, 'delivered');
-select is(cardinality(public.finish_alert_batch((select distinct batch_id from claimed where channel = 'slack'), 'permanent', 'HTTP 404 from slack', null,
+select is(cardinality(public.finish_alert_batches(array(select distinct batch_id from claimed where channel = 'slack'), '{permanent}', '{HTTP 404 from slack}', '{null}',
   '2026-12-02 10:00:12+00', '6 hours', 'alerts')), 1, 'a permanent failure raises one warning');
-select is(cardinality(public.finish_alert_batch((select distinct batch_id from claimed where channel = 'webhook'), 'transient', 'HTTP 503', null,
+select is(cardinality(public.finish_alert_batches(array(select distinct batch_id from claimed where channel = 'webhook'), '{transient}', '{HTTP 503}', '{null}',
   '2026-12-02 10:00:12+00', '6 hours', 'alerts')), 0, 'a transient failure is scheduled again');
 select results_eq(
   $$ select d.channel::text, d.state::text, d.due_at from public.alert_deliveries d join public.alerts a on a.id = d.alert_id
