@@ -96,17 +96,18 @@ insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet
 -- right across the daylight saving changes).
 create function public.alert_quiet_until(p_at timestamptz, p_from time, p_to time)
 returns timestamptz
+-- One expression without FROM, so that PostgreSQL inlines it where it is used (it runs per planned delivery).
 language sql immutable set search_path = '' as $$
   select case
     when p_from is null then p_at
     when p_from < p_to then
-      case when local.t >= p_from and local.t < p_to then (local.d + p_to) at time zone 'Europe/Berlin' else p_at end
+      case when (p_at at time zone 'Europe/Berlin')::time >= p_from and (p_at at time zone 'Europe/Berlin')::time < p_to
+           then ((p_at at time zone 'Europe/Berlin')::date + p_to) at time zone 'Europe/Berlin' else p_at end
     else
-      case when local.t >= p_from then ((local.d + 1) + p_to) at time zone 'Europe/Berlin'
-           when local.t < p_to then (local.d + p_to) at time zone 'Europe/Berlin'
+      case when (p_at at time zone 'Europe/Berlin')::time >= p_from then (((p_at at time zone 'Europe/Berlin')::date + 1) + p_to) at time zone 'Europe/Berlin'
+           when (p_at at time zone 'Europe/Berlin')::time < p_to then ((p_at at time zone 'Europe/Berlin')::date + p_to) at time zone 'Europe/Berlin'
            else p_at end
   end
-  from (select (p_at at time zone 'Europe/Berlin')::date as d, (p_at at time zone 'Europe/Berlin')::time as t) local
 $$;
 
 -- "45 min", "2 h 5 min", "3 Tage 4 h" for German texts.
@@ -380,6 +381,7 @@ returns uuid[]
 language plpgsql set search_path = '' as $$
 declare
   ids uuid[];
+  failures jsonb;
 begin
   if exists (select 1 from unnest(p_outcomes) o where o is null or o not in ('delivered', 'transient', 'permanent')) then
     raise exception 'finish_alert_batches: outcomes must be delivered, transient or permanent' using errcode = '22023';
@@ -408,7 +410,7 @@ begin
     where c.state = 'failed' and al.kind <> 'delivery_failed'
     group by c.channel
   )
-  select public.enqueue_alerts(p_queue, coalesce(jsonb_agg(jsonb_build_object(
+  select jsonb_agg(jsonb_build_object(
            'kind', 'delivery_failed', 'severity', 'warning',
            'dedupe_key', format('delivery_failed:%s:%s', g.channel, (p_at at time zone 'Europe/Berlin')::date),
            'subject_type', 'alert', 'subject_id', g.alert_id,
@@ -418,9 +420,13 @@ begin
                           case when g.permanent then 'Bitte die Einstellungen des Kanals prüfen.'
                                else 'Der Kanal war zu lange nicht erreichbar.' end),
            'occurred_at', p_at,
-           'attributes', jsonb_build_object('failed_channel', g.channel))), '[]'::jsonb))
-  into ids
+           'attributes', jsonb_build_object('failed_channel', g.channel)))
+  into failures
   from gave_up g;
+  -- Almost always nothing failed for good: then no producer call at all.
+  if failures is not null then
+    ids := public.enqueue_alerts(p_queue, failures);
+  end if;
   return coalesce(ids, '{}');
 end
 $$;
