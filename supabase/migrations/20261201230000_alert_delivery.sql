@@ -96,8 +96,10 @@ insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet
 -- right across the daylight saving changes).
 create function public.alert_quiet_until(p_at timestamptz, p_from time, p_to time)
 returns timestamptz
--- One expression without FROM, so that PostgreSQL inlines it where it is used (it runs per planned delivery).
-language sql immutable set search_path = '' as $$
+-- One expression without FROM and without a SET clause, so that PostgreSQL inlines it where it is used (it
+-- runs per planned delivery). It names no table and no function, only built-in casts and operators, which
+-- PostgreSQL resolves in pg_catalog first: nothing a caller's search_path could redirect.
+language sql immutable as $$
   select case
     when p_from is null then p_at
     when p_from < p_to then
