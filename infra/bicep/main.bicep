@@ -142,6 +142,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Leads__LeadCapturedQueue', value: leadCapturedQueue.name }
         // Alert delivery. The channel credentials (Slack, Teams, Telegram, e-mail, webhook) are added per
         // channel together with their Key Vault secrets: a channel without its settings is off.
+        // Deliberately left to their defaults (README, "Einstellungen"): Alerts__AckLinkValidHours,
+        // Alerts__TimeoutSeconds, __MaxAttempts, __RetryBaseDelayMilliseconds, __MaxRetryAfterSeconds,
+        // __BreakSeconds, __SendingTimeoutSeconds, __GiveUpMinutes, Alerts__<Kanal>__MessagesPerSecond,
+        // Alerts__Telegram__ApiBaseUrl, Alerts__Email__Port, Alerts__Email__UseStartTls.
         { name: 'Alerts__Queue', value: 'alerts' }
         { name: 'Alerts__StatusCenterUrl', value: statusCenterUrl }
         { name: 'Alerts__PublicFunctionsUrl', value: functionsUrl }

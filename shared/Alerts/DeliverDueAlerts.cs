@@ -30,10 +30,11 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         """;
 
     // Right before the sends (the claim may have waited behind other messages of this channel): the clock of
-    // the "sending" timeout starts now, and a message another run has taken over meanwhile is not sent again.
+    // the "sending" timeout starts now. Compare-and-set on the claim's time: a message that another run has
+    // claimed again meanwhile (its "sending" looked stale) is left to that run, not sent twice.
     private const string TouchSql = """
         update public.alert_deliveries set sending_since = @At
-        where batch_id = any(@Batches) and state = 'sending'
+        where batch_id = any(@Batches) and state = 'sending' and sending_since = @ClaimedAt
         returning batch_id
         """;
 
@@ -54,11 +55,12 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         for (var round = 0; round < MaxRounds; round++)
         {
             List<ClaimedRow> rows;
+            var claimedAt = clock.GetUtcNow().UtcDateTime;
             await using (var connection = await db.OpenConnectionAsync(ct))
             {
                 rows = (await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimSql, new
                 {
-                    At = clock.GetUtcNow().UtcDateTime,
+                    At = claimedAt,
                     Channels = enabled.ToArray(),
                     settings.SendingTimeoutSeconds,
                     Limit = ClaimLimit,
@@ -66,7 +68,7 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
             }
             if (rows.Count == 0) break;
 
-            var results = await Task.WhenAll(rows.GroupBy(r => r.Channel).Select(c => SendChannelAsync(c.Key, c.ToList(), ct)));
+            var results = await Task.WhenAll(rows.GroupBy(r => r.Channel).Select(c => SendChannelAsync(c.Key, c.ToList(), claimedAt, ct)));
             foreach (var r in results) run = run with { Delivered = run.Delivered + r.Delivered, Retrying = run.Retrying + r.Retrying, Failed = run.Failed + r.Failed };
             if (rows.Count < ClaimLimit) break;
         }
@@ -78,7 +80,7 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
     /// still keeps the provider's pace): the log is written for each such wave before its sends (one statement)
     /// and after them (one statement), so a crash leaves at most one wave "sending".
     /// </summary>
-    private async Task<DeliveryRun> SendChannelAsync(string key, List<ClaimedRow> rows, CancellationToken ct)
+    private async Task<DeliveryRun> SendChannelAsync(string key, List<ClaimedRow> rows, DateTime claimedAt, CancellationToken ct)
     {
         var channel = channels.Get(key);
         var run = new DeliveryRun(0, 0, 0);
@@ -88,7 +90,7 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
             await using (var connection = await db.OpenConnectionAsync(ct))
             {
                 mine = [.. await connection.QueryAsync<Guid>(new CommandDefinition(TouchSql,
-                    new { Batches = wave.Select(b => b.Key).ToArray(), At = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct))];
+                    new { Batches = wave.Select(b => b.Key).ToArray(), At = clock.GetUtcNow().UtcDateTime, ClaimedAt = claimedAt }, cancellationToken: ct))];
             }
             var batches = wave.Where(b => mine.Contains(b.Key)).ToList();
             if (batches.Count == 0) continue;
