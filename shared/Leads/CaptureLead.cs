@@ -12,7 +12,8 @@ namespace Leitstand.Leads;
 public sealed class CaptureLead(NpgsqlDataSource db, OutboxDispatcher dispatcher, LeadCaptureSettings settings)
 {
     // ON CONFLICT makes concurrent identical submissions end in one lead; "prior" only feeds the
-    // informational Reopened flag. Missing optional details are filled in, never overwritten.
+    // informational Reopened flag. Missing optional details are filled in, never overwritten. A prospect the
+    // team added by hand (cold, referral, existing customer) joins here and now has the form's consent.
     private const string UpsertSql = """
         with prior as (
           select stage from public.leads where email = @Email
@@ -29,6 +30,7 @@ public sealed class CaptureLead(NpgsqlDataSource db, OutboxDispatcher dispatcher
           consent_at = excluded.consent_at,
           consent_text_version = excluded.consent_text_version,
           consent_source = excluded.consent_source,
+          contact_basis = 'form',
           stage = case when l.stage = 'LOST' then 'NEW'::public.lead_stage else l.stage end,
           lost_reason = case when l.stage = 'LOST' then null else l.lost_reason end,
           delete_after = case when l.stage = 'LOST' then null else l.delete_after end

@@ -16,7 +16,8 @@ public sealed partial class ProcessPipelineEvents
 
     // LOST cancels every open task of the lead. Any other change makes the open tasks of the other
     // sales stages' playbooks obsolete (e.g. REPLIED stops the follow-ups; a cancelled call, back to
-    // QUALIFIED, drops the call preparation). Fulfilment tasks (playbooks of WON) stay.
+    // QUALIFIED, drops the call preparation), and so are a daily list's first contact and "Nachfassen",
+    // which belong to the stage the lead left. Fulfilment tasks (playbooks of WON) stay.
     private const string CancelObsoleteTasksSql = """
         update public.tasks t
         set status = 'CANCELLED', completed_at = now(),
@@ -24,19 +25,22 @@ public sealed partial class ProcessPipelineEvents
                                  else 'Stufe ' || e.to_stage::text || ' erreicht' end
         from public.pipeline_events e
         where e.id = any(@Ids) and t.lead_id = e.lead_id and t.status = 'OPEN'
-          and (e.to_stage = 'LOST'
+          and (e.to_stage = 'LOST' or t.rule in ('first_contact', 'stale')
                or exists (select 1 from public.playbooks p
                           where p.key = t.playbook_key and p.trigger_stage not in ('WON', 'LOST') and p.trigger_stage <> e.to_stage))
         """;
 
     // One task per playbook step of the new stage; {name}, {vorname}, {firma} filled from the lead.
     // A lead that has already moved on (a later change is waiting) gets no tasks for the stage it left.
+    // Follow-ups falling on a weekend move to Monday where task_settings says so (public.playbook_task_due,
+    // the same rule as the daily list, which shares this statement's unique key).
     private const string CreatePlaybookTasksSql = """
         insert into public.tasks (lead_id, deal_id, kind, title, details, due_at, playbook_key, playbook_step, source_event_id)
         select e.lead_id, d.id, s.kind,
-               left(replace(replace(replace(s.title, '{name}', l.name), '{vorname}', split_part(l.name, ' ', 1)), '{firma}', coalesce(l.company, l.name)), 200),
-               left(replace(replace(replace(s.body, '{name}', l.name), '{vorname}', split_part(l.name, ' ', 1)), '{firma}', coalesce(l.company, l.name)), 4000),
-               case s.due_anchor when 'call_at' then coalesce(l.call_at, e.occurred_at) else e.occurred_at end + s.due_after,
+               left(public.playbook_text(s.title, l.name, l.company), 200),
+               left(public.playbook_text(s.body, l.name, l.company), 4000),
+               public.playbook_task_due(s.playbook_key,
+                 case s.due_anchor when 'call_at' then coalesce(l.call_at, e.occurred_at) else e.occurred_at end + s.due_after),
                s.playbook_key, s.step, e.id
         from public.pipeline_events e
         join public.leads l on l.id = e.lead_id

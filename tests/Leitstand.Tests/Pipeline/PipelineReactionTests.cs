@@ -29,13 +29,17 @@ public sealed class PipelineReactionTests(StackFixture stack) : IAsyncLifetime
         await ProcessAsync();
 
         await using var connection = await stack.Admin.OpenConnectionAsync();
-        var tasks = (await connection.QueryAsync<(string Title, string Details, double Days)>("""
-            select t.title, t.details, extract(epoch from t.due_at - e.occurred_at) / 86400
+        // Days after the first contact, before the weekend rule moves a Saturday or Sunday to Monday.
+        var tasks = (await connection.QueryAsync<(string Title, string Details, double Days, bool OnWeekday)>("""
+            select t.title, t.details, extract(epoch from s.due_after) / 86400,
+                   t.due_at = public.weekend_to_monday(e.occurred_at + s.due_after)
             from tasks t join pipeline_events e on e.id = t.source_event_id
+            join playbook_steps s on s.playbook_key = t.playbook_key and s.step = t.playbook_step
             where t.lead_id = @lead and t.playbook_key = 'followup_sequence' and t.status = 'OPEN' order by t.playbook_step
             """, new { lead })).ToList();
         Assert.Equal(await StepsAsync("followup_sequence"), tasks.Count);
         Assert.Equal([2.0, 5.0, 10.0], tasks.Select(t => Math.Round(t.Days, 3)));
+        Assert.All(tasks, t => Assert.True(t.OnWeekday));
         Assert.All(tasks, t => Assert.Contains("Anna Beispiel", t.Title));
         Assert.All(tasks, t => Assert.DoesNotContain("{", t.Title + t.Details));
     }
