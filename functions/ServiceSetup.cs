@@ -7,6 +7,7 @@ using Leitstand.Monitoring;
 using Leitstand.Outbox;
 using Leitstand.Pipeline;
 using Leitstand.Retention;
+using Leitstand.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -74,6 +75,10 @@ public static class ServiceSetup
         services.AddSingleton<DeliverAlert>();
         services.AddSingleton<RunAlertFollowUps>();
         services.AddSingleton<ListAlertDeliveries>();
+        services.AddSingleton<GenerateDailyTasks>();
+        services.AddSingleton<ListTasks>();
+        services.AddSingleton<CompleteTask>();
+        services.AddSingleton<ReopenTask>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

@@ -8,6 +8,7 @@ using Leitstand.LocalHost.Stack;
 //   --smtp-port N  port of the local alert inbox's SMTP sink with --stack (default 2525).
 //   --poison list | --poison requeue [message-id]  lists or re-queues the alerts' poison queue and exits.
 //   --render-docs  writes docs/ from the playbook rows of the migrations (throwaway database) and exits.
+//   --generate-tasks [yyyy-MM-dd]  generates the daily task list for a Berlin date (default today) and exits.
 if (args.Contains("--render-docs"))
 {
     Environment.ExitCode = await RenderDocs.RunAsync();
@@ -16,6 +17,20 @@ if (args.Contains("--render-docs"))
 if (Array.IndexOf(args, "--poison") is var poisonIndex and >= 0)
 {
     Environment.ExitCode = await PoisonCommand.RunAsync(args[(poisonIndex + 1)..], PoisonCommand.LoadConfiguration(), Console.Out);
+    return;
+}
+
+if (Array.IndexOf(args, "--generate-tasks") is var generateIndex and >= 0)
+{
+    try
+    {
+        Environment.ExitCode = await GenerateTasksCommand.RunAsync(args[(generateIndex + 1)..], PoisonCommand.LoadConfiguration(), Console.Out);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException)
+    {
+        Console.Error.WriteLine($"Fehler: {ex.Message} (Läuft scripts/start?)");
+        Environment.ExitCode = 1;
+    }
     return;
 }
 

@@ -1,0 +1,64 @@
+using Dapper;
+using Npgsql;
+
+namespace Leitstand.Tasks;
+
+/// <summary>
+/// Closes an open task with an outcome. Done with a channel records the touchpoint and, where the task
+/// implies it, moves the lead in the same transaction (public.complete_task → public.record_touchpoint): a
+/// first contact done → CONTACTED; a reply recorded (an inbound note code such as "replied") → REPLIED,
+/// which stops the follow-ups at once. Skipped closes the task and nothing else. Never a chat content:
+/// only the channel and a note code.
+/// </summary>
+public sealed class CompleteTask(NpgsqlDataSource db, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> Outcomes = ["done", "skipped"];
+    public static readonly IReadOnlyList<string> Channels = ["dm", "email", "call", "meeting"];
+
+    private const string Sql = """
+        select c.result, c.lead_id as leadid, c.touchpoint_id as touchpointid, c.from_stage::text as fromstage, c.to_stage::text as tostage
+        from public.complete_task(@TaskId, @Outcome, @Channel, @NoteCode, @At) c
+        """;
+
+    public sealed record Request(string? Outcome, string? Channel, string? NoteCode);
+
+    public static Dictionary<string, string[]> Validate(Request request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Outcome is null || !Outcomes.Contains(request.Outcome))
+            errors["outcome"] = ["Bitte „done“ (erledigt) oder „skipped“ (übersprungen) angeben."];
+        if (request.Channel is not null && !Channels.Contains(request.Channel))
+            errors["channel"] = ["Erlaubt sind dm, email, call und meeting."];
+        if (request.NoteCode is not null && (request.NoteCode.Length > 40 || !request.NoteCode.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')))
+            errors["note_code"] = ["Ein Notiz-Code aus der Liste (z. B. first_message_sent, replied), keine freie Notiz."];
+        return errors;
+    }
+
+    public async Task<CompleteTaskResult> ExecuteAsync(Guid taskId, Request request, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Sql, new
+        {
+            TaskId = taskId,
+            request.Outcome,
+            request.Channel,
+            request.NoteCode,
+            At = clock.GetUtcNow().UtcDateTime,
+        }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new CompleteTaskResult(row.Result switch
+        {
+            "completed" => CompleteTaskStatus.Completed,
+            "not_open" => CompleteTaskStatus.NotOpen,
+            "channel_required" => CompleteTaskStatus.ChannelRequired,
+            _ => CompleteTaskStatus.NotFound,
+        }, row.LeadId, row.TouchpointId, row.FromStage, row.ToStage);
+    }
+
+    private sealed record Row(string Result, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);
+}
+
+public enum CompleteTaskStatus { Completed, NotFound, NotOpen, ChannelRequired }
+
+public sealed record CompleteTaskResult(CompleteTaskStatus Status, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);

@@ -1,0 +1,86 @@
+using Dapper;
+using Npgsql;
+
+namespace Leitstand.Tasks;
+
+/// <summary>
+/// The team's task list for a Berlin date: the day's list (due today or overdue, the default), only today,
+/// only overdue, done that day, or the next seven days; filtered by assignee or kind. Each task comes with
+/// its lead's stage and the playbook it belongs to; high priority and overdue first.
+/// </summary>
+public sealed class ListTasks(NpgsqlDataSource db, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<string> Views = ["day", "today", "overdue", "done", "upcoming"];
+
+    private const string Sql = """
+        with bounds as (
+          select public.berlin_day_start(@Date::date) as day_start, public.berlin_day_start(@Date::date + 1) as day_end
+        )
+        select t.id, t.kind, t.rule, t.title, t.details, lower(t.status::text) as status, t.priority, t.due_at as dueat,
+               t.status = 'OPEN' and t.due_at < b.day_start as overdue,
+               t.assignee, tm.display_name as assigneename, t.outcome, t.outcome_channel as outcomechannel,
+               t.outcome_note_code as outcomenotecode, t.completed_at as completedat, t.cancel_reason as cancelreason,
+               t.lead_id as leadid, l.name as leadname, l.stage::text as leadstage, public.lead_stage_label(l.stage) as leadstagelabel,
+               l.contact_basis::text as contactbasis,
+               t.playbook_key as playbookkey, t.playbook_step as playbookstep, p.title as playbooktitle, p.document as playbookdocument
+        from public.tasks t
+        cross join bounds b
+        left join public.leads l on l.id = t.lead_id
+        left join public.playbooks p on p.key = t.playbook_key
+        left join public.team_members tm on tm.user_id = t.assignee
+        where case @View
+                when 'day' then t.status = 'OPEN' and t.due_at < b.day_end
+                when 'today' then t.status = 'OPEN' and t.due_at >= b.day_start and t.due_at < b.day_end
+                when 'overdue' then t.status = 'OPEN' and t.due_at < b.day_start
+                when 'done' then t.status <> 'OPEN' and t.completed_at >= b.day_start and t.completed_at < b.day_end
+                else t.status = 'OPEN' and t.due_at >= b.day_end and t.due_at < public.berlin_day_start(@Date::date + 8)
+              end
+          and (@Assignee::uuid is null or t.assignee = @Assignee::uuid)
+          and (not @Unassigned or t.assignee is null)
+          and (@Kind::text is null or t.kind = @Kind::text)
+        order by t.priority = 'high' desc, t.due_at, t.id
+        limit @Limit
+        """;
+
+    public const int Limit = 500;
+
+    public async Task<TaskList> ExecuteAsync(TaskQuery query, CancellationToken ct)
+    {
+        var date = query.Date ?? BerlinTime.Today(clock.GetUtcNow().UtcDateTime);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<TaskRow>(new CommandDefinition(Sql, new
+        {
+            Date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            query.View,
+            query.Assignee,
+            query.Unassigned,
+            query.Kind,
+            Limit,
+        }, cancellationToken: ct))).ToList();
+        return new TaskList(date, query.View, rows.Select(TaskView.From).ToList(), rows.Count == Limit);
+    }
+
+    internal sealed record TaskRow(Guid Id, string Kind, string? Rule, string Title, string? Details, string Status, string Priority,
+        DateTime DueAt, bool Overdue, Guid? Assignee, string? AssigneeName, string? Outcome, string? OutcomeChannel, string? OutcomeNoteCode,
+        DateTime? CompletedAt, string? CancelReason, Guid? LeadId, string? LeadName, string? LeadStage, string? LeadStageLabel,
+        string? ContactBasis, string? PlaybookKey, int? PlaybookStep, string? PlaybookTitle, string? PlaybookDocument);
+
+    public sealed record TaskView(Guid Id, string Kind, string? Rule, string Title, string? Details, string Status, string Priority,
+        DateTime DueAt, bool Overdue, TaskAssignee? Assignee, TaskOutcome? Outcome, TaskLead? Lead, TaskPlaybook? Playbook)
+    {
+        internal static TaskView From(TaskRow r) => new(r.Id, r.Kind, r.Rule, r.Title, r.Details, r.Status, r.Priority, r.DueAt, r.Overdue,
+            r.Assignee is { } a ? new TaskAssignee(a, r.AssigneeName) : null,
+            r.CompletedAt is { } done ? new TaskOutcome(r.Outcome, r.OutcomeChannel, r.OutcomeNoteCode, done, r.CancelReason) : null,
+            r.LeadId is { } l ? new TaskLead(l, r.LeadName!, r.LeadStage!, r.LeadStageLabel!, r.ContactBasis!) : null,
+            r.PlaybookKey is { } p ? new TaskPlaybook(p, r.PlaybookStep, r.PlaybookTitle, r.PlaybookDocument is { } d ? "docs/" + d : null) : null);
+    }
+
+    public sealed record TaskAssignee(Guid UserId, string? DisplayName);
+    public sealed record TaskOutcome(string? Outcome, string? Channel, string? NoteCode, DateTime At, string? Reason);
+    public sealed record TaskLead(Guid Id, string Name, string Stage, string StageLabel, string ContactBasis);
+    public sealed record TaskPlaybook(string Key, int? Step, string? Title, string? Document);
+}
+
+public sealed record TaskQuery(DateOnly? Date, string View = "day", Guid? Assignee = null, bool Unassigned = false, string? Kind = null);
+
+public sealed record TaskList(DateOnly Date, string View, IReadOnlyList<ListTasks.TaskView> Tasks, bool Truncated);
