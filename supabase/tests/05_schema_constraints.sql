@@ -6,10 +6,13 @@ select plan(33);
 
 -- Structure
 select col_is_unique('public', 'leads', 'email', 'leads.email is unique');
-select col_not_null('public', 'leads', 'email', 'leads.email is not null');
-select col_not_null('public', 'leads', 'consent_at', 'leads.consent_at is not null');
-select col_not_null('public', 'leads', 'consent_text_version', 'leads.consent_text_version is not null');
-select col_not_null('public', 'leads', 'consent_source', 'leads.consent_source is not null');
+-- Since the daily tasks (20261202010000_daily_tasks.sql) a prospect may have a handle instead of an e-mail,
+-- and only the form basis needs a consent (check leads_form_consent below).
+select col_is_null('public', 'leads', 'email', 'leads.email may be null (a prospect with a handle)');
+select col_not_null('public', 'leads', 'contact_basis', 'leads.contact_basis is not null');
+select col_is_unique('public', 'leads', array['handle_channel', 'handle'], 'a handle is unique per channel');
+select ok(exists (select 1 from pg_constraint where conrelid = 'public.leads'::regclass and conname = 'leads_form_consent'),
+  'the form basis requires its consent (check leads_form_consent)');
 select col_type_is('public', 'leads', 'stage', 'lead_stage', 'leads.stage uses the lead_stage enum');
 select col_not_null('public', 'leads', 'stage', 'leads.stage is not null');
 select col_default_is('public', 'leads', 'stage', 'NEW', 'leads.stage defaults to NEW');
@@ -56,16 +59,16 @@ select throws_ok($$ update public.leads set stage = null where id = 'b0000000-00
   '23502', null, 'stage cannot be null (NOT NULL holds without the triggers too)');
 set local session_replication_role = origin;
 
--- Consent fields are required.
+-- Consent fields are required for the form basis (the default).
 select throws_ok($$ insert into public.leads (name, email, consent_text_version, consent_source)
                     values ('No Consent', 'no-consent-1@example.com', 'v1', 'form') $$,
-  '23502', null, 'consent_at is required');
+  '23514', null, 'consent_at is required');
 select throws_ok($$ insert into public.leads (name, email, consent_at, consent_source)
                     values ('No Consent', 'no-consent-2@example.com', now(), 'form') $$,
-  '23502', null, 'consent_text_version is required');
+  '23514', null, 'consent_text_version is required');
 select throws_ok($$ insert into public.leads (name, email, consent_at, consent_text_version)
                     values ('No Consent', 'no-consent-3@example.com', now(), 'v1') $$,
-  '23502', null, 'consent_source is required');
+  '23514', null, 'consent_source is required');
 select throws_ok($$ insert into public.leads (name, email, consent_at, consent_text_version, consent_source)
                     values ('No Consent', 'no-consent-4@example.com', now(), '', 'form') $$,
   '23514', null, 'consent_text_version cannot be empty');
