@@ -301,6 +301,16 @@ join public.leads l on l.id = v.lead_id::uuid
 left join public.deals d on d.id = v.deal_id::uuid
 on conflict do nothing;
 
+-- Prospects from outreach (issue #9): found on Instagram and LinkedIn, stored by handle, without e-mail
+-- and without consent (contact basis cold / referral). Their first contact carries the UWG hint.
+insert into public.leads (id, name, company, contact_basis, handle_channel, handle, source, stage_changed_at, created_at, updated_at)
+values
+  ('5eed1000-0000-4000-8000-000000000021', 'Nora Brandl', 'Fotostudio Brandl', 'cold', 'instagram', 'fotostudio.brandl',
+   'outreach-instagram', now() - interval '3 hours', now() - interval '3 hours', now() - interval '3 hours'),
+  ('5eed1000-0000-4000-8000-000000000022', 'Ole Petersen', 'Petersen Steuerberatung', 'referral', 'linkedin', 'ole-petersen',
+   'empfehlung', now() - interval '1 day', now() - interval '1 day', now() - interval '1 day')
+on conflict do nothing;
+
 -- Alerts: locally the inbox (e-mail and webhook, /admin/inbox) shows every alert, at any hour. The
 -- default routes of the migration send warnings and new leads to chat only and hold them at night; to see
 -- that locally, set channels and quiet_from/quiet_to back in public.alert_routes.
