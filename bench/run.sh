@@ -2,7 +2,8 @@
 # Heartbeat benchmark: POST /api/heartbeat through the local host (HTTP: wrk, and a fixed-rate load
 # generator) against pgbench running the same SQL statement directly (the database floor), in one run,
 # for 1,000 and 10,000 registered agents. Everything runs on 127.0.0.1: a throwaway PostgreSQL 15
-# cluster and an in-memory Azurite under /tmp, stopped and removed at the end. See bench/README.md.
+# cluster and an in-memory Azurite under /tmp, started by bench/Stack (host/Stack, as bench/Alerts does),
+# stopped and removed at the end. See bench/README.md.
 #
 #   bash bench/run.sh                                        # the full run (about 5 minutes on 2 cores)
 #   BENCH_SECONDS=5 BENCH_RATE_SECONDS=5 BENCH_AGENTS=1000 bash bench/run.sh   # a quick smoke run
@@ -55,32 +56,26 @@ require_postgres
   || fail "pgbench/psql fehlen in $PG_BIN. Installiere sie: apt-get install postgresql-client-15"
 ensure_debian_packages "wrk:/usr/bin/wrk" "curl:/usr/bin/curl" "procps:/usr/bin/ps"
 ensure_npm_packages
-IS_ROOT=0; [ "$(id -u)" -eq 0 ] && IS_ROOT=1
-if [ "$IS_ROOT" -eq 1 ]; then
-  id postgres >/dev/null 2>&1 || fail "Als root braucht es den Benutzer 'postgres' (kommt mit apt-get install postgresql-15)."
-fi
 
-log "building the host (Release) and the load generator"
+log "building the host (Release), the stack and the load generator"
 dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet build bench/Stack/Leitstand.Bench.Stack.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build bench/LoadGen/Leitstand.Bench.LoadGen.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 HOST_DLL="$ROOT/host/bin/Release/net10.0/Leitstand.LocalHost.dll"
+STACK_DLL="$ROOT/bench/Stack/bin/Release/net10.0/Leitstand.Bench.Stack.dll"
 LOADGEN_DLL="$ROOT/bench/LoadGen/bin/Release/net10.0/Leitstand.Bench.LoadGen.dll"
-[ -f "$HOST_DLL" ] && [ -f "$LOADGEN_DLL" ] || fail "build output missing ($HOST_DLL, $LOADGEN_DLL)"
+[ -f "$HOST_DLL" ] && [ -f "$STACK_DLL" ] && [ -f "$LOADGEN_DLL" ] || fail "build output missing ($HOST_DLL, $STACK_DLL, $LOADGEN_DLL)"
 
 # --- throwaway stack ------------------------------------------------------------------------------
 WORK="$(mktemp -d /tmp/leitstand-bench.XXXXXX)"
-chmod 755 "$WORK"
-PGDATA="$WORK/pg/data"
-HOST_PID="" AZURITE_PID="" PG_STARTED=0
+HOST_PID="" STACK_PID="" PG_LOG=""
 
-as_pg() { if [ "$IS_ROOT" -eq 1 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-# SIGTERM, up to 5 s to go, then SIGKILL (Azurite can take a minute to close idle keep-alive connections).
+# SIGTERM, up to $2 tenths of a second (default 50) to go, then SIGKILL.
 stop_pid() {
   local pid=$1
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
   kill "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 "${2:-50}"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   return 0
@@ -91,19 +86,19 @@ cleanup() {
   set +e
   log "stopping and removing the throwaway stack"
   stop_pid "$HOST_PID"
-  stop_pid "$AZURITE_PID"
-  [ "$PG_STARTED" -eq 1 ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1
+  # The logs first: the stack removes PostgreSQL's log with its folder.
   if [ "$status" -ne 0 ]; then
     echo "--- failed (exit $status); last lines of the logs:" >&2
-    for f in "$WORK/host.log" "$WORK/pg/postgres.log" "$WORK/azurite.log"; do
-      [ -f "$f" ] && { echo "== $f" >&2; tail -n 25 "$f" >&2; }
+    for f in "$WORK/host.log" "$PG_LOG" "$WORK/stack.log"; do
+      [ -n "$f" ] && [ -f "$f" ] && { echo "== $f" >&2; tail -n 25 "$f" >&2; }
     done
   fi
   if [ "$KEEP_LOGS" = "1" ]; then
     local keep; keep="$ROOT/bench/results/logs-$(date -u +%Y-%m-%dT%H%M%SZ)"
-    mkdir -p "$keep" && cp "$WORK"/*.out "$WORK"/*.time "$WORK"/*.tsv "$WORK"/*.log "$WORK"/log_* "$WORK/pg/postgres.log" "$keep"/ 2>/dev/null
+    mkdir -p "$keep" && cp "$WORK"/*.out "$WORK"/*.time "$WORK"/*.tsv "$WORK"/*.log "$WORK"/log_* ${PG_LOG:+"$PG_LOG"} "$keep"/ 2>/dev/null
     log "raw outputs kept in $keep"
   fi
+  stop_pid "$STACK_PID" 300   # stops Azurite and PostgreSQL and removes their folder
   rm -rf "$WORK"
   exit "$status"
 }
@@ -122,47 +117,27 @@ free_port() {
   fail "no free port found"
 }
 
-PG_PORT=$(free_port)
-log "PostgreSQL 15 on 127.0.0.1:$PG_PORT (throwaway cluster in $WORK)"
-mkdir -p "$WORK/pg"
-[ "$IS_ROOT" -eq 1 ] && chown postgres:postgres "$WORK/pg"
-as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-PG_OPTS="-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
-if [ "$DURABLE" = "1" ]; then
-  PG_OPTS="$PG_OPTS -c fsync=on -c synchronous_commit=on"
-else
-  PG_OPTS="$PG_OPTS -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-fi
-as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -o "$PG_OPTS" -l "$WORK/pg/postgres.log" -w -t 60 start >/dev/null
-PG_STARTED=1
-PM_PID=$(head -n 1 "$PGDATA/postmaster.pid")
-
-psql_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
-psql_admin -1 -f supabase/local/bootstrap.sql >/dev/null
-MIGRATIONS=0
-while IFS= read -r migration; do
-  psql_admin -1 -f "$migration" >/dev/null
-  MIGRATIONS=$((MIGRATIONS + 1))
-done < <(find supabase/migrations -maxdepth 1 -name '*.sql' | LC_ALL=C sort)
-psql_admin -1 -f supabase/local/after-migrations.sql >/dev/null
-log "schema applied (bootstrap, $MIGRATIONS migrations, after-migrations)"
-
-BLOB_PORT=$(free_port); QUEUE_PORT=$(free_port); TABLE_PORT=$(free_port)
-mkdir -p "$WORK/azurite"
-(cd "$WORK/azurite" && exec "$ROOT/node_modules/.bin/azurite" \
-  --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \
-  --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" --skipApiVersionCheck --loose --disableProductStyleUrl \
-  --inMemoryPersistence) >"$WORK/azurite.log" 2>&1 &
-AZURITE_PID=$!
-for _ in $(seq 1 150); do
-  kill -0 "$AZURITE_PID" 2>/dev/null || fail "Azurite stopped during its start"
-  (exec 3<>"/dev/tcp/127.0.0.1/$QUEUE_PORT") 2>/dev/null && break
+# PostgreSQL (throwaway cluster: bootstrap, migrations, after-migrations) and Azurite in memory, both on
+# 127.0.0.1 and free ports, from bench/Stack; it writes the connection details to $WORK/stack.env when
+# everything is up and stops with SIGTERM (cleanup) or when this script is gone (--parent).
+STACK_ARGS=(--env-file "$WORK/stack.env" --parent $$)
+[ "$DURABLE" = "1" ] && STACK_ARGS+=(--durable)
+dotnet "$STACK_DLL" "${STACK_ARGS[@]}" </dev/null >"$WORK/stack.log" 2>&1 &
+STACK_PID=$!
+for _ in $(seq 1 600); do
+  [ -f "$WORK/stack.env" ] && break
+  kill -0 "$STACK_PID" 2>/dev/null || fail "the stack (bench/Stack) stopped during its start"
   sleep 0.2
 done
-(exec 3<>"/dev/tcp/127.0.0.1/$QUEUE_PORT") 2>/dev/null || fail "Azurite did not start"
-log "Azurite on 127.0.0.1:$BLOB_PORT/$QUEUE_PORT/$TABLE_PORT (in memory)"
-ACCOUNT_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
+[ -f "$WORK/stack.env" ] || fail "the stack (bench/Stack) was not up within 2 minutes"
+# shellcheck source=/dev/null
+source "$WORK/stack.env"   # PGPORT, PG_LOG, PG_POSTMASTER_PID, AZURITE_PID, STORAGE_CONNECTION_STRING, …
+PG_PORT=$PGPORT PM_PID=$PG_POSTMASTER_PID STORAGE=$STORAGE_CONNECTION_STRING
+log "PostgreSQL 15 on 127.0.0.1:$PG_PORT (throwaway cluster in $STACK_DIR)"
+log "schema applied (bootstrap, $PG_MIGRATIONS migrations, after-migrations)"
+log "Azurite on 127.0.0.1:$AZURITE_BLOB_PORT/$AZURITE_QUEUE_PORT/$AZURITE_TABLE_PORT (in memory)"
+
+psql_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 
 # One lead owns all bench agents; agents are added up to the count of the next phase.
 psql_admin -c "insert into public.leads (name, email, consent_at, consent_text_version, consent_source)

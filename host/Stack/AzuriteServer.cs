@@ -10,7 +10,12 @@ public sealed class AzuriteServer(string directory, int blobPort, int queuePort,
 
     private Process? _process;
 
+    public int BlobPort => blobPort;
     public int QueuePort => queuePort;
+    public int TablePort => tablePort;
+
+    /// <summary>The Azurite (node) process while it runs, e.g. to read its CPU time from /proc.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 
     /// <summary>A connection string for these ports (the well-known development account, no secret).</summary>
     public string ConnectionString =>
