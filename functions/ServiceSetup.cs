@@ -54,6 +54,7 @@ public static class ServiceSetup
         services.AddSingleton<LeadFormRateLimiter>();
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
+        services.AddSingleton<AddProspect>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
