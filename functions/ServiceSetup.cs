@@ -55,6 +55,8 @@ public static class ServiceSetup
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
         services.AddSingleton<AddProspect>();
+        services.AddSingleton<LogTouchpoint>();
+        services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
