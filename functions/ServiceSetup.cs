@@ -55,6 +55,9 @@ public static class ServiceSetup
         services.AddSingleton<LeadFormRateLimiter>();
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
+        services.AddSingleton<AddProspect>();
+        services.AddSingleton<LogTouchpoint>();
+        services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();

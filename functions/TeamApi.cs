@@ -63,13 +63,19 @@ public static class TeamApi
 
     public static IActionResult Created(object value) => new JsonBody(StatusCodes.Status201Created, value, "application/json");
 
-    public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new JsonBody(status, new Dictionary<string, object?>
+    /// <summary>problem+json; <paramref name="extensions"/> are further top-level members (RFC 9457), e.g. the id of what is in the way.</summary>
+    public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null,
+        IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        var body = new Dictionary<string, object?>
         {
             ["title"] = title,
             ["status"] = status,
             ["errors"] = errors ?? new Dictionary<string, string[]>(),
-        }, "application/problem+json");
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) body.TryAdd(key, value);
+        return new JsonBody(status, body, "application/problem+json");
+    }
 
     public static IActionResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         Problem(StatusCodes.Status400BadRequest, "Bitte prüfe die Angaben.", errors);

@@ -41,7 +41,7 @@ public static partial class LeadValidator
         if (phone is not null)
         {
             if (phone.Length > PhoneMax) Fail(LeadFields.Phone, $"Die Telefonnummer darf höchstens {PhoneMax} Zeichen lang sein.");
-            else if (!PhonePattern().IsMatch(phone) || phone.Count(char.IsAsciiDigit) < 6)
+            else if (!IsPlausiblePhone(phone))
                 Fail(LeadFields.Phone, "Bitte gib eine gültige Telefonnummer an (Ziffern, Leerzeichen, +, -, / und Klammern).");
         }
 
@@ -126,7 +126,8 @@ public static partial class LeadValidator
         char.IsControl(c) || c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF'
         || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
-    private static bool IsPlausibleEmail(string email)
+    /// <summary>The form's e-mail check (shared with prospects the team adds): a normalised address with a plausible domain (IDN allowed).</summary>
+    public static bool IsPlausibleEmail(string email)
     {
         var at = email.LastIndexOf('@');
         if (at <= 0) return false;
@@ -136,6 +137,9 @@ public static partial class LeadValidator
         var ascii = string.Concat(email.AsSpan(0, at + 1), asciiDomain.ToLowerInvariant());
         return EmailPattern().IsMatch(ascii) && MailAddress.TryCreate(ascii, out var address) && address.Address == ascii;
     }
+
+    /// <summary>The form's phone check (shared with prospects): digits, spaces, +, -, /, . and brackets, at least six digits.</summary>
+    public static bool IsPlausiblePhone(string phone) => PhonePattern().IsMatch(phone) && phone.Count(char.IsAsciiDigit) >= 6;
 
     [GeneratedRegex(@"^[^@\s""(),:;<>\[\]\\]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$")]
     private static partial Regex EmailPattern();

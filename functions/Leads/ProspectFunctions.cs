@@ -1,0 +1,36 @@
+using Leitstand.Leads;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Leitstand.Functions.Leads;
+
+/// <summary>
+/// <c>POST /api/prospects</c>: the team adds a prospect from its outreach. Team only: in Azure it needs the
+/// function key (x-functions-key) until team sign-in exists.
+/// </summary>
+public sealed class ProspectFunctions(AddProspect addProspect, TimeProvider clock)
+{
+    [Function("AddProspect")]
+    public Task<IActionResult> Add(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "prospects")] HttpRequest req, CancellationToken ct) =>
+        TeamApi.RunAsync(async () =>
+        {
+            var read = await TeamApi.ReadJsonAsync<ProspectValidator.Request>(req, ct);
+            if (read.Error is not null) return read.Error;
+            var validation = ProspectValidator.Validate(read.Value!, clock.GetUtcNow());
+            if (validation.Prospect is null) return TeamApi.Invalid(validation.Errors);
+            return await addProspect.ExecuteAsync(validation.Prospect, ct) switch
+            {
+                AddProspectResult.Added added => TeamApi.Created(new { added.LeadId, added.FirstContactTaskId }),
+                AddProspectResult.Duplicate { Field: "email" } d => Duplicate(d, "email", "Einen Lead mit dieser E-Mail-Adresse gibt es schon."),
+                AddProspectResult.Duplicate d => Duplicate(d, "handle", "Einen Lead mit diesem Handle auf diesem Kanal gibt es schon."),
+                _ => throw new InvalidOperationException("Unexpected result."),
+            };
+        });
+
+    private static IActionResult Duplicate(AddProspectResult.Duplicate duplicate, string field, string message) =>
+        TeamApi.Problem(StatusCodes.Status409Conflict, message + " Es wurde nichts geändert.",
+            new Dictionary<string, string[]> { [field] = [message] },
+            new Dictionary<string, object?> { ["existing_lead_id"] = duplicate.ExistingLeadId });
+}

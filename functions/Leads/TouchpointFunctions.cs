@@ -1,0 +1,33 @@
+using Leitstand.Leads;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Leitstand.Functions.Leads;
+
+/// <summary>
+/// Touchpoints logged without a task, and the note codes they carry. Team only: in Azure they need the
+/// function key (x-functions-key) until team sign-in exists.
+/// </summary>
+public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpointNoteCodes noteCodes, TimeProvider clock)
+{
+    [Function("LogTouchpoint")]
+    public Task<IActionResult> Log(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "leads/{leadId}/touchpoints")] HttpRequest req, string leadId, CancellationToken ct) =>
+        TeamApi.RunAsync(async () =>
+        {
+            if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
+            var read = await TeamApi.ReadJsonAsync<LogTouchpoint.Request>(req, ct);
+            if (read.Error is not null) return read.Error;
+            var (touchpoint, errors) = LogTouchpoint.Validate(read.Value!, clock.GetUtcNow());
+            if (touchpoint is null) return TeamApi.Invalid(errors);
+            return await logTouchpoint.ExecuteAsync(id, touchpoint, ct) is { } logged
+                ? TeamApi.Created(logged)
+                : TeamApi.NotFound("Diesen Lead gibt es nicht.");
+        });
+
+    [Function("ListTouchpointNoteCodes")]
+    public Task<IActionResult> ListNoteCodes(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "touchpoint-note-codes")] HttpRequest req, CancellationToken ct) =>
+        TeamApi.RunAsync(async () => TeamApi.Json200(new { NoteCodes = await noteCodes.ExecuteAsync(ct) }));
+}
