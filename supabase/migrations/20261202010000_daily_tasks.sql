@@ -33,6 +33,9 @@ alter table public.leads
     or (consent_at is not null and consent_text_version is not null and consent_source is not null));
 create index leads_created_idx on public.leads (created_at);
 create index lead_stage_history_changed_idx on public.lead_stage_history (changed_at, to_stage);
+-- the daily list looks up a lead's latest stage event, and the events of a stage since a time
+create index pipeline_events_lead_idx on public.pipeline_events (lead_id, to_stage, id);
+create index pipeline_events_stage_idx on public.pipeline_events (to_stage, occurred_at);
 
 -- What a touchpoint says, as a code (never chat contents).
 create table public.touchpoint_note_codes (
@@ -119,6 +122,8 @@ create table public.task_generation_runs (
   trigger text not null check (trigger in ('timer', 'on_demand')),
   started_at timestamptz not null,
   finished_at timestamptz not null,
+  -- the latest run of this date (the morning's full run, then the quarter-hourly ones): "since" of the next
+  last_run_at timestamptz not null,
   created jsonb not null check (jsonb_typeof(created) = 'object'),
   runs integer not null default 1
 );
@@ -139,6 +144,7 @@ alter table public.tasks
   add constraint tasks_outcome_closed check (outcome is null or status <> 'OPEN');
 create index tasks_lead_rule_open_idx on public.tasks (lead_id, rule) where status = 'OPEN';
 create index tasks_lead_done_idx on public.tasks (lead_id, completed_at) where status = 'DONE';
+create index tasks_open_assignee_idx on public.tasks (assignee, due_at) where status = 'OPEN';
 
 -- ---------------------------------------------------------------------------------------------
 -- Helpers (SQL, no SET clause, so the planner inlines them into the set-based statements).
@@ -192,8 +198,10 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Rule "first contact": a NEW lead not yet contacted gets "Erstkontakt: <Name>" due today; waiting longer
 -- than first_contact_urgent_after it is raised to priority high. p_leads limits the rule to some leads
--- (a prospect added by hand gets its task at once). Returns (created, raised to high).
-create function public.create_first_contact_tasks(p_date date, p_at timestamptz, p_leads uuid[] default null)
+-- (a prospect added by hand gets its task at once), p_since to leads that entered NEW since then (the runs
+-- after the morning's). Returns (created, raised to high).
+create function public.create_first_contact_tasks(p_date date, p_at timestamptz, p_leads uuid[] default null,
+                                                  p_since timestamptz default null)
 returns table (created integer, urgent integer)
 language plpgsql set search_path = '' as $$
 declare
@@ -207,10 +215,14 @@ begin
     select l.id, l.name, l.contact_basis, l.handle_channel, l.handle, l.email is not null as has_email,
            case when s.weekend_to_monday then public.weekend_to_monday(l.stage_changed_at) else l.stage_changed_at end as since
     from public.leads l
+    -- a lead contacted outside the task (an outbound touchpoint since it entered NEW) needs none
+    left join lateral (select 1 as found from public.lead_touchpoints tp
+                       where tp.lead_id = l.id and tp.occurred_at >= l.stage_changed_at and tp.direction = 'OUTBOUND'
+                       limit 1) contacted on true
     where l.stage = 'NEW' and (p_leads is null or l.id = any(p_leads))
+      and (p_since is null or l.stage_changed_at >= p_since)
+      and contacted.found is null
       and not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'first_contact' and t.status = 'OPEN')
-      and not exists (select 1 from public.lead_touchpoints tp
-                      where tp.lead_id = l.id and tp.direction = 'OUTBOUND' and tp.occurred_at >= l.stage_changed_at)
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, priority, dedupe_key, generated_for, attributes)
     select w.id, 'first_contact', 'first_contact', left('Erstkontakt: ' || w.name, 200),
@@ -253,6 +265,13 @@ $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- All rules for one Berlin date, each one set-based statement; returns what each created and the digest.
+--
+-- The first run of a date (the morning's) is the full list: every rule, then the digest. A later run of the
+-- same date (the quarter-hourly timer, the team's call again) looks only at what changed since the date's
+-- previous run: leads that entered NEW, follow-up sequences that started, calls booked or moved. "Nachfassen",
+-- the overdue summary, the KPI tasks and the digest are made once a day, in the morning. So a second run with
+-- nothing new reads little and writes nothing. The follow-up steps of the full run are those due since the
+-- previous date's run (steps due before it were that run's business), at most 31 days back.
 create function public.generate_daily_tasks(p_date date, p_at timestamptz, p_queue text, p_trigger text default 'timer')
 returns jsonb
 language plpgsql set search_path = '' as $$
@@ -262,10 +281,16 @@ declare
   v_day_end timestamptz := public.berlin_day_start(p_date + 1);
   v_week_start date := p_date - (extract(isodow from p_date)::int - 1);
   v_until timestamptz := least(p_at, public.berlin_day_start(p_date + 1));
-  v_first integer; v_urgent integer; v_follow integer; v_stale integer; v_prep integer; v_moved integer;
-  v_overdue integer; v_kpi integer; v_superseded integer;
+  -- margin for transactions that were still open when the previous run looked
+  v_margin constant interval := interval '1 hour';
+  v_since timestamptz;
+  v_full boolean;
+  v_steps_from timestamptz;
+  v_longest_step interval;
+  v_first integer := 0; v_urgent integer := 0; v_follow integer := 0; v_stale integer := 0; v_prep integer := 0;
+  v_moved integer := 0; v_overdue integer := 0; v_kpi integer := 0; v_superseded integer := 0;
   v_created jsonb;
-  v_digest uuid[];
+  v_digest uuid[] := '{}';
 begin
   if p_trigger not in ('timer', 'on_demand') then
     raise exception 'unknown trigger %', p_trigger using errcode = 'invalid_parameter_value';
@@ -273,68 +298,95 @@ begin
   -- Two runs for the same date wait for each other; the dedupe keys make the second create nothing.
   perform pg_advisory_xact_lock(hashtext('leitstand.daily_tasks'), p_date - date '2000-01-01');
   select * into s from public.task_settings;
+  select r.last_run_at - v_margin into v_since from public.task_generation_runs r where r.berlin_date = p_date;
+  v_full := v_since is null;
+  v_steps_from := case when v_full
+    then greatest(coalesce((select max(r.last_run_at) from public.task_generation_runs r where r.berlin_date < p_date) - v_margin,
+                           v_day_start - interval '31 days'), v_day_start - interval '31 days')
+    else v_since end;
+  -- a step can be due this long after its event (plus a weekend)
+  select coalesce(max(st.due_after), interval '0') + interval '3 days' into v_longest_step
+  from public.playbook_steps st where st.playbook_key = 'followup_sequence';
 
-  select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(p_date, p_at) f;
+  select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(p_date, p_at, null, v_since) f;
 
   -- Follow-ups: the follow-up sequence's steps due by the end of the day, for the lead's current stay in
   -- CONTACTED (its latest stage event). Same unique key as the stage-change path (event, playbook, step),
   -- so whichever path comes first creates the task and the other nothing. A lead with an inbound
-  -- touchpoint since the first contact has replied: no more follow-ups.
+  -- touchpoint since the first contact has replied: no more follow-ups. Later runs of the day: only
+  -- sequences that started since the previous run.
   with entry as (
     select distinct on (e.lead_id) e.lead_id, e.id as event_id, e.occurred_at
     from public.pipeline_events e
     join public.leads l on l.id = e.lead_id and l.stage = 'CONTACTED'
     where e.to_stage = 'CONTACTED'
+      and e.occurred_at >= case when v_full then v_steps_from - v_longest_step else v_since end
     order by e.lead_id, e.id desc
+  ), due as (
+    -- the weekend rule of public.playbook_task_due, with the setting read once; a step outside the window
+    -- (plus the longest weekend shift) is dropped before its date is worked out
+    select en.lead_id, en.event_id, en.occurred_at, st.playbook_key, st.step, st.kind, st.title, st.body,
+           case when s.weekend_to_monday then public.weekend_to_monday(en.occurred_at + st.due_after)
+                else en.occurred_at + st.due_after end as due_at
+    from entry en
+    join public.playbook_steps st on st.playbook_key = 'followup_sequence'
+    where en.occurred_at + st.due_after < v_day_end
+      and (not v_full or en.occurred_at + st.due_after >= v_steps_from - interval '2 days')
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, playbook_key, playbook_step, source_event_id, generated_for)
-    select l.id, st.kind, 'follow_up', left(public.playbook_text(st.title, l.name, l.company), 200),
-           left(public.playbook_text(st.body, l.name, l.company), 4000),
-           public.playbook_task_due(st.playbook_key, en.occurred_at + st.due_after),
-           st.playbook_key, st.step, en.event_id, p_date
-    from entry en
-    join public.leads l on l.id = en.lead_id
-    join public.playbook_steps st on st.playbook_key = 'followup_sequence'
-    where public.playbook_task_due(st.playbook_key, en.occurred_at + st.due_after) < v_day_end
+    select l.id, d.kind, 'follow_up', left(public.playbook_text(d.title, l.name, l.company), 200),
+           left(public.playbook_text(d.body, l.name, l.company), 4000), d.due_at,
+           d.playbook_key, d.step, d.event_id, p_date
+    from due d
+    join public.leads l on l.id = d.lead_id
+    where d.due_at < v_day_end and (not v_full or d.due_at >= v_steps_from)
+      and not exists (select 1 from public.tasks t
+                      where t.source_event_id = d.event_id and t.playbook_key = d.playbook_key and t.playbook_step = d.step)
       and not exists (select 1 from public.lead_touchpoints tp
-                      where tp.lead_id = l.id and tp.direction = 'INBOUND' and tp.occurred_at > en.occurred_at)
+                      where tp.lead_id = l.id and tp.direction = 'INBOUND' and tp.occurred_at > d.occurred_at)
     on conflict do nothing
     returning 1
   )
   select count(*)::int into v_follow from inserted;
 
-  -- Stale leads: no activity for longer than the stage's limit. Any touchpoint or done task resets the clock.
-  with candidates as (
-    select l.id, l.name, l.stage, l.stage_changed_at, lim.hint,
-           greatest(l.stage_changed_at, case when lim.anchor = 'call_at' then l.call_at end,
-                    (select max(tp.occurred_at) from public.lead_touchpoints tp where tp.lead_id = l.id),
-                    (select max(t.completed_at) from public.tasks t where t.lead_id = l.id and t.status = 'DONE'))
-             + lim.stale_after as stale_at
-    from public.leads l
-    join public.stale_stage_limits lim on lim.stage = l.stage
-    where not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'stale' and t.status = 'OPEN')
-  ), inserted as (
-    insert into public.tasks (lead_id, kind, rule, title, details, due_at, dedupe_key, generated_for, attributes)
-    select c.id, 'stale', 'stale',
-           left(format('Nachfassen: %s steht seit %s in %s', c.name,
-                       public.german_days(p_date - (c.stage_changed_at at time zone 'Europe/Berlin')::date),
-                       public.lead_stage_label(c.stage)), 200),
-           c.hint, v_day_start, 'stale:' || c.id || ':' || p_date, p_date,
-           jsonb_build_object('stage', c.stage, 'stale_since', c.stale_at)
-    from candidates c
-    where c.stale_at <= p_at
-    on conflict do nothing
-    returning 1
-  )
-  select count(*)::int into v_stale from inserted;
+  if v_full then
+    -- Stale leads: no activity for longer than the stage's limit. Any touchpoint or done task resets the
+    -- clock. The stage change alone must already be old enough (an index range), before the activity is read.
+    with candidates as materialized (
+      select l.id, l.name, l.stage, l.stage_changed_at, lim.hint,
+             greatest(l.stage_changed_at, case when lim.anchor = 'call_at' then l.call_at end,
+                      (select max(tp.occurred_at) from public.lead_touchpoints tp where tp.lead_id = l.id),
+                      (select max(t.completed_at) from public.tasks t where t.lead_id = l.id and t.status = 'DONE'))
+               + lim.stale_after as stale_at
+      from public.stale_stage_limits lim
+      join public.leads l on l.stage = lim.stage and l.stage_changed_at <= p_at - lim.stale_after
+      where (lim.anchor <> 'call_at' or l.call_at <= p_at - lim.stale_after)
+        and not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'stale' and t.status = 'OPEN')
+    ), inserted as (
+      insert into public.tasks (lead_id, kind, rule, title, details, due_at, dedupe_key, generated_for, attributes)
+      select c.id, 'stale', 'stale',
+             left(format('Nachfassen: %s steht seit %s in %s', c.name,
+                         public.german_days(p_date - (c.stage_changed_at at time zone 'Europe/Berlin')::date),
+                         public.lead_stage_label(c.stage)), 200),
+             c.hint, v_day_start, 'stale:' || c.id || ':' || p_date, p_date,
+             jsonb_build_object('stage', c.stage, 'stale_since', c.stale_at)
+      from candidates c
+      where c.stale_at <= p_at
+      on conflict do nothing
+      returning 1
+    )
+    select count(*)::int into v_stale from inserted;
+  end if;
 
   -- Calls booked for today or the next days: the preparation (playbook call_prep, step 1), if not already
-  -- there for this booking; a call that was moved takes its open call tasks along.
+  -- there for this booking; a call that was moved takes its open call tasks along. Later runs of the day:
+  -- leads changed since the previous run.
   with moved as (
     update public.tasks t set due_at = l.call_at + st.due_after
     from public.leads l, public.playbook_steps st
     where t.status = 'OPEN' and t.playbook_key = 'call_prep' and st.playbook_key = t.playbook_key and st.step = t.playbook_step
       and st.due_anchor = 'call_at' and l.id = t.lead_id and l.stage = 'CALL_BOOKED' and l.call_at is not null
+      and (v_full or l.updated_at >= v_since)
       and t.due_at is distinct from l.call_at + st.due_after
     returning 1
   )
@@ -347,6 +399,7 @@ begin
     from public.leads l
     where l.stage = 'CALL_BOOKED' and l.call_at >= v_day_start
       and l.call_at < public.berlin_day_start(p_date + 1 + s.call_prep_days_ahead)
+      and (v_full or l.updated_at >= v_since)
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, playbook_key, playbook_step, source_event_id,
                               dedupe_key, generated_for)
@@ -363,6 +416,7 @@ begin
   )
   select count(*)::int into v_prep from inserted;
 
+  if v_full then
   -- Yesterday's summaries are replaced by today's.
   with superseded as (
     update public.tasks t set status = 'CANCELLED', completed_at = p_at,
@@ -374,16 +428,20 @@ begin
 
   -- Overdue open tasks: one summary per assignee (and one for the unassigned), not one per task.
   with overdue as (
-    select t.assignee, t.title, t.due_at, row_number() over (partition by t.assignee order by t.due_at, t.id) as n
+    select t.assignee, count(*)::int as tasks, min(t.due_at) as oldest
     from public.tasks t
     where t.status = 'OPEN' and t.due_at < v_day_start and t.rule is distinct from 'overdue_summary'
       and t.rule is distinct from 'kpi_shortfall'
+    group by t.assignee
   ), grouped as (
-    select o.assignee, count(*)::int as tasks, min(o.due_at) as oldest,
-           string_agg(format('- %s (fällig %s)', o.title, to_char(o.due_at at time zone 'Europe/Berlin', 'DD.MM.')), E'\n'
-                      order by o.n) filter (where o.n <= s.overdue_list_limit) as lines
+    -- the oldest ones by name (an index range on the open tasks per assignee)
+    select o.*, (select string_agg(format('- %s (fällig %s)', x.title, to_char(x.due_at at time zone 'Europe/Berlin', 'DD.MM.')), E'\n'
+                                    order by x.due_at, x.id)
+                 from (select t.title, t.due_at, t.id from public.tasks t
+                       where t.status = 'OPEN' and t.due_at < v_day_start and t.assignee is not distinct from o.assignee
+                         and t.rule is distinct from 'overdue_summary' and t.rule is distinct from 'kpi_shortfall'
+                       order by t.due_at, t.id limit s.overdue_list_limit) x) as lines
     from overdue o
-    group by o.assignee
   ), inserted as (
     insert into public.tasks (kind, rule, title, details, due_at, assignee, priority, dedupe_key, generated_for, attributes)
     select 'overdue_summary', 'overdue_summary',
@@ -439,11 +497,13 @@ begin
     returning 1
   )
   select count(*)::int into v_kpi from inserted;
+  end if;
 
   v_created := jsonb_build_object('first_contact', v_first, 'first_contact_urgent', v_urgent, 'follow_up', v_follow,
     'stale', v_stale, 'call_prep', v_prep, 'call_prep_moved', v_moved, 'overdue_summary', v_overdue,
     'kpi_shortfall', v_kpi, 'superseded', v_superseded);
 
+  if v_full then
   -- The digest: one alert for the day's list (open tasks due by tonight), counts only, no names.
   with today as (
     select case when t.rule = 'first_contact' then 'first_contact'
@@ -492,39 +552,33 @@ begin
            'attributes', jsonb_build_object('date', p_date, 'counts', to_jsonb(c), 'created', v_created))))
   into v_digest
   from counts c cross join kpi k;
+  end if;
 
-  insert into public.task_generation_runs as r (berlin_date, trigger, started_at, finished_at, created)
-  values (p_date, p_trigger, p_at, clock_timestamp(), v_created)
-  on conflict (berlin_date) do update set finished_at = excluded.finished_at, created = excluded.created,
-    trigger = excluded.trigger, runs = r.runs + 1;
+  insert into public.task_generation_runs as r (berlin_date, trigger, started_at, finished_at, last_run_at, created)
+  values (p_date, p_trigger, p_at, clock_timestamp(), p_at, v_created)
+  on conflict (berlin_date) do update set finished_at = excluded.finished_at, last_run_at = greatest(r.last_run_at, excluded.last_run_at),
+    runs = r.runs + 1;
 
-  return jsonb_build_object('date', p_date, 'created', v_created, 'digest_message_ids', to_jsonb(v_digest));
+  return jsonb_build_object('date', p_date, 'generated', v_full, 'reason', case when not v_full then 'already_generated' end,
+                            'created', v_created, 'digest_message_ids', to_jsonb(v_digest));
 end
 $$;
 
 -- What the 15-minute timer calls. Timers on Linux Flex Consumption run in UTC, so the local day and hour
--- are worked out here: once the Berlin hour has reached generate_at_hour and the ledger has no row for
--- today, the whole list is generated (a host that was down at 05:00 catches up on its next run; two
--- instances at once wait for each other on the advisory lock and the ledger). Otherwise new leads still
+-- are worked out here: once the Berlin hour has reached generate_at_hour, the day's first run generates the
+-- whole list (a host that was down at 05:00 catches up on its next run; two instances at once wait for each
+-- other on the advisory lock and the ledger), and every run after it picks up what changed since: new leads
 -- get their first contact within 15 minutes.
 create function public.run_daily_tasks(p_at timestamptz, p_queue text)
 returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_local timestamp := p_at at time zone 'Europe/Berlin';
-  v_date date := v_local::date;
-  v_first integer; v_urgent integer;
 begin
   if extract(hour from v_local) < (select s.generate_at_hour from public.task_settings s) then
-    return jsonb_build_object('date', v_date, 'generated', false, 'reason', 'before_hour');
+    return jsonb_build_object('date', v_local::date, 'generated', false, 'reason', 'before_hour');
   end if;
-  perform pg_advisory_xact_lock(hashtext('leitstand.daily_tasks'), v_date - date '2000-01-01');
-  if not exists (select 1 from public.task_generation_runs r where r.berlin_date = v_date) then
-    return public.generate_daily_tasks(v_date, p_at, p_queue, 'timer') || jsonb_build_object('generated', true);
-  end if;
-  select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(v_date, p_at) f;
-  return jsonb_build_object('date', v_date, 'generated', false, 'reason', 'already_generated',
-                            'created', jsonb_build_object('first_contact', v_first, 'first_contact_urgent', v_urgent));
+  return public.generate_daily_tasks(v_local::date, p_at, p_queue, 'timer');
 end
 $$;
 
@@ -675,13 +729,13 @@ create policy stale_stage_limits_functions on public.stale_stage_limits for sele
 create policy weekly_targets_functions on public.weekly_targets for select to leitstand_functions using (true);
 create policy task_generation_runs_functions on public.task_generation_runs for all to leitstand_functions using (true) with check (true);
 
-revoke all on function public.create_first_contact_tasks(date, timestamptz, uuid[]) from public, anon;
+revoke all on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz) from public, anon;
 revoke all on function public.generate_daily_tasks(date, timestamptz, text, text) from public, anon, authenticated;
 revoke all on function public.run_daily_tasks(timestamptz, text) from public, anon, authenticated;
 revoke all on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction) from public, anon;
 revoke all on function public.complete_task(uuid, text, text, text, timestamptz) from public, anon;
-grant execute on function public.create_first_contact_tasks(date, timestamptz, uuid[]), public.generate_daily_tasks(date, timestamptz, text, text),
+grant execute on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz), public.generate_daily_tasks(date, timestamptz, text, text),
   public.run_daily_tasks(timestamptz, text), public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction),
   public.complete_task(uuid, text, text, text, timestamptz) to leitstand_functions;
 grant execute on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction),
-  public.complete_task(uuid, text, text, text, timestamptz), public.create_first_contact_tasks(date, timestamptz, uuid[]) to authenticated;
+  public.complete_task(uuid, text, text, text, timestamptz), public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz) to authenticated;

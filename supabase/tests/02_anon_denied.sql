@@ -58,8 +58,8 @@ insert into public.alerts (id, kind, severity, dedupe_key, subject_type, subject
    '2026-11-25 10:01:00+00');
 insert into public.alert_deliveries (alert_id, channel, due_at) values
   ('a1000000-0000-4000-8000-000000000001', 'email', '2026-11-25 10:01:10+00');
-insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, created) values
-  ('2026-11-25', 'timer', '2026-11-25 04:00:00+00', '2026-11-25 04:00:01+00', '{}');
+insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, last_run_at, created) values
+  ('2026-11-25', 'timer', '2026-11-25 04:00:00+00', '2026-11-25 04:00:01+00', '2026-11-25 04:00:00+00', '{}');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

@@ -44,8 +44,8 @@ select set_config('request.jwt.claims', '{"sub":"a0000000-0000-4000-8000-0000000
 set local role authenticated;
 select is((select count(*)::int from public.weekly_targets), 5, 'a member sees the weekly targets');
 select lives_ok($$ update public.stale_stage_limits set stale_after = interval '4 days' where stage = 'REPLIED' $$, 'a member changes a stage limit');
-select throws_ok($$ insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, created)
-                    values ('2024-01-01', 'timer', now(), now(), '{}') $$, '42501', null, 'a member cannot write the ledger');
+select throws_ok($$ insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, last_run_at, created)
+                    values ('2024-01-01', 'timer', now(), now(), now(), '{}') $$, '42501', null, 'a member cannot write the ledger');
 select throws_ok($$ select public.generate_daily_tasks('2024-01-01', now(), 'alerts', 'on_demand') $$, '42501', null,
   'a member cannot run the generation directly');
 reset role;

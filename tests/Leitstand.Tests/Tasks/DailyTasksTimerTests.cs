@@ -10,8 +10,9 @@ namespace Leitstand.Tests.Tasks;
 [Collection(StackCollection.Name)]
 public sealed class DailyTasksTimerTests(StackFixture stack) : TasksTestBase(stack)
 {
+    /// <summary>Whether the ledger has the date (one row per Berlin date, written by its first run).</summary>
     private Task<int> LedgerRunsAsync(DateOnly date) =>
-        ScalarAsync<int>("select coalesce((select runs from task_generation_runs where berlin_date = @date::date), 0)",
+        ScalarAsync<int>("select count(*)::int from task_generation_runs where berlin_date = @date::date",
             new { date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
 
     [Fact]
