@@ -41,6 +41,8 @@ delete from public.task_generation_runs where berlin_date = :'day';
 delete from public.outbox_messages where id in (select id from public.alerts where dedupe_key = 'daily_tasks:' || :'day');
 delete from public.alerts where dedupe_key = 'daily_tasks:' || :'day';
 update public.tasks set priority = 'normal' where rule = 'first_contact';
+-- the deletes of the previous repetition are vacuumed away, as autovacuum would between two mornings
+vacuum (analyze) public.tasks;
 -- yesterday's morning run: the steady state (its follow-up steps were that run's business)
 insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, last_run_at, created)
 values (:'day'::date - 1, 'timer', :'at'::timestamptz - interval '1 day', :'at'::timestamptz - interval '1 day',

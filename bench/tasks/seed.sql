@@ -1,8 +1,9 @@
 -- Daily-task benchmark data (bench/tasks.sh): :n leads in a realistic stage mix around :'at' (the morning
 -- run, Wednesday 2 December 2026 05:00 in Berlin), as the pipeline would have left them: creation and stage
--- entry in the history, one processed stage event per lead, touchpoints, won deals, and the playbook tasks the
+-- entry in the history, one stage event per lead, touchpoints, won deals, and the playbook tasks the
 -- stage-change path created (follow-ups for 90 % of contacted leads, call tasks for 90 % of booked calls; the
--- other 10 % are what the daily list catches up on). Triggers are off while loading (replica), so every row
+-- other 10 % have stage events not processed yet, a long outage of webhook and timer, which the daily list
+-- catches up on). Triggers are off while loading (replica), so every row
 -- is written here, set-based; three team members share the assignments.
 \set ON_ERROR_STOP on
 set session_replication_role = replica;
@@ -59,7 +60,8 @@ from bench_leads where stage <> 'NEW';
 create temp table bench_events as
 with inserted as (
   insert into public.pipeline_events (lead_id, from_stage, to_stage, occurred_at, changed_by, processed_at, attempts)
-  select id, null, stage, entered_at, 'bench', entered_at, 1 from bench_leads where stage <> 'NEW'
+  select id, null, stage, entered_at, 'bench', case when i % 10 <> 0 then entered_at end, case when i % 10 <> 0 then 1 else 0 end
+  from bench_leads where stage <> 'NEW'
   returning id, lead_id
 )
 select * from inserted;

@@ -268,10 +268,9 @@ $$;
 --
 -- The first run of a date (the morning's) is the full list: every rule, then the digest. A later run of the
 -- same date (the quarter-hourly timer, the team's call again) looks only at what changed since the date's
--- previous run: leads that entered NEW, follow-up sequences that started, calls booked or moved. "Nachfassen",
+-- previous run: leads that entered NEW, calls booked or moved (and follow-ups of unprocessed stage events). "Nachfassen",
 -- the overdue summary, the KPI tasks and the digest are made once a day, in the morning. So a second run with
--- nothing new reads little and writes nothing. The follow-up steps of the full run are those due since the
--- previous date's run (steps due before it were that run's business), at most 31 days back.
+-- nothing new reads little and writes nothing.
 create function public.generate_daily_tasks(p_date date, p_at timestamptz, p_queue text, p_trigger text default 'timer')
 returns jsonb
 language plpgsql set search_path = '' as $$
@@ -285,8 +284,6 @@ declare
   v_margin constant interval := interval '1 hour';
   v_since timestamptz;
   v_full boolean;
-  v_steps_from timestamptz;
-  v_longest_step interval;
   v_first integer := 0; v_urgent integer := 0; v_follow integer := 0; v_stale integer := 0; v_prep integer := 0;
   v_moved integer := 0; v_overdue integer := 0; v_kpi integer := 0; v_superseded integer := 0;
   v_created jsonb;
@@ -300,38 +297,31 @@ begin
   select * into s from public.task_settings;
   select r.last_run_at - v_margin into v_since from public.task_generation_runs r where r.berlin_date = p_date;
   v_full := v_since is null;
-  v_steps_from := case when v_full
-    then greatest(coalesce((select max(r.last_run_at) from public.task_generation_runs r where r.berlin_date < p_date) - v_margin,
-                           v_day_start - interval '31 days'), v_day_start - interval '31 days')
-    else v_since end;
-  -- a step can be due this long after its event (plus a weekend)
-  select coalesce(max(st.due_after), interval '0') + interval '3 days' into v_longest_step
-  from public.playbook_steps st where st.playbook_key = 'followup_sequence';
 
   select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(p_date, p_at, null, v_since) f;
 
-  -- Follow-ups: the follow-up sequence's steps due by the end of the day, for the lead's current stay in
-  -- CONTACTED (its latest stage event). Same unique key as the stage-change path (event, playbook, step),
-  -- so whichever path comes first creates the task and the other nothing. A lead with an inbound
-  -- touchpoint since the first contact has replied: no more follow-ups. Later runs of the day: only
-  -- sequences that started since the previous run.
+  -- Follow-ups: the follow-up sequence's steps due by the end of the day whose stage event has not been
+  -- processed yet (webhook and timer down, or the event stuck after its attempts): processing an event
+  -- creates all its steps in one transaction, so a processed one has them. Same unique key as that path
+  -- (event, playbook, step), so whichever comes first creates the task and the other nothing. Only the
+  -- lead's current stay in CONTACTED counts (its latest event), and a lead with an inbound touchpoint
+  -- since then has replied: no more follow-ups.
   with entry as (
     select distinct on (e.lead_id) e.lead_id, e.id as event_id, e.occurred_at
     from public.pipeline_events e
     join public.leads l on l.id = e.lead_id and l.stage = 'CONTACTED'
-    where e.to_stage = 'CONTACTED'
-      and e.occurred_at >= case when v_full then v_steps_from - v_longest_step else v_since end
+    where e.processed_at is null and e.to_stage = 'CONTACTED' and (v_full or e.occurred_at >= v_since)
+      and not exists (select 1 from public.pipeline_events later
+                      where later.lead_id = e.lead_id and later.to_stage = 'CONTACTED' and later.id > e.id)
     order by e.lead_id, e.id desc
   ), due as (
-    -- the weekend rule of public.playbook_task_due, with the setting read once; a step outside the window
-    -- (plus the longest weekend shift) is dropped before its date is worked out
+    -- the weekend rule of public.playbook_task_due, with the setting read once
     select en.lead_id, en.event_id, en.occurred_at, st.playbook_key, st.step, st.kind, st.title, st.body,
            case when s.weekend_to_monday then public.weekend_to_monday(en.occurred_at + st.due_after)
                 else en.occurred_at + st.due_after end as due_at
     from entry en
     join public.playbook_steps st on st.playbook_key = 'followup_sequence'
     where en.occurred_at + st.due_after < v_day_end
-      and (not v_full or en.occurred_at + st.due_after >= v_steps_from - interval '2 days')
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, playbook_key, playbook_step, source_event_id, generated_for)
     select l.id, d.kind, 'follow_up', left(public.playbook_text(d.title, l.name, l.company), 200),
@@ -339,7 +329,7 @@ begin
            d.playbook_key, d.step, d.event_id, p_date
     from due d
     join public.leads l on l.id = d.lead_id
-    where d.due_at < v_day_end and (not v_full or d.due_at >= v_steps_from)
+    where d.due_at < v_day_end
       and not exists (select 1 from public.tasks t
                       where t.source_event_id = d.event_id and t.playbook_key = d.playbook_key and t.playbook_step = d.step)
       and not exists (select 1 from public.lead_touchpoints tp
