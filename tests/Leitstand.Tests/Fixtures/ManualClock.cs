@@ -11,5 +11,10 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
     public void Set(DateTimeOffset at) => Interlocked.Exchange(ref _ticks, at.UtcTicks);
 
-    public static ManualClock StartingNow() => new(DateTimeOffset.UtcNow.AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerSecond)));
+    /// <summary>Now, on a whole second (one reading of the clock, so no ticks are left over).</summary>
+    public static ManualClock StartingNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
+    }
 }
