@@ -52,9 +52,7 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
             return new(null, Problem(StatusCodes.Status415UnsupportedMediaType,
                 "Nicht unterstützter Inhaltstyp. Erlaubt sind application/x-www-form-urlencoded und application/json.", null));
 
-        if (req.ContentLength > settings.MaxBodyBytes)
-            return new(null, TooLarge(isForm));
-        var body = await ReadLimitedAsync(req.Body, settings.MaxBodyBytes, ct);
+        var body = await HttpEdge.ReadBoundedAsync(req, settings.MaxBodyBytes, ct);
         if (body is null)
             return new(null, TooLarge(isForm));
 
@@ -77,10 +75,10 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
     public IActionResult Map(SubmitLeadResult result, bool isFormPost) => result switch
     {
         SubmitLeadResult.Accepted when isFormPost => SeeOther(),
-        SubmitLeadResult.Accepted a => new ObjectResult(new { id = a.LeadId, status = "accepted" }) { StatusCode = StatusCodes.Status201Created },
+        SubmitLeadResult.Accepted a => HttpEdge.Json(StatusCodes.Status201Created, new { id = a.LeadId, status = "accepted" }),
         // Bots get the same answer as people, so they learn nothing.
         SubmitLeadResult.Discarded when isFormPost => SeeOther(),
-        SubmitLeadResult.Discarded => new ObjectResult(new { id = Guid.CreateVersion7(), status = "accepted" }) { StatusCode = StatusCodes.Status201Created },
+        SubmitLeadResult.Discarded => HttpEdge.Json(StatusCodes.Status201Created, new { id = Guid.CreateVersion7(), status = "accepted" }),
         SubmitLeadResult.Invalid i => Problem(StatusCodes.Status400BadRequest, "Bitte prüfe deine Angaben.", isFormPost ? true : null, i.Errors),
         SubmitLeadResult.RateLimited r => WithRetryAfter(Problem(StatusCodes.Status429TooManyRequests,
             $"Zu viele Anfragen in kurzer Zeit. Bitte versuche es in {r.RetryAfterSeconds} Sekunden erneut.", isFormPost ? true : null), r.RetryAfterSeconds),
@@ -100,18 +98,11 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
     {
         if (html == true)
             return new ContentResult { StatusCode = status, ContentType = "text/html; charset=utf-8", Content = LeadFormPages.Error(title, errors, settings.FormUrl) };
-        var problem = new Dictionary<string, object?>
-        {
-            ["title"] = title,
-            ["status"] = status,
-            ["errors"] = errors ?? new Dictionary<string, IReadOnlyList<string>> { [LeadFields.Body] = [title] },
-        };
-        var result = new ObjectResult(problem) { StatusCode = status };
-        result.ContentTypes.Add("application/problem+json");
-        return result;
+        var fields = errors?.ToDictionary(e => e.Key, e => e.Value.ToArray()) ?? new Dictionary<string, string[]> { [LeadFields.Body] = [title] };
+        return HttpEdge.Problem(status, title, fields);
     }
 
-    private static IActionResult WithRetryAfter(IActionResult inner, int seconds) => new HeaderResult(inner, HeaderNames.RetryAfter, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static IActionResult WithRetryAfter(IActionResult inner, int seconds) => HttpEdge.WithRetryAfter(inner, seconds);
 
     private static void ReadJson(string text, Dictionary<string, string?> fields, Dictionary<string, IReadOnlyList<string>> errors)
     {
@@ -140,19 +131,6 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
         {
             errors[LeadFields.Body] = ["Der Inhalt ist kein gültiges JSON."];
         }
-    }
-
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static string? MediaType(HttpRequest req) =>
@@ -189,15 +167,6 @@ public sealed class LeadHttp(LeadCaptureSettings settings)
             context.HttpContext.Response.StatusCode = status;
             context.HttpContext.Response.Headers.Location = location;
             return Task.CompletedTask;
-        }
-    }
-
-    private sealed class HeaderResult(IActionResult inner, string name, string value) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context)
-        {
-            context.HttpContext.Response.Headers[name] = value;
-            return inner.ExecuteResultAsync(context);
         }
     }
 }

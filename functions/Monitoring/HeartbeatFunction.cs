@@ -22,32 +22,26 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
         string? signal, CancellationToken ct)
     {
         var kind = signal switch { null or "" => "heartbeat", "start" => "start", "fail" => "fail", _ => null };
-        if (kind is null) return new NotFoundObjectResult(new { title = "Unbekanntes Signal. Erlaubt: /heartbeat, /heartbeat/start, /heartbeat/fail." });
+        if (kind is null) return HttpEdge.Problem(StatusCodes.Status404NotFound, "Unbekanntes Signal. Erlaubt: /heartbeat, /heartbeat/start, /heartbeat/fail.");
 
         var key = AgentKey(req);
-        if (key is null)
-            return new ObjectResult(new { title = "Agent-Schlüssel fehlt (Header X-Agent-Key)." }) { StatusCode = StatusCodes.Status401Unauthorized };
+        if (key is null) return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Agent-Schlüssel fehlt (Header X-Agent-Key).");
 
         string? body = null;
         if (HttpMethods.IsPost(req.Method))
         {
-            if (req.ContentLength > settings.MaxBodyBytes)
-                return new ObjectResult(new { title = $"Heartbeat zu groß (höchstens {settings.MaxBodyBytes} Bytes)." }) { StatusCode = StatusCodes.Status413PayloadTooLarge };
-            var buffer = new byte[settings.MaxBodyBytes + 1];
-            var length = 0;
-            int read;
-            while (length < buffer.Length && (read = await req.Body.ReadAsync(buffer.AsMemory(length), ct)) > 0) length += read;
-            if (length > settings.MaxBodyBytes)
-                return new ObjectResult(new { title = $"Heartbeat zu groß (höchstens {settings.MaxBodyBytes} Bytes)." }) { StatusCode = StatusCodes.Status413PayloadTooLarge };
-            body = Encoding.UTF8.GetString(buffer, 0, length);
+            var bytes = await HttpEdge.ReadBoundedAsync(req, settings.MaxBodyBytes, ct);
+            if (bytes is null) return HttpEdge.TooLarge(settings.MaxBodyBytes, "Ein Heartbeat enthält nur Betriebsdaten; bitte kürzer fassen.");
+            body = Encoding.UTF8.GetString(bytes);
         }
 
         var parsed = HeartbeatParser.Parse(kind, body);
         if (parsed.Heartbeat is null)
         {
+            var errors = parsed.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
             return parsed.Malformed
-                ? new BadRequestObjectResult(new { title = "Ungültiger Heartbeat.", status = 400, errors = parsed.Errors })
-                : new UnprocessableEntityObjectResult(new { title = HeartbeatParser.OnlyOperationalData, status = 422, errors = parsed.Errors });
+                ? HttpEdge.Problem(StatusCodes.Status400BadRequest, "Ungültiger Heartbeat.", errors)
+                : HttpEdge.Problem(StatusCodes.Status422UnprocessableEntity, HeartbeatParser.OnlyOperationalData, errors);
         }
 
         HeartbeatResult result;
@@ -55,19 +49,17 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
         {
             result = await ingest.ExecuteAsync(key, parsed.Heartbeat, ct);
         }
-        catch (NpgsqlException ex) when (ex.IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+        catch (NpgsqlException ex) when (HttpEdge.IsDatabaseDown(ex))
         {
             // Nothing was stored: the agent sends the heartbeat again later (its next one counts just the same).
-            req.HttpContext.Response.Headers.RetryAfter = "30";
-            return new ObjectResult(new { title = "Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden.", status = 503 })
-            { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            return HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden.");
         }
 
         return result switch
         {
             HeartbeatResult.Accepted when HttpMethods.IsHead(req.Method) => new OkResult(),
-            HeartbeatResult.Accepted a => new OkObjectResult(new { status = "accepted", agentId = a.AgentId, agentStatus = a.AgentStatus, commands = a.Commands }),
-            _ => new ObjectResult(new { title = "Unbekannter oder widerrufener Agent-Schlüssel." }) { StatusCode = StatusCodes.Status401Unauthorized },
+            HeartbeatResult.Accepted a => HttpEdge.Json(StatusCodes.Status200OK, new { status = "accepted", agent_id = a.AgentId, agent_status = a.AgentStatus, commands = a.Commands }),
+            _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
         };
     }
 

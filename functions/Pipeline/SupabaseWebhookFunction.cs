@@ -23,22 +23,28 @@ public sealed class SupabaseWebhookFunction(ProcessPipelineEvents process, Pipel
         if (!SupabaseWebhook.IsAuthorised(req.Headers[SupabaseWebhook.SecretHeader].ToString(), settings.WebhookSecret))
         {
             log.LogWarning("Supabase webhook refused: missing or wrong secret");
-            return new ObjectResult(new { title = "Nicht autorisiert." }) { StatusCode = StatusCodes.Status401Unauthorized };
+            return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Nicht autorisiert.");
         }
-        if (req.ContentLength > MaxBodyBytes)
-            return new ObjectResult(new { title = "Die Anfrage ist zu groß." }) { StatusCode = StatusCodes.Status413PayloadTooLarge };
-
-        using var reader = new StreamReader(req.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(ct);
-        var payload = SupabaseWebhook.Parse(body, out var errors);
+        // Bounded like every body, also when it comes chunked without a length.
+        var bytes = await HttpEdge.ReadBoundedAsync(req, MaxBodyBytes, ct);
+        if (bytes is null) return HttpEdge.TooLarge(MaxBodyBytes, "Der Webhook sendet nur die ID und die Stufe des Ereignisses.");
+        var payload = SupabaseWebhook.Parse(Encoding.UTF8.GetString(bytes), out var errors);
         if (payload is null)
         {
             log.LogWarning("Supabase webhook refused: malformed payload ({Fields})", string.Join(",", errors.Keys));
-            return new BadRequestObjectResult(new { title = "Ungültige Webhook-Nutzlast.", status = 400, errors });
+            return HttpEdge.Problem(StatusCodes.Status400BadRequest, "Ungültige Webhook-Nutzlast.", errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
 
         log.LogInformation("Supabase webhook {Type} on {Schema}.{Table}", payload.Type, payload.Schema, payload.Table);
-        var processed = await process.ExecuteAsync(ct);
-        return new OkObjectResult(new { processed });
+        try
+        {
+            var processed = await process.ExecuteAsync(ct);
+            return HttpEdge.Json(StatusCodes.Status200OK, new { processed });
+        }
+        catch (Npgsql.NpgsqlException ex) when (HttpEdge.IsDatabaseDown(ex))
+        {
+            // The events stay in the database; Supabase may retry, the timer catches up anyway.
+            return HttpEdge.DatabaseDown("Der Leitstand erreicht die Datenbank gerade nicht; die Ereignisse werden nachgeholt.");
+        }
     }
 }

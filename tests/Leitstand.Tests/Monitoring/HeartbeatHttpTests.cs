@@ -28,8 +28,8 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(agent, body.GetProperty("agentId").GetGuid());
-        Assert.Equal("up", body.GetProperty("agentStatus").GetString());
+        Assert.Equal(agent, body.GetProperty("agent_id").GetGuid());
+        Assert.Equal("up", body.GetProperty("agent_status").GetString());
         Assert.Equal(1, await CountAsync("select count(*) from agent_heartbeats where agent_id = @agent and agent_version = '1.4.2' and messages_handled = 120", new { agent }));
     }
 

@@ -1,0 +1,97 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Leitstand.Functions;
+
+/// <summary>
+/// What every HTTP function shares, in one place: the body read up to a limit (a declared length and a
+/// chunked body alike), one JSON convention (snake_case, German text unescaped), problem+json with German
+/// messages per field, and 503 with Retry-After when the database cannot be reached. The lead form, the
+/// heartbeat, the Supabase webhook and the team endpoints (<see cref="TeamApi"/>) answer through it.
+/// </summary>
+public static class HttpEdge
+{
+    /// <summary>snake_case in every request and response.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // German text stays readable (ä, „…“); the answer is JSON, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Reading requests: like <see cref="JsonOptions"/>, and a field the endpoint does not know is an error.</summary>
+    public static readonly JsonSerializerOptions StrictJson = new(JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes (stops reading there).</summary>
+    public static async Task<byte[]?> ReadBoundedAsync(HttpRequest req, int limit, CancellationToken ct)
+    {
+        if (req.ContentLength > limit) return null;
+        var buffer = new byte[Math.Min(limit, 8192) + 1];
+        using var body = new MemoryStream();
+        int read;
+        while ((read = await req.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (body.Length + read > limit) return null;
+            body.Write(buffer, 0, read);
+        }
+        return body.ToArray();
+    }
+
+    public static IActionResult Json(int status, object value) => new JsonBody(status, value, "application/json", noStore: true);
+
+    /// <summary>problem+json: title, status, errors per field (German), and any extra fields.</summary>
+    public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null,
+        IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        var problem = new Dictionary<string, object?>
+        {
+            ["title"] = title,
+            ["status"] = status,
+            ["errors"] = errors ?? new Dictionary<string, string[]>(),
+        };
+        if (extensions is not null)
+            foreach (var (name, value) in extensions) problem[name] = value;
+        return new JsonBody(status, problem, "application/problem+json", noStore: true);
+    }
+
+    public static IActionResult TooLarge(int limit, string hint) => Problem(StatusCodes.Status413PayloadTooLarge,
+        limit >= 1024 ? $"Die Anfrage ist zu groß (höchstens {limit / 1024} KB)." : $"Die Anfrage ist zu groß (höchstens {limit} Bytes).",
+        new Dictionary<string, string[]> { ["body"] = [hint] });
+
+    /// <summary>The database could not be reached (not a refusal by it): nothing was changed, try again.</summary>
+    public static bool IsDatabaseDown(Exception ex) =>
+        ex is NpgsqlException and not PostgresException
+        && (((NpgsqlException)ex).IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException);
+
+    public static IActionResult DatabaseDown(string title, int retryAfterSeconds = 30) =>
+        WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, title), retryAfterSeconds);
+
+    public static IActionResult WithRetryAfter(IActionResult inner, int seconds) =>
+        new HeaderAdded(inner, "Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private sealed class JsonBody(int status, object value, string contentType, bool noStore) : IActionResult
+    {
+        public async Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            if (noStore) response.Headers.CacheControl = "no-store";
+            await response.WriteAsJsonAsync(value, value.GetType(), JsonOptions, contentType, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class HeaderAdded(IActionResult inner, string name, string value) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.Headers[name] = value;
+            return inner.ExecuteResultAsync(context);
+        }
+    }
+}
