@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Leitstand.Auth;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Leitstand.Functions;
@@ -9,8 +12,9 @@ namespace Leitstand.Functions;
 /// <summary>
 /// The HTTP plumbing of the team endpoints, in one place: a bounded JSON body (a chunked body is bounded
 /// too), snake_case JSON in both directions, problem+json with German messages per field, 503 with
-/// Retry-After when the database is down, and the database's own refusals (stage rules) as 409.
-/// Until team sign-in exists these endpoints are guarded by the function key in Azure.
+/// Retry-After when the database is down, and the database's own refusals (stage rules) as 409; and the
+/// team sign-in (<see cref="RunAsTeamAsync"/>): a verified Supabase access token of a team member. In Azure
+/// the function key stays an extra layer in front of it, never the only one.
 /// </summary>
 public static class TeamApi
 {
@@ -65,6 +69,8 @@ public static class TeamApi
 
     public static IActionResult Created(object value) => new JsonBody(StatusCodes.Status201Created, value, "application/json");
 
+    public static IActionResult Accepted(object value) => new JsonBody(StatusCodes.Status202Accepted, value, "application/json");
+
     /// <summary>problem+json; <paramref name="extensions"/> are further top-level members (RFC 9457), e.g. the id of what is in the way.</summary>
     public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null,
         IReadOnlyDictionary<string, object?>? extensions = null)
@@ -113,6 +119,51 @@ public static class TeamApi
         }
     }
 
+    /// <summary>
+    /// Runs team work for a signed-in team member: <c>Authorization: Bearer &lt;Supabase access token&gt;</c>,
+    /// verified (<see cref="SupabaseTokenVerifier"/>), and a member by public.is_team_member() under the user's
+    /// claims, the rule the RLS policies use. Missing, invalid or expired token → 401 with WWW-Authenticate;
+    /// not a member → 403; then <paramref name="work"/> as in <see cref="RunAsync"/>.
+    /// </summary>
+    public static Task<IActionResult> RunAsTeamAsync(HttpRequest req, Func<TeamUser, Task<IActionResult>> work) =>
+        RunAsync(async () =>
+        {
+            var services = req.HttpContext.RequestServices;
+            var ct = req.HttpContext.RequestAborted;
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Leitstand.TeamSignIn");
+            var token = BearerToken(req);
+            if (token is null)
+                return Unauthorized("Bitte anmelden: Der Header „Authorization: Bearer <Zugriffstoken>“ fehlt.", null);
+            switch (await services.GetRequiredService<SupabaseTokenVerifier>().VerifyAsync(token, ct))
+            {
+                case TokenCheck.Invalid invalid:
+                    log.LogInformation("Team request refused: {Reason}", invalid.Reason);
+                    return Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.", "invalid_token");
+                case TokenCheck.Unavailable:
+                    return new RetryAfter(Problem(StatusCodes.Status503ServiceUnavailable,
+                        "Die Anmeldung kann gerade nicht geprüft werden. Bitte in 30 Sekunden erneut versuchen."), 30);
+                case TokenCheck.Valid { User: var user }:
+                    if (!await services.GetRequiredService<TeamDatabase>().IsTeamMemberAsync(user, ct))
+                    {
+                        log.LogInformation("Team request refused: user {UserId} is not a team member", user.Id);
+                        return Problem(StatusCodes.Status403Forbidden, "Du bist angemeldet, gehörst aber nicht zum Team. Bitte lass dich freischalten.");
+                    }
+                    return await work(user);
+                default:
+                    throw new InvalidOperationException("Unexpected token check.");
+            }
+        });
+
+    private static string? BearerToken(HttpRequest req)
+    {
+        var header = req.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header[7..].Trim() is { Length: > 0 } token ? token : null;
+    }
+
+    private static IActionResult Unauthorized(string title, string? error) =>
+        new WithHeader(Problem(StatusCodes.Status401Unauthorized, title), "WWW-Authenticate",
+            error is null ? "Bearer" : $"Bearer error=\"{error}\"");
+
     private static IActionResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge,
         $"Die Anfrage ist zu groß (höchstens {MaxBodyBytes / 1024} KB).", new Dictionary<string, string[]> { ["body"] = ["Bitte kürzer fassen."] });
 
@@ -124,6 +175,15 @@ public static class TeamApi
             response.StatusCode = status;
             response.Headers.CacheControl = "no-store";
             await response.WriteAsJsonAsync(value, value.GetType(), Json, contentType, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class WithHeader(IActionResult inner, string name, string value) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.Headers[name] = value;
+            return inner.ExecuteResultAsync(context);
         }
     }
 
