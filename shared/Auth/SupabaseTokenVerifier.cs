@@ -116,16 +116,16 @@ public sealed class SupabaseTokenVerifier
 
         var fetchesBefore = _retriever.Fetches;
         _jwks.RequestRefresh();
-        // Depending on the library version the refresh runs on the next call or in the background: wait until
-        // the new set is there, the fetch failed, or (nothing started) a short while passed.
+        // Depending on the library version the refresh runs on the next call or in the background (a thread-pool
+        // task that may take a moment to start): wait until the new set is there, the fetch failed, or 5 s passed.
         var deadline = now + 5_000;
         while (true)
         {
             var set = await _jwks.GetConfigurationAsync(ct);
             if (!ReferenceEquals(set, current)) return set;
-            var started = _retriever.Fetches > fetchesBefore || _retriever.Running;
+            var started = _retriever.Fetches > fetchesBefore;
             if (started && !_retriever.Running && _retriever.LastFailed) return set;
-            if (Environment.TickCount64 > (started ? deadline : now + 500)) return set;
+            if (Environment.TickCount64 > deadline) return set;
             await Task.Delay(10, ct);
         }
     }
