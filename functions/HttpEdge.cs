@@ -75,6 +75,8 @@ public static class HttpEdge
     public static IActionResult WithRetryAfter(IActionResult inner, int seconds) =>
         new HeaderAdded(inner, "Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    public static IActionResult WithHeader(IActionResult inner, string name, string value) => new HeaderAdded(inner, name, value);
+
     private sealed class JsonBody(int status, object value, string contentType, bool noStore) : IActionResult
     {
         public async Task ExecuteResultAsync(ActionContext context)

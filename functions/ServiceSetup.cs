@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Leitstand.Alerts;
+using Leitstand.Auth;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
 using Leitstand.Leads;
@@ -34,6 +35,13 @@ public static class ServiceSetup
         if (alerts.Validate() is { Count: > 0 } alertErrors)
             throw new InvalidOperationException("Alert settings are invalid:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", alertErrors));
 
+        var auth = configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
+        if (auth.Validate() is { Count: > 0 } authErrors)
+            throw new InvalidOperationException("Auth settings are invalid:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", authErrors));
+
+        services.AddSingleton(auth);
+        services.AddSingleton<SupabaseTokenVerifier>();
+        services.AddSingleton<TeamDatabase>();
         services.AddSingleton(leads);
         services.AddSingleton(alerts);
         services.AddSingleton(configuration.GetSection("Pipeline").Get<PipelineSettings>() ?? new PipelineSettings());

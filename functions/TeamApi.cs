@@ -1,13 +1,18 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Leitstand.Auth;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Leitstand.Functions;
 
 /// <summary>
 /// The team endpoints' side of <see cref="HttpEdge"/>: a bounded JSON body read into a request record (an
-/// unknown field is an error), the answers, and the database's own refusals (stage rules) as 409.
+/// unknown field is an error), the answers, the database's own refusals (stage rules) as 409, and the team
+/// sign-in (<see cref="RunAsTeamAsync"/>): a verified Supabase access token of a team member. In Azure the
+/// function key stays an extra layer in front of it, never the only one.
 /// </summary>
 public static class TeamApi
 {
@@ -47,6 +52,8 @@ public static class TeamApi
 
     public static IActionResult Created(object value) => HttpEdge.Json(StatusCodes.Status201Created, value);
 
+    public static IActionResult Accepted(object value) => HttpEdge.Json(StatusCodes.Status202Accepted, value);
+
     /// <summary>problem+json; <paramref name="extensions"/> are further top-level members (RFC 9457), e.g. the id of what is in the way.</summary>
     public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null,
         IReadOnlyDictionary<string, object?>? extensions = null) => HttpEdge.Problem(status, title, errors, extensions);
@@ -83,4 +90,49 @@ public static class TeamApi
             return HttpEdge.DatabaseDown("Der Leitstand erreicht die Datenbank gerade nicht. Es wurde nichts geändert; bitte in 30 Sekunden erneut versuchen.");
         }
     }
+
+    /// <summary>
+    /// Runs team work for a signed-in team member: <c>Authorization: Bearer &lt;Supabase access token&gt;</c>,
+    /// verified (<see cref="SupabaseTokenVerifier"/>), and a member by public.is_team_member() under the user's
+    /// claims, the rule the RLS policies use. Missing, invalid or expired token → 401 with WWW-Authenticate;
+    /// not a member → 403; then <paramref name="work"/> as in <see cref="RunAsync"/>.
+    /// </summary>
+    public static Task<IActionResult> RunAsTeamAsync(HttpRequest req, Func<TeamUser, Task<IActionResult>> work) =>
+        RunAsync(async () =>
+        {
+            var services = req.HttpContext.RequestServices;
+            var ct = req.HttpContext.RequestAborted;
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Leitstand.TeamSignIn");
+            var token = BearerToken(req);
+            if (token is null)
+                return Unauthorized("Bitte anmelden: Der Header „Authorization: Bearer <Zugriffstoken>“ fehlt.", null);
+            switch (await services.GetRequiredService<SupabaseTokenVerifier>().VerifyAsync(token, ct))
+            {
+                case TokenCheck.Invalid invalid:
+                    log.LogInformation("Team request refused: {Reason}", invalid.Reason);
+                    return Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.", "invalid_token");
+                case TokenCheck.Unavailable:
+                    return HttpEdge.WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable,
+                        "Die Anmeldung kann gerade nicht geprüft werden. Bitte in 30 Sekunden erneut versuchen."), 30);
+                case TokenCheck.Valid { User: var user }:
+                    if (!await services.GetRequiredService<TeamDatabase>().IsTeamMemberAsync(user, ct))
+                    {
+                        log.LogInformation("Team request refused: user {UserId} is not a team member", user.Id);
+                        return Problem(StatusCodes.Status403Forbidden, "Du bist angemeldet, gehörst aber nicht zum Team. Bitte lass dich freischalten.");
+                    }
+                    return await work(user);
+                default:
+                    throw new InvalidOperationException("Unexpected token check.");
+            }
+        });
+
+    private static string? BearerToken(HttpRequest req)
+    {
+        var header = req.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header[7..].Trim() is { Length: > 0 } token ? token : null;
+    }
+
+    private static IActionResult Unauthorized(string title, string? error) =>
+        HttpEdge.WithHeader(Problem(StatusCodes.Status401Unauthorized, title), "WWW-Authenticate",
+            error is null ? "Bearer" : $"Bearer error=\"{error}\"");
 }

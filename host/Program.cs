@@ -43,6 +43,7 @@ var smtpPort = smtpPortIndex >= 0 && smtpPortIndex + 1 < args.Length ? int.Parse
 PostgresCluster? postgres = null;
 AzuriteServer? azurite = null;
 LocalInbox? inbox = null;
+LocalSignIn? signIn = null;
 var settings = new Dictionary<string, string?>();
 try
 {
@@ -58,6 +59,10 @@ try
         Console.WriteLine("Starte Azurite auf 127.0.0.1:10000-10002 …");
         await azurite.StartAsync();
         settings["Database:ConnectionString"] = postgres.FunctionsConnectionString();
+
+        // Team sign-in: the local host plays Supabase Auth (JWKS + dev sign-in), the functions verify as in Azure.
+        signIn = new LocalSignIn($"http://127.0.0.1:{port}", postgres.AdminConnectionString(), Path.Combine(RepoPaths.LocalData, "auth"));
+        settings["Auth:SupabaseUrl"] = signIn.SupabaseUrl;
 
         // Alerts go to the local inbox unless local.settings.json or the environment say otherwise.
         inbox = new LocalInbox(smtpPort, Path.Combine(RepoPaths.LocalData, "inbox")) { DeliveryLog = LocalDeliveryLog.RenderAsync };
@@ -79,6 +84,7 @@ try
         Settings = settings,
         LandingDirectory = RepoPaths.Landing,
         Inbox = inbox,
+        SignIn = signIn,
     });
     await app.StartAsync();
 
@@ -98,6 +104,7 @@ try
         Console.WriteLine($"PostgreSQL:       postgresql://postgres@127.0.0.1:54322/postgres  (psql -h 127.0.0.1 -p 54322 -U postgres)");
         Console.WriteLine($"Azurite (Queues): http://127.0.0.1:10001/devstoreaccount1");
         Console.WriteLine($"Alert-Posteingang: http://localhost:{port}/admin/inbox  (SMTP 127.0.0.1:{smtpPort}, E-Mails auch in .local/inbox/)");
+        Console.WriteLine($"Anmelden (nur lokal): curl -s -X POST http://localhost:{port}/admin/dev-sign-in -H 'Content-Type: application/json' -d '{{\"email\":\"du@example.de\"}}'");
     }
     Console.WriteLine("Beenden mit Ctrl-C.");
     await app.WaitForShutdownAsync();

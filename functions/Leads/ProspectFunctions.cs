@@ -6,21 +6,21 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Leads;
 
 /// <summary>
-/// <c>POST /api/prospects</c>: the team adds a prospect from its outreach. Team only: in Azure it needs the
-/// function key (x-functions-key) until team sign-in exists.
+/// <c>POST /api/prospects</c>: the team adds a prospect from its outreach; a signed-in team member, under
+/// the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>).
 /// </summary>
 public sealed class ProspectFunctions(AddProspect addProspect, TimeProvider clock)
 {
     [Function("AddProspect")]
     public Task<IActionResult> Add(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "prospects")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             var read = await TeamApi.ReadJsonAsync<ProspectValidator.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             var validation = ProspectValidator.Validate(read.Value!, clock.GetUtcNow());
             if (validation.Prospect is null) return TeamApi.Invalid(validation.Errors);
-            return await addProspect.ExecuteAsync(validation.Prospect, ct) switch
+            return await addProspect.ExecuteAsync(user, validation.Prospect, ct) switch
             {
                 AddProspectResult.Added added => TeamApi.Created(new { added.LeadId, added.FirstContactTaskId }),
                 AddProspectResult.Duplicate { Field: "email" } d => Duplicate(d, "email", "Einen Lead mit dieser E-Mail-Adresse gibt es schon."),

@@ -6,22 +6,22 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Leads;
 
 /// <summary>
-/// Touchpoints logged without a task, and the note codes they carry. Team only: in Azure they need the
-/// function key (x-functions-key) until team sign-in exists.
+/// Touchpoints logged without a task, and the note codes they carry; for a signed-in team member, under
+/// the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>).
 /// </summary>
 public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpointNoteCodes noteCodes, TimeProvider clock)
 {
     [Function("LogTouchpoint")]
     public Task<IActionResult> Log(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "leads/{leadId}/touchpoints")] HttpRequest req, string leadId, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
             var read = await TeamApi.ReadJsonAsync<LogTouchpoint.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             var (touchpoint, errors) = LogTouchpoint.Validate(read.Value!, clock.GetUtcNow());
             if (touchpoint is null) return TeamApi.Invalid(errors);
-            return await logTouchpoint.ExecuteAsync(id, touchpoint, ct) is { } logged
+            return await logTouchpoint.ExecuteAsync(user, id, touchpoint, ct) is { } logged
                 ? TeamApi.Created(logged)
                 : TeamApi.NotFound("Diesen Lead gibt es nicht.");
         });
@@ -29,5 +29,5 @@ public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpo
     [Function("ListTouchpointNoteCodes")]
     public Task<IActionResult> ListNoteCodes(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "touchpoint-note-codes")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsync(async () => TeamApi.Json200(new { NoteCodes = await noteCodes.ExecuteAsync(ct) }));
+        TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { NoteCodes = await noteCodes.ExecuteAsync(user, ct) }));
 }

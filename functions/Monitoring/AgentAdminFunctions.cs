@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,104 +6,88 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Monitoring;
 
 /// <summary>
-/// The team's monitoring actions. Team only: in Azure they need the function key (x-functions-key)
-/// until team sign-in exists.
+/// The team's monitoring actions, for a signed-in team member (<see cref="TeamApi.RunAsTeamAsync"/>; in Azure
+/// the function key in front of it). The incident timeline is read under the user's claims; restart,
+/// acknowledge, create and rotate write what role authenticated may not (commands, incident state, key
+/// hashes) and run as the functions' role after the membership check (docs/auth.md).
 /// </summary>
 public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncident acknowledge, GetIncident getIncident, RotateAgentKey rotate, CreateAgent create)
 {
-    private const string Team = "team";
+    private const string UnknownAgent = "Diesen Agenten gibt es nicht (oder er ist widerrufen).";
+
+    public sealed record RestartRequest(string? Reason);
 
     [Function("RequestRestart")]
-    public async Task<IActionResult> RequestRestart(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/restart")] HttpRequest req, string agentId, CancellationToken ct)
-    {
-        if (!Guid.TryParse(agentId, out var id)) return InvalidId("agentId");
-        string? reason = null;
-        if (req.ContentLength is > 0)
+    public Task<IActionResult> RequestRestart(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/restart")] HttpRequest req, string agentId, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
-            try
+            if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
+            var read = await TeamApi.ReadJsonAsync(req, ct, new RestartRequest(null));
+            if (read.Error is not null) return read.Error;
+            if (read.Value!.Reason is { Length: > 200 })
+                return TeamApi.Invalid(new Dictionary<string, string[]> { ["reason"] = ["Höchstens 200 Zeichen."] });
+            return await restart.ExecuteAsync(id, user.DisplayName, read.Value.Reason, ct) switch
             {
-                using var doc = await JsonDocument.ParseAsync(req.Body, cancellationToken: ct);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String)
-                    reason = r.GetString() is { Length: <= 200 } text ? text : null;
-            }
-            catch (JsonException)
-            {
-                return new BadRequestObjectResult(new { title = "Ungültiges JSON.", errors = new { body = new[] { "Erwartet wird {\"reason\": \"…\"} oder kein Inhalt." } } });
-            }
-        }
-        return await restart.ExecuteAsync(id, Team, reason, ct) switch
-        {
-            RestartResult.Requested r => new AcceptedResult((string?)null, new { commandId = r.CommandId, status = "pending", note = "Wird mit dem nächsten Heartbeat an den Agenten ausgeliefert." }),
-            RestartResult.AlreadyWaiting w => new AcceptedResult((string?)null, new { commandId = w.CommandId, status = "already_waiting", note = "Ein Neustart wartet bereits auf den Agenten." }),
-            _ => new NotFoundObjectResult(new { title = "Diesen Agenten gibt es nicht (oder er ist widerrufen)." }),
-        };
-    }
+                RestartResult.Requested r => TeamApi.Accepted(new { CommandId = r.CommandId, Status = "pending", Note = "Wird mit dem nächsten Heartbeat an den Agenten ausgeliefert." }),
+                RestartResult.AlreadyWaiting w => TeamApi.Accepted(new { CommandId = w.CommandId, Status = "already_waiting", Note = "Ein Neustart wartet bereits auf den Agenten." }),
+                _ => TeamApi.NotFound(UnknownAgent),
+            };
+        });
 
     [Function("AcknowledgeIncident")]
-    public async Task<IActionResult> Acknowledge(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "incidents/{incidentId}/acknowledge")] HttpRequest req, string incidentId, CancellationToken ct)
-    {
-        if (!Guid.TryParse(incidentId, out var id)) return InvalidId("incidentId");
-        return await acknowledge.ExecuteAsync(id, Team, ct) switch
+    public Task<IActionResult> Acknowledge(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "incidents/{incidentId}/acknowledge")] HttpRequest req, string incidentId, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
-            AcknowledgeResult.Acknowledged => new OkObjectResult(new { status = "acknowledged" }),
-            AcknowledgeResult.AlreadyAcknowledged => new OkObjectResult(new { status = "acknowledged", note = "War bereits übernommen." }),
-            AcknowledgeResult.AlreadyResolved => new ConflictObjectResult(new { title = "Das Incident ist bereits behoben." }),
-            _ => new NotFoundObjectResult(new { title = "Dieses Incident gibt es nicht." }),
-        };
-    }
+            if (!Guid.TryParse(incidentId, out var id)) return TeamApi.InvalidId("incident_id");
+            return await acknowledge.ExecuteAsync(id, user.DisplayName, ct) switch
+            {
+                AcknowledgeResult.Acknowledged => TeamApi.Json200(new { Status = "acknowledged" }),
+                AcknowledgeResult.AlreadyAcknowledged => TeamApi.Json200(new { Status = "acknowledged", Note = "War bereits übernommen." }),
+                AcknowledgeResult.AlreadyResolved => TeamApi.Problem(StatusCodes.Status409Conflict, "Das Incident ist bereits behoben."),
+                _ => TeamApi.NotFound("Dieses Incident gibt es nicht."),
+            };
+        });
 
     [Function("GetIncident")]
-    public async Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "incidents/{incidentId}")] HttpRequest req, string incidentId, CancellationToken ct)
-    {
-        if (!Guid.TryParse(incidentId, out var id)) return InvalidId("incidentId");
-        return await getIncident.ExecuteAsync(id, ct) is { } view
-            ? new OkObjectResult(view)
-            : new NotFoundObjectResult(new { title = "Dieses Incident gibt es nicht." });
-    }
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "incidents/{incidentId}")] HttpRequest req, string incidentId, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async user =>
+        {
+            if (!Guid.TryParse(incidentId, out var id)) return TeamApi.InvalidId("incident_id");
+            return await getIncident.ExecuteAsync(user, id, ct) is { } view
+                ? TeamApi.Json200(view)
+                : TeamApi.NotFound("Dieses Incident gibt es nicht.");
+        });
 
     [Function("RotateAgentKey")]
-    public async Task<IActionResult> Rotate(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/keys/rotate")] HttpRequest req, string agentId, CancellationToken ct)
-    {
-        if (!Guid.TryParse(agentId, out var id)) return InvalidId("agentId");
-        req.HttpContext.Response.Headers.CacheControl = "no-store";
-        return await rotate.ExecuteAsync(id, ct) is { } rotated
-            ? new OkObjectResult(new
-            {
-                agentId = id,
-                key = rotated.Key.Key,
-                previousKeyValidUntil = rotated.PreviousKeyValidUntil,
-                note = "Der neue Schlüssel wird nur dieses eine Mal angezeigt. Der alte gilt bis zum genannten Zeitpunkt weiter.",
-            })
-            : new NotFoundObjectResult(new { title = "Diesen Agenten gibt es nicht (oder er ist widerrufen)." });
-    }
+    public Task<IActionResult> Rotate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/keys/rotate")] HttpRequest req, string agentId, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async _ =>
+        {
+            if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
+            return await rotate.ExecuteAsync(id, ct) is { } rotated
+                ? TeamApi.Json200(new
+                {
+                    AgentId = id,
+                    rotated.Key.Key,
+                    PreviousKeyValidUntil = rotated.PreviousKeyValidUntil,
+                    Note = "Der neue Schlüssel wird nur dieses eine Mal angezeigt. Der alte gilt bis zum genannten Zeitpunkt weiter.",
+                })
+                : TeamApi.NotFound(UnknownAgent);
+        });
 
     [Function("CreateAgent")]
-    public async Task<IActionResult> Create(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents")] HttpRequest req, CancellationToken ct)
-    {
-        CreateAgent.Request? request;
-        try
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents")] HttpRequest req, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async _ =>
         {
-            request = await JsonSerializer.DeserializeAsync<CreateAgent.Request>(req.Body,
-                new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow }, ct);
-        }
-        catch (JsonException ex)
-        {
-            return new BadRequestObjectResult(new { title = "Ungültiges JSON.", errors = new { body = new[] { "Erwartet: {\"lead_id\", \"deal_id\" (optional), \"name\", \"interval_seconds\", \"grace_seconds\"}. " + ex.Path } } });
-        }
-        if (request is null) return new BadRequestObjectResult(new { title = "Inhalt fehlt." });
-        var errors = CreateAgent.Validate(request);
-        if (errors.Count > 0) return new BadRequestObjectResult(new { title = "Bitte prüfe die Angaben.", errors });
-        req.HttpContext.Response.Headers.CacheControl = "no-store";
-        return await create.ExecuteAsync(request, ct) is { } created
-            ? new ObjectResult(new { agentId = created.AgentId, key = created.Key, note = "Der Schlüssel wird nur dieses eine Mal angezeigt." }) { StatusCode = StatusCodes.Status201Created }
-            : new NotFoundObjectResult(new { title = "Lead (oder Deal dieses Leads) nicht gefunden." });
-    }
-
-    private static BadRequestObjectResult InvalidId(string field) =>
-        new(new { title = "Ungültige ID.", errors = new Dictionary<string, string[]> { [field] = ["Erwartet wird eine UUID."] } });
+            var read = await TeamApi.ReadJsonAsync<CreateAgent.Request>(req, ct);
+            if (read.Error is not null) return read.Error;
+            if (CreateAgent.Validate(read.Value!) is { Count: > 0 } errors) return TeamApi.Invalid(errors);
+            return await create.ExecuteAsync(read.Value!, ct) is { } created
+                ? TeamApi.Created(new { created.AgentId, created.Key, Note = "Der Schlüssel wird nur dieses eine Mal angezeigt." })
+                : TeamApi.NotFound("Lead (oder Deal dieses Leads) nicht gefunden.");
+        });
 }

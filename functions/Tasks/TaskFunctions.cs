@@ -7,15 +7,16 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Tasks;
 
 /// <summary>
-/// The team's calls around the daily list: list, complete, reopen, and generate for a date. Team only: in
-/// Azure they need the function key (x-functions-key) until team sign-in exists.
+/// The team's calls around the daily list: list, complete, reopen, and generate for a date, for a signed-in
+/// team member (<see cref="TeamApi.RunAsTeamAsync"/>). List, complete and reopen run under the user's claims;
+/// generating runs as the functions' role (it writes the digest alert, docs/auth.md).
 /// </summary>
 public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenTask reopen, GenerateDailyTasks generate, TimeProvider clock)
 {
     [Function("ListTasks")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "tasks")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             var errors = new Dictionary<string, string[]>();
             var view = req.Query["view"].ToString() is { Length: > 0 } v ? v : "day";
@@ -32,19 +33,19 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
             var kind = req.Query["kind"].ToString() is { Length: > 0 } k ? k : null;
             if (kind is { Length: > 60 }) errors["kind"] = ["Höchstens 60 Zeichen."];
             if (errors.Count > 0) return TeamApi.Invalid(errors);
-            return TeamApi.Json200(await list.ExecuteAsync(new TaskQuery(date, view, assignee, unassigned, kind), ct));
+            return TeamApi.Json200(await list.ExecuteAsync(user, new TaskQuery(date, view, assignee, unassigned, kind), ct));
         });
 
     [Function("CompleteTask")]
     public Task<IActionResult> Complete(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{taskId}/complete")] HttpRequest req, string taskId, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(taskId, out var id)) return TeamApi.InvalidId("task_id");
             var read = await TeamApi.ReadJsonAsync<CompleteTask.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             if (CompleteTask.Validate(read.Value!) is { Count: > 0 } errors) return TeamApi.Invalid(errors);
-            var result = await complete.ExecuteAsync(id, read.Value!, ct);
+            var result = await complete.ExecuteAsync(user, id, read.Value!, ct);
             return result.Status switch
             {
                 CompleteTaskStatus.Completed => TeamApi.Json200(new
@@ -68,10 +69,10 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
     [Function("ReopenTask")]
     public Task<IActionResult> Reopen(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/{taskId}/reopen")] HttpRequest req, string taskId, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(taskId, out var id)) return TeamApi.InvalidId("task_id");
-            return await reopen.ExecuteAsync(id, ct) switch
+            return await reopen.ExecuteAsync(user, id, ct) switch
             {
                 ReopenTaskResult.Reopened => TeamApi.Json200(new { TaskId = id, Status = "open", Note = "Wieder offen. Ein schon erfasster Kontakt und ein Stufenwechsel bleiben bestehen." }),
                 ReopenTaskResult.AlreadyOpen => TeamApi.Problem(StatusCodes.Status409Conflict, "Diese Aufgabe ist bereits offen."),
@@ -83,7 +84,7 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
     [Function("GenerateTasks")]
     public Task<IActionResult> Generate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "tasks/generate")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async _ =>
         {
             var read = await TeamApi.ReadJsonAsync(req, ct, new GenerateRequest(null));
             if (read.Error is not null) return read.Error;

@@ -32,6 +32,8 @@ public sealed record FunctionsHostOptions
     public HostJson? HostJson { get; init; }
     /// <summary>The local alert inbox (--stack): serves /admin/inbox, /admin/inbox.json and POST /admin/inbox/webhook.</summary>
     public LocalInbox? Inbox { get; init; }
+    /// <summary>LOCAL ONLY, the development sign-in (--stack, test fixtures): serves its JWKS and POST /admin/dev-sign-in.</summary>
+    public LocalSignIn? SignIn { get; init; }
 }
 
 /// <summary>
@@ -95,6 +97,7 @@ public static class FunctionsWebHost
             queueName = f.QueueName,
         }));
         if (options.Inbox is { } inbox) app.MapLocalInbox(inbox);
+        if (options.SignIn is { } signIn) app.MapLocalSignIn(signIn);
         // Local only: how heartbeats were grouped into round trips (bench/run.sh reads it).
         app.MapGet("/admin/heartbeat-writes", (Leitstand.Monitoring.IngestHeartbeat ingest) => ingest.Statistics);
         // Local only: what waits in a queue, decoded, e.g. curl http://localhost:7071/admin/queues/lead-captured

@@ -2,7 +2,7 @@
 // (AzureWebJobsStorage and the queues), Application Insights and a Key Vault for the secrets.
 // Secrets are never parameters with values in the repository: they are set in the Key Vault and
 // referenced from the app settings.
-//   az deployment group create -g <rg> -f infra/bicep/main.bicep -p name=leitstand landingOrigin=https://<landing>
+//   az deployment group create -g <rg> -f infra/bicep/main.bicep -p name=leitstand landingOrigin=https://<landing> supabaseUrl=https://<ref>.supabase.co
 targetScope = 'resourceGroup'
 
 @description('Short name used for all resources.')
@@ -23,6 +23,12 @@ param statusCenterUrl string = '${landingOrigin}/status/'
 
 @description('Base URL of this function app as the team reaches it (acknowledge links in alerts).')
 param functionsUrl string = 'https://${name}-func-${take(uniqueString(resourceGroup().id, name), 6)}.azurewebsites.net'
+
+@description('URL of the Supabase project whose access tokens the team endpoints accept, e.g. https://abcd.supabase.co')
+param supabaseUrl string
+
+@description('Accept the project\'s legacy HS256 JWT secret too (Key Vault secret supabase-legacy-jwt-secret must exist). Off: asymmetric keys only.')
+param acceptLegacyJwtSecret bool = false
 
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = toLower('st${take(name, 8)}${take(suffix, 12)}')
@@ -128,7 +134,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       cors: { allowedOrigins: [ landingOrigin ] }
-      appSettings: [
+      appSettings: concat([
         { name: 'AzureWebJobsStorage', value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'Database__ConnectionString', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=database-connection-string)' }
@@ -150,7 +156,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Alerts__StatusCenterUrl', value: statusCenterUrl }
         { name: 'Alerts__PublicFunctionsUrl', value: functionsUrl }
         { name: 'Alerts__AckLinkSecret', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=alert-ack-link-secret)' }
-      ]
+        // Team sign-in (docs/auth.md): tokens of this Supabase project, verified against its JWKS.
+        { name: 'Auth__SupabaseUrl', value: supabaseUrl }
+        { name: 'Auth__ClockSkewSeconds', value: '30' }
+      ], acceptLegacyJwtSecret ? [
+        { name: 'Auth__LegacyJwtSecret', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=supabase-legacy-jwt-secret)' }
+      ] : [])
     }
   }
 }

@@ -1,10 +1,11 @@
 using Dapper;
+using Leitstand.Auth;
 using Npgsql;
 
 namespace Leitstand.Alerts;
 
 /// <summary>The delivery log, newest first: per alert and channel its state, attempts, last error (failed ones visible).</summary>
-public sealed class ListAlertDeliveries(NpgsqlDataSource db)
+public sealed class ListAlertDeliveries(NpgsqlDataSource db, TeamDatabase team)
 {
     private const string Sql = """
         select a.id as alertid, a.kind, a.severity::text as severity, a.title, a.subject_type as subjecttype, a.subject_id as subjectid,
@@ -19,12 +20,25 @@ public sealed class ListAlertDeliveries(NpgsqlDataSource db)
 
     public static readonly IReadOnlyList<string> States = ["pending", "sending", "delivered", "failed", "suppressed"];
 
+    /// <summary>For a team member: runs as <paramref name="user"/> (RLS: team members only).</summary>
+    public async Task<IReadOnlyList<AlertDeliveryRow>> ExecuteAsync(TeamUser user, string? state, int limit, CancellationToken ct)
+    {
+        await using var asUser = await team.BeginAsync(user, ct);
+        var rows = await QueryAsync(asUser.Connection, asUser.Transaction, state, limit, ct);
+        await asUser.CommitAsync(ct);
+        return rows;
+    }
+
+    /// <summary>As the functions' role: only for the local host's inbox page (no user there).</summary>
     public async Task<IReadOnlyList<AlertDeliveryRow>> ExecuteAsync(string? state, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<AlertDeliveryRow>(new CommandDefinition(Sql,
-            new { State = state, Limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct))).ToList();
+        return await QueryAsync(connection, null, state, limit, ct);
     }
+
+    private static async Task<IReadOnlyList<AlertDeliveryRow>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string? state, int limit, CancellationToken ct) =>
+        (await connection.QueryAsync<AlertDeliveryRow>(new CommandDefinition(Sql,
+            new { State = state, Limit = Math.Clamp(limit, 1, 500) }, tx, cancellationToken: ct))).ToList();
 }
 
 public sealed record AlertDeliveryRow(Guid AlertId, string Kind, string Severity, string Title, string SubjectType, Guid? SubjectId,

@@ -1,6 +1,6 @@
 using Dapper;
+using Leitstand.Auth;
 using Leitstand.Tasks;
-using Npgsql;
 
 namespace Leitstand.Leads;
 
@@ -10,7 +10,7 @@ namespace Leitstand.Leads;
 /// person is on today's list at once instead of after the next timer run. A duplicate changes nothing and
 /// names the lead that already exists.
 /// </summary>
-public sealed class AddProspect(NpgsqlDataSource db, TimeProvider clock)
+public sealed class AddProspect(TeamDatabase db, TimeProvider clock)
 {
     // ON CONFLICT DO NOTHING covers both unique keys (email; handle_channel + handle), also against a
     // concurrent insert. The matches are read from the statement's snapshot; a conflicting row committed
@@ -36,11 +36,12 @@ public sealed class AddProspect(NpgsqlDataSource db, TimeProvider clock)
         select id from public.tasks where lead_id = @LeadId and rule = 'first_contact' and status = 'OPEN';
         """;
 
-    public async Task<AddProspectResult> ExecuteAsync(Prospect prospect, CancellationToken ct)
+    /// <summary>Runs as <paramref name="user"/> (RLS: team members only), one transaction.</summary>
+    public async Task<AddProspectResult> ExecuteAsync(TeamUser user, Prospect prospect, CancellationToken ct)
     {
         var at = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var team = await db.BeginAsync(user, ct);
+        var (connection, tx) = (team.Connection, team.Transaction);
         var parameters = new DynamicParameters(prospect);
         parameters.Add("At", at);
 

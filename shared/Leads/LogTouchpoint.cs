@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using Leitstand.Auth;
 
 namespace Leitstand.Leads;
 
@@ -9,7 +9,7 @@ namespace Leitstand.Leads;
 /// NEW → CONTACTED and closes the open first contact, an inbound one moves CONTACTED → REPLIED and cancels
 /// the open follow-ups. The note code says what happened (never the chat's contents) and its direction.
 /// </summary>
-public sealed class LogTouchpoint(NpgsqlDataSource db, TimeProvider clock)
+public sealed class LogTouchpoint(TeamDatabase db, TimeProvider clock)
 {
     // An unknown note code or a direction that contradicts it raises invalid_parameter_value (German message).
     private const string Sql = """
@@ -56,14 +56,17 @@ public sealed class LogTouchpoint(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>The recorded touchpoint and the lead's stage before and after, or null when the lead does not exist.</summary>
-    public async Task<LoggedTouchpoint?> ExecuteAsync(Guid leadId, Touchpoint touchpoint, CancellationToken ct)
+    /// <remarks>Runs as <paramref name="user"/> (RLS: team members only).</remarks>
+    public async Task<LoggedTouchpoint?> ExecuteAsync(TeamUser user, Guid leadId, Touchpoint touchpoint, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<LoggedTouchpoint>(new CommandDefinition(Sql, new
+        await using var team = await db.BeginAsync(user, ct);
+        var logged = await team.Connection.QuerySingleOrDefaultAsync<LoggedTouchpoint>(new CommandDefinition(Sql, new
         {
             LeadId = leadId, touchpoint.Channel, touchpoint.NoteCode, touchpoint.Direction,
             At = touchpoint.OccurredAt ?? clock.GetUtcNow().UtcDateTime,
-        }, cancellationToken: ct));
+        }, team.Transaction, cancellationToken: ct));
+        await team.CommitAsync(ct);
+        return logged;
     }
 }
 

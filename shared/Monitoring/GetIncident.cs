@@ -1,10 +1,11 @@
 using Dapper;
+using Leitstand.Auth;
 using Npgsql;
 
 namespace Leitstand.Monitoring;
 
 /// <summary>An incident with its timeline (opened, restart requested → delivered → acknowledged, healthy again …).</summary>
-public sealed class GetIncident(NpgsqlDataSource db)
+public sealed class GetIncident(NpgsqlDataSource db, TeamDatabase team)
 {
     private const string Sql = """
         select i.id, i.agent_id as agentid, i.error_class as errorclass, i.severity, i.status::text as status,
@@ -23,10 +24,25 @@ public sealed class GetIncident(NpgsqlDataSource db)
         ) t order by at, source, id;
         """;
 
+    /// <summary>For a team member: runs as <paramref name="user"/> (RLS: team members only).</summary>
+    public async Task<IncidentView?> ExecuteAsync(TeamUser user, Guid incidentId, CancellationToken ct)
+    {
+        await using var asUser = await team.BeginAsync(user, ct);
+        var view = await QueryAsync(asUser.Connection, asUser.Transaction, incidentId, ct);
+        await asUser.CommitAsync(ct);
+        return view;
+    }
+
+    /// <summary>As the functions' role: for the page behind a signed acknowledge link (the link is the authorisation).</summary>
     public async Task<IncidentView?> ExecuteAsync(Guid incidentId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql, new { Id = incidentId }, cancellationToken: ct));
+        return await QueryAsync(connection, null, incidentId, ct);
+    }
+
+    private static async Task<IncidentView?> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid incidentId, CancellationToken ct)
+    {
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql, new { Id = incidentId }, tx, cancellationToken: ct));
         var incident = await grid.ReadSingleOrDefaultAsync<IncidentRow>();
         if (incident is null) return null;
         var timeline = (await grid.ReadAsync<TimelineEntry>()).ToList();

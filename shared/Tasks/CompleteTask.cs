@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using Leitstand.Auth;
 
 namespace Leitstand.Tasks;
 
@@ -10,7 +10,7 @@ namespace Leitstand.Tasks;
 /// which stops the follow-ups at once. Skipped closes the task and nothing else. Never a chat content:
 /// only the channel and a note code.
 /// </summary>
-public sealed class CompleteTask(NpgsqlDataSource db, TimeProvider clock)
+public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Outcomes = ["done", "skipped"];
     public static readonly IReadOnlyList<string> Channels = ["dm", "email", "call", "meeting"];
@@ -34,19 +34,19 @@ public sealed class CompleteTask(NpgsqlDataSource db, TimeProvider clock)
         return errors;
     }
 
-    public async Task<CompleteTaskResult> ExecuteAsync(Guid taskId, Request request, CancellationToken ct)
+    /// <summary>Runs as <paramref name="user"/> (RLS: team members only), one transaction.</summary>
+    public async Task<CompleteTaskResult> ExecuteAsync(TeamUser user, Guid taskId, Request request, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Sql, new
+        await using var team = await db.BeginAsync(user, ct);
+        var row = await team.Connection.QuerySingleAsync<Row>(new CommandDefinition(Sql, new
         {
             TaskId = taskId,
             request.Outcome,
             request.Channel,
             request.NoteCode,
             At = clock.GetUtcNow().UtcDateTime,
-        }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
+        }, team.Transaction, cancellationToken: ct));
+        await team.CommitAsync(ct);
         return new CompleteTaskResult(row.Result switch
         {
             "completed" => CompleteTaskStatus.Completed,

@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using Leitstand.Auth;
 
 namespace Leitstand.Tasks;
 
@@ -8,7 +8,7 @@ namespace Leitstand.Tasks;
 /// only overdue, done that day, or the next seven days; filtered by assignee or kind. Each task comes with
 /// its lead's stage and the playbook it belongs to; high priority and overdue first.
 /// </summary>
-public sealed class ListTasks(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ListTasks(TeamDatabase db, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Views = ["day", "today", "overdue", "done", "upcoming"];
 
@@ -44,11 +44,12 @@ public sealed class ListTasks(NpgsqlDataSource db, TimeProvider clock)
 
     public const int Limit = 500;
 
-    public async Task<TaskList> ExecuteAsync(TaskQuery query, CancellationToken ct)
+    /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
+    public async Task<TaskList> ExecuteAsync(TeamUser user, TaskQuery query, CancellationToken ct)
     {
         var date = query.Date ?? BerlinTime.Today(clock.GetUtcNow().UtcDateTime);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<TaskRow>(new CommandDefinition(Sql, new
+        await using var team = await db.BeginAsync(user, ct);
+        var rows = (await team.Connection.QueryAsync<TaskRow>(new CommandDefinition(Sql, new
         {
             Date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             query.View,
@@ -56,7 +57,8 @@ public sealed class ListTasks(NpgsqlDataSource db, TimeProvider clock)
             query.Unassigned,
             query.Kind,
             Limit,
-        }, cancellationToken: ct))).ToList();
+        }, team.Transaction, cancellationToken: ct))).ToList();
+        await team.CommitAsync(ct);
         return new TaskList(date, query.View, rows.Select(TaskView.From).ToList(), rows.Count == Limit);
     }
 

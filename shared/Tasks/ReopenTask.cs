@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using Leitstand.Auth;
 
 namespace Leitstand.Tasks;
 
@@ -7,7 +7,7 @@ namespace Leitstand.Tasks;
 /// Reopens a done or skipped task (compare-and-set on its status). What completing it recorded stays: the
 /// touchpoint happened, and a stage move is undone only by moving the lead (the stage rules decide).
 /// </summary>
-public sealed class ReopenTask(NpgsqlDataSource db)
+public sealed class ReopenTask(TeamDatabase db)
 {
     private const string Sql = """
         with reopened as (
@@ -19,10 +19,12 @@ public sealed class ReopenTask(NpgsqlDataSource db)
         select (select count(*) from reopened)::int as changed, (select status::text from public.tasks where id = @TaskId) as status
         """;
 
-    public async Task<ReopenTaskResult> ExecuteAsync(Guid taskId, CancellationToken ct)
+    /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
+    public async Task<ReopenTaskResult> ExecuteAsync(TeamUser user, Guid taskId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleAsync<(int Changed, string? Status)>(new CommandDefinition(Sql, new { TaskId = taskId }, cancellationToken: ct));
+        await using var team = await db.BeginAsync(user, ct);
+        var row = await team.Connection.QuerySingleAsync<(int Changed, string? Status)>(new CommandDefinition(Sql, new { TaskId = taskId }, team.Transaction, cancellationToken: ct));
+        await team.CommitAsync(ct);
         return row switch
         {
             { Changed: 1 } => ReopenTaskResult.Reopened,

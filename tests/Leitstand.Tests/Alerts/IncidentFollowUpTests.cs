@@ -39,7 +39,7 @@ public sealed class IncidentFollowUpTests(StackFixture stack) : AlertTestBase(st
         Assert.Contains("Seit 2 h offen", Telegram.Requests[1].Body);
 
         // Acknowledged through the team endpoint: no more reminders, on any channel.
-        (await Host.Client.PostAsync($"/api/incidents/{incident}/acknowledge", null)).EnsureSuccessStatusCode();
+        (await Host.TeamClient.PostAsync($"/api/incidents/{incident}/acknowledge", null)).EnsureSuccessStatusCode();
         Clock.Advance(TimeSpan.FromHours(2));
         await TickAsync();
         await DeliverQueuedAsync();
@@ -55,7 +55,7 @@ public sealed class IncidentFollowUpTests(StackFixture stack) : AlertTestBase(st
         Clock.Advance(TimeSpan.FromMinutes(30));
         await TickAsync(); // the reminder is created and queued, not yet planned
 
-        (await Host.Client.PostAsync($"/api/incidents/{incident}/acknowledge", null)).EnsureSuccessStatusCode();
+        (await Host.TeamClient.PostAsync($"/api/incidents/{incident}/acknowledge", null)).EnsureSuccessStatusCode();
         await DeliverQueuedAsync();
         await TickAsync();
 
@@ -101,7 +101,7 @@ public sealed class IncidentFollowUpTests(StackFixture stack) : AlertTestBase(st
         Assert.Equal((2, 2, 2, 0, 2), Received());
         Assert.Contains("Behoben: Externer Dienst nicht erreichbar", Slack.Requests[1].Body);
         Assert.Equal(["incident_resolved"], WebhookAlertKinds(Webhook.Requests[1]));
-        var timeline = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/incidents/{await IncidentOfAsync(agent)}");
+        var timeline = await Host.TeamClient.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/incidents/{await IncidentOfAsync(agent)}");
         Assert.Equal(8, timeline.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "alert_delivered"));
     }
 

@@ -16,20 +16,29 @@ public sealed class RunningHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RunningHost(WebApplication app, Uri baseAddress, IReadOnlyDictionary<string, string?> settings)
+    private RunningHost(WebApplication app, Uri baseAddress, IReadOnlyDictionary<string, string?> settings, Guid teamMember, string teamToken)
     {
         _app = app;
         BaseAddress = baseAddress;
         LeadCapturedQueue = settings["Leads:LeadCapturedQueue"]!;
         AlertsQueue = settings["Alerts:Queue"]!;
         Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        TeamMemberId = teamMember;
+        TeamToken = teamToken;
+        TeamClient = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        TeamClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", teamToken);
     }
 
     public Uri BaseAddress { get; }
     /// <summary>Each host writes to queues of its own, so a test finds its messages among few.</summary>
     public string LeadCapturedQueue { get; }
     public string AlertsQueue { get; }
+    /// <summary>Anonymous: the lead form, heartbeats, webhooks, the local /admin pages.</summary>
     public HttpClient Client { get; }
+    /// <summary>Signed in as a team member of its own (<see cref="TeamMemberId"/>), with a token of <see cref="TestIssuer.Shared"/>.</summary>
+    public HttpClient TeamClient { get; }
+    public Guid TeamMemberId { get; }
+    public string TeamToken { get; }
     public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningHost> StartAsync(StackFixture stack, Action<Dictionary<string, string?>>? configure = null,
@@ -42,6 +51,8 @@ public sealed class RunningHost : IAsyncDisposable
             ["Leads:MinFillSeconds"] = "1",
             ["Leads:LeadCapturedQueue"] = "lead-captured-" + Guid.NewGuid().ToString("N")[..10],
             ["Alerts:Queue"] = "alerts-" + Guid.NewGuid().ToString("N")[..10],
+            // Team endpoints verify tokens of the test issuer, as they would Supabase's.
+            ["Auth:SupabaseUrl"] = (await TestIssuer.Shared).SupabaseUrl,
         };
         configure?.Invoke(settings);
         var hostOptions = new FunctionsHostOptions
@@ -57,7 +68,9 @@ public sealed class RunningHost : IAsyncDisposable
         var app = FunctionsWebHost.Build(options?.Invoke(hostOptions) ?? hostOptions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningHost(app, new Uri(address), settings);
+        var member = await Crm.CreateTeamMemberAsync(stack.Admin);
+        var token = (await TestIssuer.Shared).Token(member, change: d => d.Claims["email"] = $"team-{member:N}@example.de");
+        return new RunningHost(app, new Uri(address), settings, member, token);
     }
 
     /// <summary>The message whose <paramref name="property"/> (or its <paramref name="nested"/> property) is <paramref name="id"/>.</summary>
@@ -103,6 +116,7 @@ public sealed class RunningHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        TeamClient.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -272,7 +272,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/prospects") { Content = content };
         if (chunked) request.Headers.TransferEncodingChunked = true;
 
-        var response = await _host.Client.SendAsync(request);
+        var response = await _host.TeamClient.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await CountAsync("select count(*) from leads where handle = @handle", new { handle }));
@@ -281,9 +281,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Unknown_field_or_wrong_type_gets_400_naming_the_field()
     {
-        var unknown = await _host.Client.PostAsync("/api/prospects",
+        var unknown = await _host.TeamClient.PostAsync("/api/prospects",
             new StringContent("""{"name":"Anna","handle":"anna","handle_channel":"x","contact_basis":"cold","notes":"privat"}""", Encoding.UTF8, "application/json"));
-        var wrongType = await _host.Client.PostAsync("/api/prospects",
+        var wrongType = await _host.TeamClient.PostAsync("/api/prospects",
             new StringContent("""{"name":["Anna"],"handle":"anna","handle_channel":"x","contact_basis":"cold"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);

@@ -136,7 +136,7 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     public async Task Unknown_lead_gets_404_and_a_malformed_id_400()
     {
         var unknown = await Prospects.LogTouchpointAsync(_host, Guid.NewGuid(), new { channel = "dm", note_code = "first_message_sent" });
-        var malformed = await _host.Client.PostAsJsonAsync("/api/leads/not-a-uuid/touchpoints", new { channel = "dm", note_code = "first_message_sent" });
+        var malformed = await _host.TeamClient.PostAsJsonAsync("/api/leads/not-a-uuid/touchpoints", new { channel = "dm", note_code = "first_message_sent" });
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("Diesen Lead gibt es nicht.", (await BodyAsync(unknown)).GetProperty("title").GetString());
@@ -150,7 +150,7 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
         var lead = await Crm.CreateLeadAsync(stack.Admin);
         var json = JsonSerializer.Serialize(new { channel = "dm", note_code = new string('x', 20_000) });
 
-        var response = await _host.Client.PostAsync($"/api/leads/{lead}/touchpoints", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await _host.TeamClient.PostAsync($"/api/leads/{lead}/touchpoints", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await CountAsync("select count(*) from lead_touchpoints where lead_id = @lead", new { lead }));
@@ -159,7 +159,7 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Note_codes_are_listed_with_label_and_direction_in_their_order()
     {
-        var response = await _host.Client.GetAsync("/api/touchpoint-note-codes");
+        var response = await _host.TeamClient.GetAsync("/api/touchpoint-note-codes");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var codes = (await BodyAsync(response)).GetProperty("note_codes").EnumerateArray()

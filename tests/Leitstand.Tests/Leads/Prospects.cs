@@ -22,7 +22,7 @@ public static class Prospects
         return new ManualClock(now);
     }
 
-    public static Task<HttpResponseMessage> PostAsync(RunningHost host, object body) => host.Client.PostAsJsonAsync("/api/prospects", body);
+    public static Task<HttpResponseMessage> PostAsync(RunningHost host, object body) => host.TeamClient.PostAsJsonAsync("/api/prospects", body);
 
     /// <summary>Adds a prospect and returns its lead id (fails the test unless 201).</summary>
     public static async Task<Guid> AddAsync(RunningHost host, object body)
@@ -34,5 +34,5 @@ public static class Prospects
     }
 
     public static Task<HttpResponseMessage> LogTouchpointAsync(RunningHost host, Guid leadId, object body) =>
-        host.Client.PostAsJsonAsync($"/api/leads/{leadId}/touchpoints", body);
+        host.TeamClient.PostAsJsonAsync($"/api/leads/{leadId}/touchpoints", body);
 }

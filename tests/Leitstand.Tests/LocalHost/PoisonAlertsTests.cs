@@ -44,7 +44,7 @@ public sealed class PoisonAlertsTests(StackFixture stack)
         var jsonId = await PoisonAsync(jsonBody);
         var textId = await PoisonAsync(textBody);
 
-        var listed = await host.Client.GetFromJsonAsync<JsonElement>("/api/alerts/poison");
+        var listed = await host.TeamClient.GetFromJsonAsync<JsonElement>("/api/alerts/poison");
 
         Assert.Equal(_alertsQueue + "-poison", listed.GetProperty("poison_queue").GetString());
         Assert.Equal(2, listed.GetProperty("count").GetInt32());
@@ -54,7 +54,7 @@ public sealed class PoisonAlertsTests(StackFixture stack)
         Assert.True(messages[jsonId].GetProperty("inserted_on").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         Assert.True(messages[jsonId].TryGetProperty("dequeue_count", out _));
 
-        var requeued = await host.Client.PostAsync("/api/alerts/poison/requeue", null);
+        var requeued = await host.TeamClient.PostAsync("/api/alerts/poison/requeue", null);
 
         Assert.Equal(HttpStatusCode.OK, requeued.StatusCode);
         Assert.Equal(2, (await requeued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32());
@@ -70,7 +70,7 @@ public sealed class PoisonAlertsTests(StackFixture stack)
         var ids = new List<string>();
         foreach (var body in bodies) ids.Add(await PoisonAsync(body));
 
-        var response = await host.Client.PostAsync("/api/alerts/poison/requeue", Json(JsonSerializer.Serialize(new { message_id = ids[1] })));
+        var response = await host.TeamClient.PostAsync("/api/alerts/poison/requeue", Json(JsonSerializer.Serialize(new { message_id = ids[1] })));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32());
@@ -78,10 +78,10 @@ public sealed class PoisonAlertsTests(StackFixture stack)
         // The others are visible again right away (not held back by the re-queue's receive).
         Assert.Equal(new[] { bodies[0], bodies[2] }.Order(), (await BodiesAsync(_alertsQueue + "-poison")).Order());
 
-        var again = await host.Client.PostAsync("/api/alerts/poison/requeue", Json(JsonSerializer.Serialize(new { message_id = ids[1] })));
+        var again = await host.TeamClient.PostAsync("/api/alerts/poison/requeue", Json(JsonSerializer.Serialize(new { message_id = ids[1] })));
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Contains("title", await again.Content.ReadAsStringAsync());
-        var invalid = await host.Client.PostAsync("/api/alerts/poison/requeue", Json("{\"message_id\": 5}"));
+        var invalid = await host.TeamClient.PostAsync("/api/alerts/poison/requeue", Json("{\"message_id\": 5}"));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Equal(2, (await BodiesAsync(_alertsQueue + "-poison")).Count);
     }

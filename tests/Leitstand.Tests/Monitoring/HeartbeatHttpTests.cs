@@ -129,7 +129,7 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
     {
         var (agent, oldKey) = await CreateAgentAsync();
 
-        var rotated = await Host.Client.PostAsync($"/api/agents/{agent}/keys/rotate", null);
+        var rotated = await Host.TeamClient.PostAsync($"/api/agents/{agent}/keys/rotate", null);
         var newKey = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(newKey, "{\"status\":\"ok\"}")).StatusCode);
@@ -143,7 +143,7 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
     public async Task Pending_restart_comes_back_in_the_heartbeat_response()
     {
         var (agent, key) = await CreateAgentAsync();
-        await Host.Client.PostAsync($"/api/agents/{agent}/restart", null);
+        await Host.TeamClient.PostAsync($"/api/agents/{agent}/restart", null);
 
         var first = await (await PostAsync(key, "{\"status\":\"ok\"}")).Content.ReadFromJsonAsync<JsonElement>();
         var second = await (await PostAsync(key, "{\"status\":\"ok\"}")).Content.ReadFromJsonAsync<JsonElement>();
@@ -175,12 +175,12 @@ public sealed class CreateAgentTests(StackFixture stack) : MonitoringTestBase(st
     {
         var lead = await Crm.CreateLeadAsync(Stack.Admin, "WON");
 
-        var response = await Host.Client.PostAsJsonAsync("/api/agents", new { lead_id = lead, name = "Zweitagent Büro", interval_seconds = 120, grace_seconds = 60 });
+        var response = await Host.TeamClient.PostAsJsonAsync("/api/agents", new { lead_id = lead, name = "Zweitagent Büro", interval_seconds = 120, grace_seconds = 60 });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var key = body.GetProperty("key").GetString()!;
-        var agent = body.GetProperty("agentId").GetGuid();
+        var agent = body.GetProperty("agent_id").GetGuid();
         Assert.Equal(1, await CountAsync("select count(*) from agents where id = @agent and lead_id = @lead and expected_interval = interval '2 minutes' and key_hash = @hash",
             new { agent, lead, hash = Leitstand.Monitoring.AgentKeys.Hash(key) }));
     }
@@ -191,7 +191,7 @@ public sealed class CreateAgentTests(StackFixture stack) : MonitoringTestBase(st
     [InlineData("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"x\",\"interval_seconds\":1,\"grace_seconds\":0}", "interval_seconds")]
     public async Task Bad_agent_registration_gets_400_naming_the_field(string json, string field)
     {
-        var response = await Host.Client.PostAsync("/api/agents", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await Host.TeamClient.PostAsync("/api/agents", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
@@ -200,8 +200,8 @@ public sealed class CreateAgentTests(StackFixture stack) : MonitoringTestBase(st
     [Fact]
     public async Task Unknown_fields_or_leads_are_refused()
     {
-        var unknownField = await Host.Client.PostAsync("/api/agents", new StringContent("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"x\",\"interval_seconds\":60,\"grace_seconds\":0,\"notes\":\"y\"}", Encoding.UTF8, "application/json"));
-        var unknownLead = await Host.Client.PostAsJsonAsync("/api/agents", new { lead_id = Guid.NewGuid(), name = "x", interval_seconds = 60, grace_seconds = 0 });
+        var unknownField = await Host.TeamClient.PostAsync("/api/agents", new StringContent("{\"lead_id\":\"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\",\"name\":\"x\",\"interval_seconds\":60,\"grace_seconds\":0,\"notes\":\"y\"}", Encoding.UTF8, "application/json"));
+        var unknownLead = await Host.TeamClient.PostAsJsonAsync("/api/agents", new { lead_id = Guid.NewGuid(), name = "x", interval_seconds = 60, grace_seconds = 0 });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknownLead.StatusCode);

@@ -58,10 +58,11 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
         Clock.Advance(TimeSpan.FromSeconds(30));
         await BeatAsync(key, status: "ok");
 
-        var view = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident}");
+        var view = await Host.TeamClient.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident}");
         Assert.Equal(["opened", "restart_requested", "restart_delivered", "restart_acknowledged", "healthy_again", "resolved"],
             view.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal("resolved", view.GetProperty("incident").GetProperty("status").GetString());
+        Assert.Equal("crash_loop", view.GetProperty("incident").GetProperty("error_class").GetString());
         Assert.Equal("docs/runbooks/crash-loop.md", view.GetProperty("runbook").GetString());
     }
 
@@ -88,8 +89,8 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
         await BeatAsync(key, status: "error", errorClass: "auth_expired");
         var incident = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from incidents where agent_id = @agent", new { agent });
 
-        var requested = await Host.Client.PostAsJsonAsync($"/api/agents/{agent}/restart", new { reason = "Token erneuert" });
-        var again = await Host.Client.PostAsync($"/api/agents/{agent}/restart", null);
+        var requested = await Host.TeamClient.PostAsJsonAsync($"/api/agents/{agent}/restart", new { reason = "Token erneuert" });
+        var again = await Host.TeamClient.PostAsync($"/api/agents/{agent}/restart", null);
         Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
         Assert.Equal("already_waiting", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         await BeatAsync(key, status: "error", errorClass: "auth_expired");
@@ -110,9 +111,9 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
         await BeatAsync(key, status: "error", errorClass: "config_invalid");
         var incident = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from incidents where agent_id = @agent", new { agent });
 
-        var first = await Host.Client.PostAsync($"/api/incidents/{incident}/acknowledge", null);
-        var second = await Host.Client.PostAsync($"/api/incidents/{incident}/acknowledge", null);
-        var unknown = await Host.Client.PostAsync($"/api/incidents/{Guid.NewGuid()}/acknowledge", null);
+        var first = await Host.TeamClient.PostAsync($"/api/incidents/{incident}/acknowledge", null);
+        var second = await Host.TeamClient.PostAsync($"/api/incidents/{incident}/acknowledge", null);
+        var unknown = await Host.TeamClient.PostAsync($"/api/incidents/{Guid.NewGuid()}/acknowledge", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);

@@ -139,10 +139,10 @@ public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
         await RunTimerAsync();
         var agent = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from agents where lead_id = @lead", new { lead });
 
-        var first = await _host.Client.PostAsync($"/api/agents/{agent}/key-handover", null);
-        var second = await _host.Client.PostAsync($"/api/agents/{agent}/key-handover", null);
-        var unknown = await _host.Client.PostAsync($"/api/agents/{Guid.NewGuid()}/key-handover", null);
-        var malformed = await _host.Client.PostAsync("/api/agents/not-a-uuid/key-handover", null);
+        var first = await _host.TeamClient.PostAsync($"/api/agents/{agent}/key-handover", null);
+        var second = await _host.TeamClient.PostAsync($"/api/agents/{agent}/key-handover", null);
+        var unknown = await _host.TeamClient.PostAsync($"/api/agents/{Guid.NewGuid()}/key-handover", null);
+        var malformed = await _host.TeamClient.PostAsync("/api/agents/not-a-uuid/key-handover", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var key = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;

@@ -18,7 +18,7 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
         return (await TasksOfAsync(lead)).Single(t => t.Rule == "first_contact").Id;
     }
 
-    private Task<HttpResponseMessage> CompleteAsync(Guid task, object body) => Host.Client.PostAsJsonAsync($"/api/tasks/{task}/complete", body);
+    private Task<HttpResponseMessage> CompleteAsync(Guid task, object body) => Host.TeamClient.PostAsJsonAsync($"/api/tasks/{task}/complete", body);
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -104,7 +104,7 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
         var bad = await JsonAsync(await CompleteAsync(task, new { outcome = "erledigt", channel = "fax", note_code = "Hat sich gefreut!" }));
         var unknownCode = await CompleteAsync(task, new { outcome = "done", channel = "dm", note_code = "made_up" });
         var unknownField = await CompleteAsync(task, new { outcome = "done", channel = "dm", note = "Chat-Inhalt" });
-        var notJson = await Host.Client.PostAsync($"/api/tasks/{task}/complete", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        var notJson = await Host.TeamClient.PostAsync($"/api/tasks/{task}/complete", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(["channel", "note_code", "outcome"], bad.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(HttpStatusCode.BadRequest, unknownCode.StatusCode);
@@ -125,7 +125,7 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
         var first = await CompleteAsync(task, new { outcome = "done", channel = "email" });
         var second = await CompleteAsync(task, new { outcome = "done", channel = "email" });
         var unknown = await CompleteAsync(Guid.NewGuid(), new { outcome = "done" });
-        var invalid = await Host.Client.PostAsJsonAsync("/api/tasks/kein-uuid/complete", new { outcome = "done" });
+        var invalid = await Host.TeamClient.PostAsJsonAsync("/api/tasks/kein-uuid/complete", new { outcome = "done" });
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.BadRequest),
             (first.StatusCode, second.StatusCode, unknown.StatusCode, invalid.StatusCode));
@@ -140,7 +140,7 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
         var huge = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"outcome\":\"" + new string('x', 40_000) + "\"}")));
         huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
 
-        var response = await Host.Client.PostAsync($"/api/tasks/{task}/complete", huge);
+        var response = await Host.TeamClient.PostAsync($"/api/tasks/{task}/complete", huge);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }

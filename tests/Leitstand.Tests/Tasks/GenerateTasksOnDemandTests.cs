@@ -17,8 +17,8 @@ public sealed class GenerateTasksOnDemandTests(StackFixture stack) : TasksTestBa
         await LeadAsync("REPLIED", Local(2024, 4, 20, 10));
         Clock.Set(Local(2024, 5, 2, 12));
 
-        var first = JsonDocument.Parse(await (await Host.Client.PostAsJsonAsync("/api/tasks/generate", new { date = "2024-05-02" })).Content.ReadAsStringAsync()).RootElement;
-        var second = JsonDocument.Parse(await (await Host.Client.PostAsJsonAsync("/api/tasks/generate", new { date = "2024-05-02" })).Content.ReadAsStringAsync()).RootElement;
+        var first = JsonDocument.Parse(await (await Host.TeamClient.PostAsJsonAsync("/api/tasks/generate", new { date = "2024-05-02" })).Content.ReadAsStringAsync()).RootElement;
+        var second = JsonDocument.Parse(await (await Host.TeamClient.PostAsJsonAsync("/api/tasks/generate", new { date = "2024-05-02" })).Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal("2024-05-02", first.GetProperty("date").GetString());
         Assert.Equal((1, 1), (first.GetProperty("created").GetProperty("first_contact").GetInt32(), first.GetProperty("created").GetProperty("stale").GetInt32()));
@@ -32,8 +32,8 @@ public sealed class GenerateTasksOnDemandTests(StackFixture stack) : TasksTestBa
     {
         Clock.Set(Local(2024, 5, 2, 12));
 
-        var bad = await Host.Client.PostAsJsonAsync("/api/tasks/generate", new { date = "02.05.2024" });
-        var far = await Host.Client.PostAsJsonAsync("/api/tasks/generate", new { date = "2025-05-02" });
+        var bad = await Host.TeamClient.PostAsJsonAsync("/api/tasks/generate", new { date = "02.05.2024" });
+        var far = await Host.TeamClient.PostAsJsonAsync("/api/tasks/generate", new { date = "2025-05-02" });
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (bad.StatusCode, far.StatusCode));
         Assert.Contains("Datum", await bad.Content.ReadAsStringAsync());

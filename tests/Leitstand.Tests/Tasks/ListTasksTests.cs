@@ -11,7 +11,7 @@ public sealed class ListTasksTests(StackFixture stack) : TasksTestBase(stack)
 {
     private async Task<JsonElement> GetAsync(string query)
     {
-        var response = await Host.Client.GetAsync("/api/tasks?" + query);
+        var response = await Host.TeamClient.GetAsync("/api/tasks?" + query);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
@@ -70,7 +70,7 @@ public sealed class ListTasksTests(StackFixture stack) : TasksTestBase(stack)
     [Fact]
     public async Task A_bad_filter_gets_a_german_message_per_field()
     {
-        var response = await Host.Client.GetAsync("/api/tasks?view=morgen&date=29.04.2024&assignee=anna");
+        var response = await Host.TeamClient.GetAsync("/api/tasks?view=morgen&date=29.04.2024&assignee=anna");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");

@@ -14,11 +14,11 @@ public sealed class ReopenTaskTests(StackFixture stack) : TasksTestBase(stack)
         var lead = await LeadAsync("NEW", Local(2024, 4, 23, 10));
         await GenerateAsync(Local(2024, 4, 24, 5));
         var task = Assert.Single(await TasksOfAsync(lead)).Id;
-        await Host.Client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { outcome = "done", channel = "dm" });
+        await Host.TeamClient.PostAsJsonAsync($"/api/tasks/{task}/complete", new { outcome = "done", channel = "dm" });
 
-        var reopened = await Host.Client.PostAsync($"/api/tasks/{task}/reopen", null);
-        var again = await Host.Client.PostAsync($"/api/tasks/{task}/reopen", null);
-        var unknown = await Host.Client.PostAsync($"/api/tasks/{Guid.NewGuid()}/reopen", null);
+        var reopened = await Host.TeamClient.PostAsync($"/api/tasks/{task}/reopen", null);
+        var again = await Host.TeamClient.PostAsync($"/api/tasks/{task}/reopen", null);
+        var unknown = await Host.TeamClient.PostAsync($"/api/tasks/{Guid.NewGuid()}/reopen", null);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.NotFound), (reopened.StatusCode, again.StatusCode, unknown.StatusCode));
         var row = Assert.Single(await TasksOfAsync(lead));
