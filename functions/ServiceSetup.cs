@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using Leitstand.Alerts;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
+using Leitstand.Kpi;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
@@ -82,6 +83,8 @@ public static class ServiceSetup
         services.AddSingleton<ListTasks>();
         services.AddSingleton<CompleteTask>();
         services.AddSingleton<ReopenTask>();
+        services.AddSingleton<GetKpiBoard>();
+        services.AddSingleton<SendWeeklyKpiDigest>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;
