@@ -62,29 +62,74 @@ create table public.kpi_digest_runs (
 );
 
 -- ---------------------------------------------------------------------------------------------
--- The lost reason in the stage history: leads.lost_reason is cleared when a lead is reopened (LOST → NEW),
--- but the week it was lost in should still show why.
-alter table public.lead_stage_history add column lost_reason text check (char_length(lost_reason) <= 500);
+-- The stage history carries what the board needs per row, so the board reads only the period's rows:
+--   lost_reason      leads.lost_reason is cleared when a lead is reopened (LOST → NEW), but the week it was
+--                    lost in should still show why
+--   stay_started_at  when the lead entered from_stage for the stay this row ends
+--   stage_total      the lead's whole time in from_stage up to this row, over all its stays there (a lead that
+--                    went back or was reopened is counted in full)
+-- Filled for every writer by a trigger on insert; public.recompute_stage_stays(leads) works them out again
+-- from changed_at (after history was corrected by hand, or loaded with triggers off).
+alter table public.lead_stage_history
+  add column lost_reason text check (char_length(lost_reason) <= 500),
+  add column stay_started_at timestamptz,
+  add column stage_total interval;
 
-create function public.record_lost_reason() returns trigger
+create function public.fill_stage_stay() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  if new.stage = 'LOST' and old.stage is distinct from 'LOST' then
-    update public.lead_stage_history h set lost_reason = new.lost_reason
-    where h.id = (select max(x.id) from public.lead_stage_history x where x.lead_id = new.id and x.to_stage = 'LOST');
+  if new.from_stage is not null then
+    select h.changed_at into new.stay_started_at from public.lead_stage_history h
+    where h.lead_id = new.lead_id order by h.changed_at desc, h.id desc limit 1;
+    new.stage_total := coalesce((select h.stage_total from public.lead_stage_history h
+                                 where h.lead_id = new.lead_id and h.from_stage = new.from_stage
+                                 order by h.changed_at desc, h.id desc limit 1), interval '0')
+                       + coalesce(new.changed_at - new.stay_started_at, interval '0');
   end if;
-  return null;
+  if new.to_stage = 'LOST' and new.lost_reason is null then
+    -- written by the leads trigger after the update, so the row has the new reason
+    select l.lost_reason into new.lost_reason from public.leads l where l.id = new.lead_id;
+  end if;
+  return new;
 end
 $$;
-revoke all on function public.record_lost_reason() from public, anon, authenticated;
--- after leads_stage_history (triggers fire in name order), which wrote the row
-create trigger leads_stage_lost_reason after update of stage on public.leads
-  for each row execute function public.record_lost_reason();
+revoke all on function public.fill_stage_stay() from public, anon, authenticated;
+create trigger lead_stage_history_stay before insert on public.lead_stage_history
+  for each row execute function public.fill_stage_stay();
 
+create function public.recompute_stage_stays(p_leads uuid[] default null)
+returns integer
+language sql set search_path = '' as $$
+  with ordered as (
+    select h.id, h.lead_id, h.from_stage, h.changed_at, lag(h.changed_at) over w as started
+    from public.lead_stage_history h
+    where p_leads is null or h.lead_id = any(p_leads)
+    window w as (partition by h.lead_id order by h.changed_at, h.id)
+  ), totals as (
+    select o.id, case when o.from_stage is not null then o.started end as started,
+           case when o.from_stage is not null
+                then sum(coalesce(o.changed_at - o.started, interval '0')) over (partition by o.lead_id, o.from_stage order by o.changed_at, o.id) end as total
+    from ordered o
+  ), updated as (
+    update public.lead_stage_history h set stay_started_at = t.started, stage_total = t.total
+    from totals t
+    where t.id = h.id and (h.stay_started_at is distinct from t.started or h.stage_total is distinct from t.total)
+    returning 1
+  )
+  select count(*)::int from updated
+$$;
+revoke all on function public.recompute_stage_stays(uuid[]) from public, anon, authenticated;
+
+select public.recompute_stage_stays();
 update public.lead_stage_history h set lost_reason = l.lost_reason
 from public.leads l
 where l.id = h.lead_id and l.stage = 'LOST'
   and h.id = (select max(x.id) from public.lead_stage_history x where x.lead_id = l.id and x.to_stage = 'LOST');
+
+-- the board's reads as index-only scans: the period's stage moves, the won deals by package
+create index lead_stage_history_kpi_idx on public.lead_stage_history (changed_at)
+  include (lead_id, from_stage, to_stage, id, stay_started_at, stage_total);
+create index deals_won_package_idx on public.deals (package, won_at) include (amount_cents, starts_on, ends_on) where status = 'WON';
 
 -- ---------------------------------------------------------------------------------------------
 -- Helpers (SQL without SET, so they are inlined).
@@ -138,9 +183,11 @@ $$;
 --                went back or was reopened is counted in full)
 --   win_rate     leads decided in the period (their last decision in it: WON or LOST)
 --   lost_reasons of those lost; won_sources: the UTM source of the deals won in the period
+-- jit off: the planner's estimates for the small grouped sets are far off, and compiling would take longer
+-- than the whole board.
 create function public.kpi_board(p_kind text, p_start date, p_at timestamptz)
 returns json
-language plpgsql stable set search_path = '' as $$
+language plpgsql stable set search_path = '' set jit = off as $$
 declare
   v_step interval;
   v_end date;
@@ -184,37 +231,29 @@ begin
   v_month := date_trunc('month', greatest(v_as_of, p_start))::date;
   v_month_from := public.berlin_day_start(v_month);
 
-  -- Weekly minimums, this period and the four before, in one pass over each source.
+  -- Weekly minimums, this period and the four before: per period an index range of each source (the
+  -- period's bounds as instants, so no row needs a time zone conversion).
   with periods as (
-    select i, (p_start - i * v_step)::date as starts_on, (p_start - (i - 1) * v_step)::date as ends_before
-    from generate_series(0, 4) i
-  ), moves as (
-    select public.kpi_period_start(p_kind, h.changed_at) as period,
-           count(distinct h.lead_id) filter (where h.from_stage = 'NEW' and h.to_stage in ('CONTACTED', 'CALL_BOOKED')) as first_contacts,
-           count(distinct h.lead_id) filter (where h.to_stage = 'REPLIED') as replies,
-           count(distinct h.lead_id) filter (where h.to_stage = 'CALL_BOOKED') as calls
-    from public.lead_stage_history h
-    where h.changed_at >= v_trend_from and h.changed_at < v_until and h.to_stage in ('CONTACTED', 'REPLIED', 'CALL_BOOKED')
-    group by 1
-  ), created as (
-    select public.kpi_period_start(p_kind, l.created_at) as period, count(*) as new_leads
-    from public.leads l
-    where l.created_at >= v_trend_from and l.created_at < v_until
-    group by 1
-  ), setups as (
-    select public.kpi_period_start(p_kind, d.won_at) as period, count(*) as setups_sold
-    from public.deals d
-    where d.status = 'WON' and d.package = 'SETUP' and d.won_at >= v_trend_from and d.won_at < v_until
-    group by 1
+    select x.i, x.starts_on, x.ends_before, public.berlin_day_start(x.starts_on) as from_at,
+           least(public.berlin_day_start(x.ends_before), v_until) as until_at
+    from (select i, (p_start - i * v_step)::date as starts_on, (p_start - (i - 1) * v_step)::date as ends_before
+          from generate_series(0, 4) i) x
   ), vals as (
     select p.i, p.starts_on, p.ends_before, m.metric, m.value
     from periods p
-    left join moves mv on mv.period = p.starts_on
-    left join created c on c.period = p.starts_on
-    left join setups s on s.period = p.starts_on
-    cross join lateral (values ('new_leads', coalesce(c.new_leads, 0)), ('first_contacts', coalesce(mv.first_contacts, 0)),
-                               ('replies', coalesce(mv.replies, 0)), ('calls', coalesce(mv.calls, 0)),
-                               ('setups_sold', coalesce(s.setups_sold, 0))) m(metric, value)
+    cross join lateral (
+      select count(distinct h.lead_id) filter (where h.from_stage = 'NEW' and h.to_stage in ('CONTACTED', 'CALL_BOOKED')) as first_contacts,
+             count(distinct h.lead_id) filter (where h.to_stage = 'REPLIED') as replies,
+             count(distinct h.lead_id) filter (where h.to_stage = 'CALL_BOOKED') as calls
+      from public.lead_stage_history h
+      where h.changed_at >= p.from_at and h.changed_at < p.until_at and h.to_stage in ('CONTACTED', 'REPLIED', 'CALL_BOOKED')) mv
+    cross join lateral (
+      select count(*) as new_leads from public.leads l where l.created_at >= p.from_at and l.created_at < p.until_at) c
+    cross join lateral (
+      select count(*) as setups_sold from public.deals d
+      where d.status = 'WON' and d.package = 'SETUP' and d.won_at >= p.from_at and d.won_at < p.until_at) s
+    cross join lateral (values ('new_leads', c.new_leads), ('first_contacts', mv.first_contacts),
+                               ('replies', mv.replies), ('calls', mv.calls), ('setups_sold', s.setups_sold)) m(metric, value)
   ), lines as (
     select v.*, w.label, w.position, ceil(w.target * (v.ends_before - v.starts_on) / 7.0)::int as target
     from vals v join public.weekly_targets w on w.metric = v.metric
@@ -261,10 +300,11 @@ begin
 
   -- Forecast: the open deals as they stand, weighted by their lead's stage.
   with open_deals as (
-    select l.stage, count(*)::int as deals, sum(d.amount_cents)::bigint as cents
-    from public.deals d join public.leads l on l.id = d.lead_id
-    where d.status = 'OPEN' and d.created_at < p_at
-    group by l.stage
+    select x.stage, count(*)::int as deals, sum(x.amount_cents)::bigint as cents
+    from (select d.amount_cents, (select l.stage from public.leads l where l.id = d.lead_id) as stage
+          from public.deals d
+          where d.status = 'OPEN' and d.created_at < p_at) x
+    group by x.stage
   )
   select json_build_object(
            'weighted_cents', coalesce(round(sum(o.cents * sp.probability)), 0)::bigint,
@@ -277,33 +317,27 @@ begin
   into v_forecast
   from public.stage_probabilities sp left join open_deals o on o.stage = sp.stage;
 
-  -- Funnel and time in stage: every stay of the leads that left a stage in the period.
-  with involved as (
-    select distinct h.lead_id from public.lead_stage_history h
-    where h.changed_at >= v_from and h.changed_at < v_until and h.from_stage is not null
-  ), stays as (
-    select h.lead_id, h.to_stage as stage, h.changed_at as entered_at,
-           lead(h.changed_at) over w as left_at, lead(h.to_stage) over w as next_stage
+  -- Funnel and time in stage: the moves out of a stage in the period, each with its stay and the lead's total
+  -- time in that stage (stay_started_at, stage_total); a lead with several moves out of a stage counts with
+  -- its last total.
+  with moves as (
+    select h.lead_id, h.from_stage as stage, h.to_stage as next_stage, h.changed_at, h.id,
+           -- date_part: double precision, much cheaper per row than extract's numeric
+           date_part('epoch', h.changed_at - h.stay_started_at) / 3600 as hours,
+           date_part('epoch', h.stage_total) / 3600 as total_hours
     from public.lead_stage_history h
-    where h.lead_id in (select i.lead_id from involved i) and h.changed_at < v_until
-    window w as (partition by h.lead_id order by h.changed_at, h.id)
-  ), ended as (
-    select s.stage, s.next_stage, extract(epoch from s.left_at - s.entered_at) / 3600.0 as hours
-    from stays s where s.left_at >= v_from
+    where h.changed_at >= v_from and h.changed_at < v_until and h.from_stage is not null
   ), exits as (
-    select e.stage,
-           count(*) filter (where e.next_stage <> 'LOST' and e.next_stage > e.stage)::int as advanced,
-           count(*) filter (where e.next_stage = 'LOST')::int as lost,
-           count(*) filter (where e.next_stage < e.stage)::int as back,
-           percentile_cont(0.5) within group (order by e.hours) as median_hours
-    from ended e group by e.stage
+    select m.stage,
+           count(*) filter (where m.next_stage <> 'LOST' and m.next_stage > m.stage)::int as advanced,
+           count(*) filter (where m.next_stage = 'LOST')::int as lost,
+           count(*) filter (where m.next_stage < m.stage)::int as back,
+           percentile_cont(0.5) within group (order by m.hours) as median_hours
+    from moves m group by m.stage
   ), totals as (
-    select t.stage, percentile_cont(0.5) within group (order by t.hours) as median_total_hours
-    from (select s.lead_id, s.stage, sum(extract(epoch from s.left_at - s.entered_at)) / 3600.0 as hours
-          from stays s
-          where s.left_at is not null
-            and exists (select 1 from stays x where x.lead_id = s.lead_id and x.stage = s.stage and x.left_at >= v_from)
-          group by s.lead_id, s.stage) t
+    select t.stage, percentile_cont(0.5) within group (order by t.total_hours) as median_total_hours
+    from (select distinct on (m.lead_id, m.stage) m.stage, m.total_hours from moves m
+          order by m.lead_id, m.stage, m.changed_at desc, m.id desc) t
     group by t.stage
   ), entered as (
     select h.to_stage as stage, count(*)::int as moves

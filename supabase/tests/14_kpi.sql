@@ -1,11 +1,11 @@
 -- KPI board (20261202040000_kpi.sql): who may read and change packages, stage probabilities and the revenue
 -- goal, who may read the digest's ledger and run the board and the digest; the package price as a deal's
--- default amount; the lost reason kept in the history of a reopened lead; the digest once per ISO week.
+-- list price; the lost reason and the stays kept in the history of a reopened lead; the digest once per ISO week.
 -- anon: nothing. Authenticated non-member: sees nothing. Team member: reads and edits the settings, reads
 -- the ledger and the board, never writes the ledger nor sends the digest. leitstand_functions: both.
 begin;
 create extension if not exists pgtap;
-select plan(24);
+select plan(25);
 
 insert into auth.users (id, email) values
   ('a0000000-0000-4000-8000-000000000021', 'outsider@example.com'),
@@ -31,6 +31,9 @@ update public.leads set stage = 'NEW' where id = 'b0000000-0000-4000-8000-000000
 select is((select lost_reason from public.leads where id = 'b0000000-0000-4000-8000-000000000021'), null, 'reopening clears the lead''s reason');
 select is((select lost_reason from public.lead_stage_history where lead_id = 'b0000000-0000-4000-8000-000000000021' and to_stage = 'LOST'),
   'Kein Budget', 'the history keeps the reason of the loss');
+select is((select count(*)::int from public.lead_stage_history
+           where lead_id = 'b0000000-0000-4000-8000-000000000021' and from_stage is not null
+             and (stay_started_at is null or stage_total is null)), 0, 'every move out of a stage knows its stay and the total');
 
 -- Helpers on fixed dates.
 select is(public.kpi_period_key('week', '2026-11-23'), '2026-W48', 'the ISO week key');

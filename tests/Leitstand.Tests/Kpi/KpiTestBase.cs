@@ -59,7 +59,7 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
     /// <summary>
     /// A lead with exactly this history (allowed moves only). Before a move to WON its <paramref name="packages"/>
     /// become deals at the package's list price (public.packages); a move to LOST takes <paramref name="lostReason"/>.
-    /// Creation, history, stage events, deals and won_at are moved to the steps' times.
+    /// Creation, history (with its stays worked out again), stage events, deals and won_at are moved to the steps' times.
     /// </summary>
     protected async Task<Guid> LeadAsync(Step[] steps, string? utmSource = null, string[]? packages = null,
         string lostReason = "Kein Budget", string name = "Kai Kennzahl")
@@ -95,6 +95,7 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
             update deals set created_at = (@times::timestamptz[])[1],
               won_at = case when won_at is not null then (select max(h.changed_at) from lead_stage_history h where h.lead_id = @id and h.to_stage = 'WON') end
             where lead_id = @id;
+            select public.recompute_stage_stays(array[@id]);
             """, new { id, times });
         return id;
     }
