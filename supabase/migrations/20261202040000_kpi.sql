@@ -126,9 +126,14 @@ from public.leads l
 where l.id = h.lead_id and l.stage = 'LOST'
   and h.id = (select max(x.id) from public.lead_stage_history x where x.lead_id = l.id and x.to_stage = 'LOST');
 
--- the board's reads as index-only scans: the period's stage moves, the won deals by package
+-- the board's reads as index-only scans: the period's stage moves, the moves the weekly minimums count, the
+-- decisions, the won deals by package
 create index lead_stage_history_kpi_idx on public.lead_stage_history (changed_at)
   include (lead_id, from_stage, to_stage, id, stay_started_at, stage_total);
+create index lead_stage_history_metrics_idx on public.lead_stage_history (changed_at) include (lead_id, from_stage, to_stage)
+  where to_stage in ('CONTACTED', 'REPLIED', 'CALL_BOOKED');
+create index lead_stage_history_decisions_idx on public.lead_stage_history (changed_at) include (lead_id, to_stage, id, lost_reason)
+  where to_stage in ('WON', 'LOST');
 create index deals_won_package_idx on public.deals (package, won_at) include (amount_cents, starts_on, ends_on) where status = 'WON';
 
 -- ---------------------------------------------------------------------------------------------
@@ -272,17 +277,23 @@ begin
   -- Revenue of the month to date.
   with one_time as (
     select count(*)::int as deals, coalesce(sum(d.amount_cents), 0)::bigint as cents
-    from public.deals d join public.packages pk on pk.key = d.package and pk.kind = 'one_time'
-    where d.status = 'WON' and d.won_at >= v_month_from and d.won_at < v_until
+    from public.deals d
+    -- the packages as an array, so the won deals are read by (package, won_at)
+    where d.status = 'WON' and d.package = any(array(select pk.key from public.packages pk where pk.kind = 'one_time'))
+      and d.won_at >= v_month_from and d.won_at < v_until
   ), retainers as (
-    select d.amount_cents, coalesce(d.starts_on, (d.won_at at time zone 'Europe/Berlin')::date) as starts_on, d.ends_on
-    from public.deals d join public.packages pk on pk.key = d.package and pk.kind = 'monthly'
-    where d.status = 'WON' and d.won_at < v_until
+    -- started by the last counted day (without starts_on: won by its end; no time zone conversion per row)
+    -- and not ended before the month
+    select d.amount_cents, d.ends_on
+    from public.deals d
+    where d.status = 'WON' and d.package = any(array(select pk.key from public.packages pk where pk.kind = 'monthly'))
+      and d.won_at < v_until
+      and (d.starts_on <= v_as_of or (d.starts_on is null and d.won_at < public.berlin_day_start(v_as_of + 1)))
+      and (d.ends_on is null or d.ends_on >= v_month)
   ), recurring as (
-    select count(*) filter (where r.starts_on <= v_as_of and (r.ends_on is null or r.ends_on >= v_month))::int as billed,
-           coalesce(sum(r.amount_cents) filter (where r.starts_on <= v_as_of and (r.ends_on is null or r.ends_on >= v_month)), 0)::bigint as billed_cents,
-           count(*) filter (where r.starts_on <= v_as_of and (r.ends_on is null or r.ends_on >= v_as_of))::int as active,
-           coalesce(sum(r.amount_cents) filter (where r.starts_on <= v_as_of and (r.ends_on is null or r.ends_on >= v_as_of)), 0)::bigint as mrr_cents
+    select count(*)::int as billed, coalesce(sum(r.amount_cents), 0)::bigint as billed_cents,
+           count(*) filter (where r.ends_on is null or r.ends_on >= v_as_of)::int as active,
+           coalesce(sum(r.amount_cents) filter (where r.ends_on is null or r.ends_on >= v_as_of), 0)::bigint as mrr_cents
     from retainers r
   )
   select json_build_object(
@@ -318,15 +329,19 @@ begin
   from public.stage_probabilities sp left join open_deals o on o.stage = sp.stage;
 
   -- Funnel and time in stage: the moves out of a stage in the period, each with its stay and the lead's total
-  -- time in that stage (stay_started_at, stage_total); a lead with several moves out of a stage counts with
-  -- its last total.
-  with moves as (
-    select h.lead_id, h.from_stage as stage, h.to_stage as next_stage, h.changed_at, h.id,
-           -- date_part: double precision, much cheaper per row than extract's numeric
-           date_part('epoch', h.changed_at - h.stay_started_at) / 3600 as hours,
-           date_part('epoch', h.stage_total) / 3600 as total_hours
+  -- time in that stage (stay_started_at, stage_total); a lead with several moves out of a stage counts once,
+  -- with its last total.
+  with rows_in as (
+    select h.lead_id, h.from_stage, h.to_stage, h.stay_started_at, h.stage_total, h.changed_at
     from public.lead_stage_history h
-    where h.changed_at >= v_from and h.changed_at < v_until and h.from_stage is not null
+    where h.changed_at >= v_from and h.changed_at < v_until
+  ), moves as (
+    select r.lead_id, r.from_stage as stage, r.to_stage as next_stage,
+           -- date_part: double precision, much cheaper per row than extract's numeric
+           date_part('epoch', r.changed_at - r.stay_started_at) / 3600 as hours,
+           date_part('epoch', r.stage_total) / 3600 as total_hours
+    from rows_in r
+    where r.from_stage is not null
   ), exits as (
     select m.stage,
            count(*) filter (where m.next_stage <> 'LOST' and m.next_stage > m.stage)::int as advanced,
@@ -336,14 +351,11 @@ begin
     from moves m group by m.stage
   ), totals as (
     select t.stage, percentile_cont(0.5) within group (order by t.total_hours) as median_total_hours
-    from (select distinct on (m.lead_id, m.stage) m.stage, m.total_hours from moves m
-          order by m.lead_id, m.stage, m.changed_at desc, m.id desc) t
+    -- stage_total only grows with each stay, so the lead's last total in the period is its largest
+    from (select m.stage, max(m.total_hours) as total_hours from moves m group by m.lead_id, m.stage) t
     group by t.stage
   ), entered as (
-    select h.to_stage as stage, count(*)::int as moves
-    from public.lead_stage_history h
-    where h.changed_at >= v_from and h.changed_at < v_until
-    group by h.to_stage
+    select r.to_stage as stage, count(*)::int as moves from rows_in r group by r.to_stage
   )
   select json_agg(json_build_object(
            'stage', st.stage, 'label', public.lead_stage_label(st.stage),
