@@ -52,7 +52,15 @@ WEEK_KEY=$("${PSQL[@]}" -tAc "select to_char('$WEEK_START'::date, 'IYYY-\"W\"IW'
 MONTH_START=$("${PSQL[@]}" -tAc "select (date_trunc('month', now() at time zone 'Europe/Berlin') - interval '1 month')::date")
 MONTH_KEY=${MONTH_START:0:7}
 
-HTTP_PORT=$("${PSQL[@]}" -tAc "select 20000 + (random() * 20000)::int")
+free_port() {   # as bench/run.sh: a port nobody listens on
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+HTTP_PORT=$(free_port)
 CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
 log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
