@@ -3,6 +3,7 @@ using Leitstand.Alerts;
 using Leitstand.Auth;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
+using Leitstand.Kpi;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
@@ -90,6 +91,8 @@ public static class ServiceSetup
         services.AddSingleton<ListTasks>();
         services.AddSingleton<CompleteTask>();
         services.AddSingleton<ReopenTask>();
+        services.AddSingleton<GetKpiBoard>();
+        services.AddSingleton<SendWeeklyKpiDigest>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

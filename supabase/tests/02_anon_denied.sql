@@ -60,6 +60,9 @@ insert into public.alert_deliveries (alert_id, channel, due_at) values
   ('a1000000-0000-4000-8000-000000000001', 'email', '2026-11-25 10:01:10+00');
 insert into public.task_generation_runs (berlin_date, trigger, started_at, finished_at, last_run_at, created) values
   ('2026-11-25', 'timer', '2026-11-25 04:00:00+00', '2026-11-25 04:00:01+00', '2026-11-25 04:00:00+00', '{}');
+-- Tables of the KPI migration (packages, stage_probabilities and kpi_settings hold their seeded rows already).
+insert into public.kpi_digest_runs (iso_week, week_start, due_at, sent_at) values
+  ('2026-W47', '2026-11-16', '2026-11-23 07:00:00+00', '2026-11-23 07:00:00+00');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

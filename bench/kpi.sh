@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# KPI board benchmark (issue #10): GET /api/kpi for a week and for a month over HTTP (the local host, Release)
+# with five years of data at 1,000 new leads a week (bench/kpi/seed.sql: about 260,000 leads with history,
+# touchpoints and deals), against the same SQL (select public.kpi_board(…)) run directly with pgbench as the
+# functions' role, in the same run. One client at a time (latency), then BENCH_CLIENTS in parallel.
+# The database comes from bench/stack.sh (host/Stack: throwaway PostgreSQL 15 on 127.0.0.1, all migrations).
+#
+#   bash bench/kpi.sh
+#   BENCH_SECONDS=10 BENCH_WEEKS=52 bash bench/kpi.sh
+# Results: printed and written to bench/results/kpi-<UTC time>.md (git ignores bench/results/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+WEEKS="${BENCH_WEEKS:-260}"
+PER_WEEK="${BENCH_PER_WEEK:-1000}"
+SECONDS_EACH="${BENCH_SECONDS:-15}"
+CLIENTS="${BENCH_CLIENTS:-4}"
+GOAL_MS=50 GOAL_RATIO=2
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+WORK="$(mktemp -d /tmp/leitstand-kpi.XXXXXX)"
+HOST_PID=""
+cleanup() {
+  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
+  kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bash bench/stack.sh --env-file "$WORK/stack.env" --parent $$ >"$WORK/stack.log" 2>&1 &
+STACK_PID=$!
+trap cleanup EXIT
+until [ -f "$WORK/stack.env" ]; do
+  kill -0 "$STACK_PID" 2>/dev/null || { cat "$WORK/stack.log" >&2; exit 1; }
+  sleep 0.2
+done
+set -a; source "$WORK/stack.env"; set +a
+PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
+log "stack up: PostgreSQL on 127.0.0.1:$PGPORT ($PG_MIGRATIONS migrations)"
+
+END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
+log "loading $WEEKS weeks × $PER_WEEK leads up to $END"
+LOAD_START=$(date +%s)
+"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+COUNTS=$("${PSQL[@]}" -tAc "select format('%s Leads, %s Stufenwechsel, %s Touchpoints, %s Deals', (select count(*) from leads), (select count(*) from lead_stage_history), (select count(*) from lead_touchpoints), (select count(*) from deals))")
+log "loaded in $(( $(date +%s) - LOAD_START )) s: $COUNTS"
+
+# The last complete ISO week and month before now (Berlin), as the team would look at them on Monday morning.
+WEEK_START=$("${PSQL[@]}" -tAc "select (date_trunc('week', now() at time zone 'Europe/Berlin')::date - 7)")
+WEEK_KEY=$("${PSQL[@]}" -tAc "select to_char('$WEEK_START'::date, 'IYYY-\"W\"IW')")
+MONTH_START=$("${PSQL[@]}" -tAc "select (date_trunc('month', now() at time zone 'Europe/Berlin') - interval '1 month')::date")
+MONTH_KEY=${MONTH_START:0:7}
+
+free_port() {   # as bench/run.sh: a port nobody listens on
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+HTTP_PORT=$(free_port)
+CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
+log "local host (Release) on 127.0.0.1:$HTTP_PORT"
+Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
+  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" >"$WORK/host.log" 2>&1 &
+HOST_PID=$!
+BASE="http://127.0.0.1:$HTTP_PORT/api/kpi"
+code=000
+for _ in $(seq 1 150); do
+  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
+  code=$(curl -s -o "$WORK/week.json" -w '%{http_code}' "$BASE?week=$WEEK_KEY" || true)
+  [ "$code" = "200" ] && break
+  sleep 0.2
+done
+[ "$code" = "200" ] || { echo "GET $BASE?week=$WEEK_KEY answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?week=2026-W99")" = "400" ] || { echo "a bad week is not a 400" >&2; exit 1; }
+
+# direct: pgbench, prepared, as the functions' role; p50/p95 from the per-transaction log (microseconds)
+direct() { # kind start clients
+  printf "select public.kpi_board('%s', '%s', now())::text;\n" "$1" "$2" >"$WORK/q.sql"
+  rm -f "$WORK"/pgbench_log.*
+  (cd "$WORK" && PGUSER=leitstand_functions "$PG_BIN/pgbench" -n -M prepared -c "$3" -j "$3" -T "$SECONDS_EACH" -f q.sql -l postgres >/dev/null 2>&1)
+  cat "$WORK"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk '{ a[NR] = $1; s += $1 } END { printf "%d %d %d %.0f\n", NR, a[int(NR * 0.5) + 1], a[int(NR * 0.95) + 1], s / NR }'
+}
+http() { # query clients
+  wrk -t "$2" -c "$2" -d "${SECONDS_EACH}s" -s bench/kpi/p95.lua "$BASE?$1" | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["requests"], v["p50"], v["p95"], v["mean"], v["errors"] }'
+}
+
+REPORT="$WORK/report.md"
+{
+  echo "# KPI-Board (bench/kpi.sh)"
+  echo
+  echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- supabase shared functions || echo ' + Änderungen'), $(date -u +'%Y-%m-%d %H:%M') UTC, $(nproc) Kerne, PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'); Daten: $COUNTS; je Messung ${SECONDS_EACH} s."
+  echo
+  echo "| Abfrage | Clients | direkt (pgbench) p50 / p95 | HTTP p50 / p95 | HTTP-Anfragen | p95 HTTP / direkt |"
+  echo "|---|---:|---:|---:|---:|---:|"
+} >"$REPORT"
+for clients in 1 $CLIENTS; do
+  for board in "week $WEEK_START week=$WEEK_KEY" "month $MONTH_START month=$MONTH_KEY"; do
+    set -- $board
+    log "$3, $clients client(s): direct"
+    read -r dn dp50 dp95 dmean < <(direct "$1" "$2" "$clients")
+    log "$3, $clients client(s): HTTP"
+    read -r hn hp50 hp95 hmean herr < <(http "$3" "$clients")
+    ratio=$(awk -v a="$hp95" -v b="$dp95" 'BEGIN { printf "%.2f", a / b }')
+    printf '| `%s` | %s | %.1f / %.1f ms | %.1f / %.1f ms | %s (%s Fehler) | %s× |\n' "$3" "$clients" \
+      "$(awk -v x="$dp50" 'BEGIN { print x / 1000 }')" "$(awk -v x="$dp95" 'BEGIN { print x / 1000 }')" \
+      "$(awk -v x="$hp50" 'BEGIN { print x / 1000 }')" "$(awk -v x="$hp95" 'BEGIN { print x / 1000 }')" "$hn" "$herr" "$ratio" >>"$REPORT"
+    echo "$3 $clients $dp95 $hp95" >>"$WORK/summary"
+  done
+done
+{
+  echo
+  echo "Ziele (1 Client): $(awk -v g="$GOAL_MS" -v r="$GOAL_RATIO" '$2 == 1 { printf "%s: p95 %.1f ms über HTTP – unter %d ms %s, %.2f× direkt – höchstens %d× %s. ", $1, $4 / 1000, g, ($4 < g * 1000 ? "erreicht" : "verfehlt"), $4 / $3, r, ($4 / $3 <= r ? "erreicht" : "verfehlt") }' "$WORK/summary")"
+} >>"$REPORT"
+
+mkdir -p bench/results
+OUT="bench/results/kpi-$(date -u +%Y%m%dT%H%M%SZ).md"
+cp "$REPORT" "$OUT"
+cp "$REPORT" bench/results/kpi-latest.md
+cat "$REPORT"
+log "written to $OUT"
