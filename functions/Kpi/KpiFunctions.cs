@@ -8,19 +8,20 @@ namespace Leitstand.Functions.Kpi;
 
 /// <summary>
 /// The KPI board for the team: GET /api/kpi?week=2026-W48 or ?month=2026-11 (none: the current week in
-/// Berlin). Team only: in Azure it needs the function key (x-functions-key) until team sign-in exists.
+/// Berlin). Team only: a signed-in team member (TeamApi.RunAsTeamAsync); the board is read under the user's
+/// claims, so the RLS policies guard it.
 /// </summary>
 public sealed class KpiFunctions(GetKpiBoard board, TimeProvider clock)
 {
     [Function("GetKpiBoard")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "kpi")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsync(async () =>
+        TeamApi.RunAsTeamAsync(req, async user =>
         {
             var errors = new Dictionary<string, string[]>();
             var period = KpiPeriod.Parse(req.Query["week"].ToString(), req.Query["month"].ToString(), clock.GetUtcNow().UtcDateTime, errors);
             if (period is null) return TeamApi.Invalid(errors);
-            using var json = JsonDocument.Parse(await board.ExecuteAsync(period, ct));
+            using var json = JsonDocument.Parse(await board.ExecuteAsync(user, period, ct));
             return TeamApi.Json200(json.RootElement.Clone());
         });
 }

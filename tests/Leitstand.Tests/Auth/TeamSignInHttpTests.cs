@@ -82,15 +82,18 @@ public sealed class TeamSignInHttpTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Every_team_endpoint_refuses_a_request_without_a_token()
     {
+        // Every function with AuthorizationLevel.Function is a team endpoint: all of them, found by
+        // reflection, so a new one cannot be forgotten. Route parameters get a random id.
         var id = Guid.NewGuid();
-        var endpoints = new (string Method, string Path)[]
-        {
-            ("POST", $"/api/agents/{id}/restart"), ("POST", $"/api/incidents/{id}/acknowledge"), ("GET", $"/api/incidents/{id}"),
-            ("POST", "/api/agents"), ("POST", $"/api/agents/{id}/keys/rotate"), ("POST", $"/api/agents/{id}/key-handover"),
-            ("GET", "/api/alerts/deliveries"), ("GET", "/api/alerts/poison"), ("POST", "/api/alerts/poison/requeue"),
-            ("GET", "/api/tasks"), ("POST", $"/api/tasks/{id}/complete"), ("POST", $"/api/tasks/{id}/reopen"), ("POST", "/api/tasks/generate"),
-            ("POST", "/api/prospects"), ("POST", $"/api/leads/{id}/touchpoints"), ("GET", "/api/touchpoint-note-codes"),
-        };
+        var endpoints = Leitstand.LocalHost.Functions.FunctionCatalog.Discover(typeof(Leitstand.Functions.ServiceSetup).Assembly)
+            .Where(f => f.Trigger == Leitstand.LocalHost.Functions.TriggerKind.Http
+                        && f.TriggerParameter.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false)
+                             .Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Single().AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function)
+            .Select(f => (Method: f.HttpMethods[0].ToUpperInvariant(),
+                          Path: "/api/" + System.Text.RegularExpressions.Regex.Replace(f.Route!, "{[^}]+}", id.ToString())))
+            .ToList();
+        Assert.Contains(endpoints, e => e.Path == "/api/kpi");
+        Assert.True(endpoints.Count >= 17, $"only {endpoints.Count} team endpoints found");
 
         foreach (var (method, path) in endpoints)
         {

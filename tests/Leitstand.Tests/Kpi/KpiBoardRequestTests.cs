@@ -23,7 +23,7 @@ public sealed class KpiBoardRequestTests(StackFixture stack) : KpiTestBase(stack
     {
         Clock.Set(Local(2024, 7, 10, 12));   // Wednesday of week 28
 
-        using var response = await Host.Client.GetAsync("/api/kpi?" + query);
+        using var response = await Host.TeamClient.GetAsync("/api/kpi?" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

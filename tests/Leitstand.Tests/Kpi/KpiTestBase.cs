@@ -124,7 +124,7 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
     protected async Task<JsonElement> BoardAsync(string query, DateTime now)
     {
         Clock.Set(now);
-        using var response = await Host.Client.GetAsync("/api/kpi?" + query);
+        using var response = await Host.TeamClient.GetAsync("/api/kpi?" + query);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         using var doc = JsonDocument.Parse(body);
