@@ -64,28 +64,43 @@ HTTP_PORT=$(free_port)
 CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
 log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" >"$WORK/host.log" 2>&1 &
+  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
 BASE="http://127.0.0.1:$HTTP_PORT/api/kpi"
+# The board is a team endpoint: a token of a team member from the local development sign-in, verified by the
+# same code as in Azure; the direct SQL runs under the same claims and role (set per transaction like the app).
+TOKEN=""
+for _ in $(seq 1 150); do
+  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
+  TOKEN=$(curl -s -X POST "http://127.0.0.1:$HTTP_PORT/admin/dev-sign-in" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.de"}' 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' || true)
+  [ -n "$TOKEN" ] && break
+  sleep 0.2
+done
+[ -n "$TOKEN" ] || { echo "no token from the development sign-in" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@example.de'")
+AUTH=(-H "Authorization: Bearer $TOKEN")
 code=000
 for _ in $(seq 1 150); do
   kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  code=$(curl -s -o "$WORK/week.json" -w '%{http_code}' "$BASE?week=$WEEK_KEY" || true)
+  code=$(curl -s "${AUTH[@]}" -o "$WORK/week.json" -w '%{http_code}' "$BASE?week=$WEEK_KEY" || true)
   [ "$code" = "200" ] && break
   sleep 0.2
 done
 [ "$code" = "200" ] || { echo "GET $BASE?week=$WEEK_KEY answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?week=2026-W99")" = "400" ] || { echo "a bad week is not a 400" >&2; exit 1; }
+[ "$(curl -s "${AUTH[@]}" -o /dev/null -w '%{http_code}' "$BASE?week=2026-W99")" = "400" ]
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?week=$WEEK_KEY")" = "401" ] || { echo "the board answers without a token" >&2; exit 1; } || { echo "a bad week is not a 400" >&2; exit 1; }
 
-# direct: pgbench, prepared, as the functions' role; p50/p95 from the per-transaction log (microseconds)
+# direct: pgbench, prepared, as the functions' role switching to the member's claims per transaction, as the
+# app does (TeamDatabase); p50/p95 from the per-transaction log (microseconds)
 direct() { # kind start clients
-  printf "select public.kpi_board('%s', '%s', now())::text;\n" "$1" "$2" >"$WORK/q.sql"
+  printf "begin;\nselect set_config('request.jwt.claims', '{\"sub\":\"%s\",\"role\":\"authenticated\"}', true);\nset local role authenticated;\nselect public.kpi_board('%s', '%s', now())::text;\ncommit;\n" "$USER_ID" "$1" "$2" >"$WORK/q.sql"
   rm -f "$WORK"/pgbench_log.*
   (cd "$WORK" && PGUSER=leitstand_functions "$PG_BIN/pgbench" -n -M prepared -c "$3" -j "$3" -T "$SECONDS_EACH" -f q.sql -l postgres >/dev/null 2>&1)
   cat "$WORK"/pgbench_log.* | awk '{ print $3 }' | sort -n | awk '{ a[NR] = $1; s += $1 } END { printf "%d %d %d %.0f\n", NR, a[int(NR * 0.5) + 1], a[int(NR * 0.95) + 1], s / NR }'
 }
 http() { # query clients
-  wrk -t "$2" -c "$2" -d "${SECONDS_EACH}s" -s bench/kpi/p95.lua "$BASE?$1" | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["requests"], v["p50"], v["p95"], v["mean"], v["errors"] }'
+  wrk -t "$2" -c "$2" -d "${SECONDS_EACH}s" -s bench/kpi/p95.lua -H "Authorization: Bearer $TOKEN" "$BASE?$1" | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["requests"], v["p50"], v["p95"], v["mean"], v["errors"] }'
 }
 
 REPORT="$WORK/report.md"

@@ -9,6 +9,9 @@ using Leitstand.LocalHost.Stack;
 //   --poison list | --poison requeue [message-id]  lists or re-queues the alerts' poison queue and exits.
 //   --render-docs  writes docs/ from the playbook rows of the migrations (throwaway database) and exits.
 //   --generate-tasks [yyyy-MM-dd]  generates the daily task list for a Berlin date (default today) and exits.
+//   --dev-sign-in-db "<admin connection string>"  without --stack: the development sign-in (JWKS and
+//             POST /admin/dev-sign-in) for a database started elsewhere, e.g. bench/stack.sh. Local only, like
+//             everything in this host; the functions app has no sign-in of its own.
 if (args.Contains("--render-docs"))
 {
     Environment.ExitCode = await RenderDocs.RunAsync();
@@ -76,6 +79,12 @@ try
                 : !string.IsNullOrEmpty(configured[key]);
             if (!switchedOn) settings[key] = value;
         }
+    }
+
+    if (!stack && Array.IndexOf(args, "--dev-sign-in-db") is var signInIndex and >= 0 && signInIndex + 1 < args.Length)
+    {
+        signIn = new LocalSignIn($"http://127.0.0.1:{port}", args[signInIndex + 1], Path.Combine(Path.GetTempPath(), $"leitstand-sign-in-{port}"));
+        settings["Auth:SupabaseUrl"] = signIn.SupabaseUrl;
     }
 
     var app = FunctionsWebHost.Build(new FunctionsHostOptions
