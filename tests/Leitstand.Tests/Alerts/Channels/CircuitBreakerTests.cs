@@ -87,5 +87,8 @@ public sealed class CircuitBreakerTests
     {
         s.Slack.WebhookUrl = slack.Url("/hook").AbsoluteUri;
         s.BreakSeconds = breakSeconds;
+        // The sink answers at once; a generous timeout keeps a slow first request on a busy machine from
+        // counting as a timeout that never reached the sink.
+        s.TimeoutSeconds = 10;
     });
 }
