@@ -92,6 +92,7 @@ try
         Url = $"http://127.0.0.1:{port}",
         Settings = settings,
         LandingDirectory = RepoPaths.Landing,
+        StatusCenterDirectory = RepoPaths.StatusCenter,
         Inbox = inbox,
         SignIn = signIn,
     });
@@ -99,6 +100,7 @@ try
 
     Console.WriteLine();
     Console.WriteLine($"Landingpage:      http://localhost:{port}/");
+    Console.WriteLine($"Status-Center:    http://localhost:{port}/status/" + (Directory.Exists(RepoPaths.StatusCenter) ? "" : "  (nicht gebaut: npm run build:status)"));
     foreach (var f in app.Services.GetRequiredService<IReadOnlyList<FunctionDescriptor>>())
     {
         Console.WriteLine(f.Trigger switch

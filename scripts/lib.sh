@@ -26,9 +26,15 @@ require_postgres() {
 # Azurite and friends from package-lock.json, only when missing or when the lock file changed.
 ensure_npm_packages() {
   if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installiere npm-Pakete (Azurite) …"
+    echo "Installiere npm-Pakete (Azurite, Vite) …"
     npm ci --no-audit --no-fund --loglevel=error
   fi
+}
+
+# The status center (web/status → web/status/dist, served at /status/): a Vite build, offline once npm ci ran.
+build_status_center() {
+  echo "Baue das Status-Center …"
+  npm run --silent build:status -- --logLevel warn || fail "Der Build des Status-Centers (npm run build:status) ist fehlgeschlagen."
 }
 
 # Debian packages; installed when running as root, otherwise named.

@@ -24,6 +24,8 @@ public sealed record FunctionsHostOptions
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
     public Assembly FunctionsAssembly { get; init; } = typeof(ServiceSetup).Assembly;
     public string? LandingDirectory { get; init; }
+    /// <summary>The built status center (web/status/dist), served at /status/; skipped when the folder is missing.</summary>
+    public string? StatusCenterDirectory { get; init; }
     public bool RunTimers { get; init; } = true;
     public bool RunQueues { get; init; } = true;
     /// <summary>Last word on the services (tests replace the clock).</summary>
@@ -73,6 +75,31 @@ public static class FunctionsWebHost
         }
 
         var app = builder.Build();
+        if (options.StatusCenterDirectory is { } status && Directory.Exists(status))
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(status));
+            app.Use((context, next) =>
+            {
+                // Routing would match "/status/" too; only the bare path moves to the folder (relative asset URLs).
+                if (context.Request.Path.Value == "/status") { context.Response.Redirect("/status/"); return Task.CompletedTask; }
+                return next(context);
+            });
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/status" });
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = files,
+                RequestPath = "/status",
+                // As netlify.toml: the page's CSP also as a header, no framing, no sniffing, no referrer.
+                OnPrepareResponse = c =>
+                {
+                    var headers = c.Context.Response.Headers;
+                    headers["X-Content-Type-Options"] = "nosniff";
+                    headers["X-Frame-Options"] = "DENY";
+                    headers["Referrer-Policy"] = "no-referrer";
+                    headers["Content-Security-Policy"] = StatusCenterCsp;
+                },
+            });
+        }
         if (options.LandingDirectory is { } landing && Directory.Exists(landing))
         {
             var files = new PhysicalFileProvider(Path.GetFullPath(landing));
@@ -116,6 +143,9 @@ public static class FunctionsWebHost
         });
         return app;
     }
+
+    /// <summary>The status center's policy (netlify.toml has the same, with the production origins).</summary>
+    public const string StatusCenterCsp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static object TryParseJson(string text)
     {

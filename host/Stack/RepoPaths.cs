@@ -7,6 +7,8 @@ public static class RepoPaths
 
     public static string Supabase => Path.Combine(Root, "supabase");
     public static string Landing => Path.Combine(Root, "web", "landing");
+    /// <summary>The status center as Vite builds it (npm run build:status); served at /status/.</summary>
+    public static string StatusCenter => Path.Combine(Root, "web", "status", "dist");
     public static string LocalData => Path.Combine(Root, ".local");
 
     private static string Find()
