@@ -75,6 +75,7 @@ public static class ServiceSetup
         services.AddSingleton<RequestRestart>();
         services.AddSingleton<AcknowledgeIncident>();
         services.AddSingleton<GetIncident>();
+        services.AddSingleton<ListAgents>();
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
         services.AddSingleton<CreateAgent>();
