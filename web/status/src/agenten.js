@@ -1,7 +1,109 @@
-import { h } from './dom.js';
+import { api } from './api.js';
+import { h, toast, formatDateTime } from './dom.js';
+import { REFRESH_MS } from './heute.js';
 
-/** #/agenten: needs a list endpoint (GET /api/agents) that does not exist yet; see issue 11. */
+const STATUS = { new: 'Neu (noch kein Heartbeat)', up: 'Läuft', late: 'Verspätet', down: 'Ausgefallen', paused: 'Pausiert' };
+const INCIDENT_STATUS = { open: 'offen', acknowledged: 'übernommen', resolved: 'behoben' };
+const SEVERITY = { info: 'Info', warning: 'Warnung', critical: 'Kritisch' };
+const EVENTS = {
+  opened: 'Geöffnet', acknowledged: 'Übernommen', restart_requested: 'Neustart angefordert', restart_delivered: 'Neustart ausgeliefert',
+  restart_acknowledged: 'Neustart vom Agenten bestätigt', healthy_again: 'Wieder gesund', escalated: 'Eskaliert', resolved: 'Behoben',
+  alert_delivered: 'Alarm zugestellt', alert_failed: 'Alarm nicht zugestellt',
+};
+
+/** #/agenten: every agent with status, last heartbeat, version and open incidents; refreshes every 20 s while shown. */
 export function agenten(main) {
-  main.replaceChildren(h('h1', {}, 'Agenten'),
-    h('p', { class: 'muted' }, 'Die Agenten-Übersicht folgt: Status, letzter Heartbeat, offene Incidents, Übernehmen und Neustart.'));
+  const list = h('ul', { class: 'tasks', id: 'agenten', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const status = h('p', { class: 'muted', id: 'agenten-stand' });
+  const opened = new Set();
+  main.replaceChildren(h('h1', {}, 'Agenten'), status, list);
+
+  async function load() {
+    try {
+      const data = await api('/api/agents');
+      list.replaceChildren(...(data.agents.length ? data.agents.map((a) => card(a, load, opened)) : [h('li', { class: 'empty' }, 'Noch keine Agenten angelegt.')]));
+      const incidents = data.agents.reduce((n, a) => n + a.open_incidents.length, 0);
+      status.textContent = `${data.agents.length} Agenten · ${incidents} offene Incidents · Stand ${new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+    } catch (e) {
+      status.textContent = e.message;
+    } finally {
+      list.setAttribute('aria-busy', 'false');
+    }
+  }
+  load();
+  const timer = setInterval(() => {
+    if (!document.hidden && !list.contains(document.activeElement)) load();
+  }, REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+function card(agent, reload, opened) {
+  const error = h('p', { class: 'error', id: `agent-fehler-${agent.id}`, role: 'alert' });
+
+  async function restart() {
+    error.textContent = '';
+    try {
+      const result = await api(`/api/agents/${agent.id}/restart`, { method: 'POST' });
+      toast(result.note ?? 'Neustart angefordert.');
+      await reload();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+
+  const late = agent.status === 'late' || agent.status === 'down';
+  return h('li', { class: `task agent${late || agent.open_incidents.length ? ' overdue' : ''}`, 'data-agent': agent.id },
+    h('h2', {}, agent.name),
+    h('p', { class: 'meta' },
+      h('span', { class: `badge${late ? ' late' : ''}`, 'data-field': 'status' }, STATUS[agent.status] ?? agent.status),
+      agent.last_heartbeat_at ? `letzter Heartbeat ${formatDateTime(agent.last_heartbeat_at)}` : 'noch kein Heartbeat',
+      agent.agent_version ? ` · Version ${agent.agent_version}` : null),
+    agent.open_incidents.length
+      ? h('ul', { class: 'incidents' }, ...agent.open_incidents.map((i) => incident(i, reload, opened)))
+      : h('p', { class: 'muted small' }, 'Keine offenen Incidents.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', 'data-action': 'restart', onclick: restart }, 'Neustart anfordern')),
+    error);
+}
+
+function incident(item, reload, opened) {
+  const error = h('p', { class: 'error', id: `incident-fehler-${item.id}`, role: 'alert' });
+  const timeline = h('ol', { class: 'timeline', id: `verlauf-${item.id}` });
+  const details = h('details', { 'data-timeline': item.id }, h('summary', {}, 'Verlauf anzeigen'), timeline);
+
+  async function loadTimeline() {
+    try {
+      const view = await api(`/api/incidents/${item.id}`);
+      timeline.replaceChildren(...view.timeline.map((e) => h('li', { class: e.kind === 'alert_failed' ? 'failed' : null, 'data-kind': e.kind },
+        h('time', { datetime: e.at }, formatDateTime(e.at)), ' ', EVENTS[e.kind] ?? e.kind, e.detail ? ` – ${e.detail}` : '')));
+    } catch (e) {
+      timeline.replaceChildren(h('li', { class: 'error' }, e.message));
+    }
+  }
+  details.addEventListener('toggle', () => {
+    if (details.open) { opened.add(item.id); loadTimeline(); } else opened.delete(item.id);
+  });
+  if (opened.has(item.id)) details.open = true;
+
+  async function acknowledge() {
+    error.textContent = '';
+    try {
+      await api(`/api/incidents/${item.id}/acknowledge`, { method: 'POST' });
+      toast(`Übernommen: ${item.title}.`);
+      await reload();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+
+  return h('li', { class: `incident ${item.severity}`, 'data-incident': item.id },
+    h('p', { class: 'incident-title' },
+      h('span', { class: `badge${item.severity === 'critical' ? ' late' : ''}` }, SEVERITY[item.severity] ?? item.severity),
+      h('strong', {}, item.title),
+      ' · ', h('span', { 'data-field': 'incident-status' }, INCIDENT_STATUS[item.status] ?? item.status),
+      ` · seit ${formatDateTime(item.opened_at)}`),
+    item.status === 'open'
+      ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge', onclick: acknowledge }, 'Übernehmen'))
+      : null,
+    details, error);
 }
