@@ -11,26 +11,7 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
     [Fact]
     public async Task Acknowledging_an_open_incident_shows_it_acknowledged_on_the_page_its_timeline_and_in_the_database()
     {
-        var name = $"Agent Browser {Guid.NewGuid():N}"[..22];
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
-        var key = AgentKeys.Generate();
-        Guid agent, incident;
-        await using (var connection = await stack.Admin.OpenConnectionAsync())
-        {
-            agent = await connection.ExecuteScalarAsync<Guid>("""
-                insert into agents (lead_id, name, key_hash, key_prefix, expected_interval, grace_period, last_heartbeat_at, agent_version)
-                values (@lead, @name, @hash, @prefix, interval '5 minutes', interval '10 minutes', now() - interval '1 minute', '2.3.4')
-                returning id
-                """, new { lead, name, hash = key.Hash, prefix = key.DisplayPrefix });
-            await connection.ExecuteAsync("update agents set status = 'up' where id = @agent", new { agent });
-            incident = await connection.ExecuteScalarAsync<Guid>("""
-                insert into incidents (agent_id, error_class, severity, opened_at, last_seen_at, last_error_code)
-                values (@agent, 'upstream_down', 'warning', now() - interval '2 minutes', now() - interval '1 minute', 'E_BROWSER')
-                returning id
-                """, new { agent });
-            await connection.ExecuteAsync("insert into incident_events (incident_id, at, kind, detail) values (@incident, now() - interval '2 minutes', 'opened', 'E_BROWSER')",
-                new { incident });
-        }
+        var (name, key, agent, incident) = await SeedAsync();
         await using var session = await StatusCenterSession.StartAsync(stack);
 
         await session.SignInAsync("#/agenten");
@@ -57,6 +38,63 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
         Assert.Contains("Geöffnet", timeline);
         Assert.Contains("Übernommen", timeline);
         await session.ScreenshotAsync("agenten");
+        await session.AssertNoRequestLeftLocalhostAsync();
+    }
+
+    /// <summary>An agent that is up (version 2.3.4) with one open "upstream_down" incident.</summary>
+    private async Task<(string Name, NewAgentKey Key, Guid Agent, Guid Incident)> SeedAsync()
+    {
+        var name = $"Agent Browser {Guid.NewGuid():N}"[..22];
+        var lead = await Crm.CreateLeadAsync(stack.Admin);
+        var key = AgentKeys.Generate();
+        Guid agent, incident;
+        await using (var connection = await stack.Admin.OpenConnectionAsync())
+        {
+            agent = await connection.ExecuteScalarAsync<Guid>("""
+                insert into agents (lead_id, name, key_hash, key_prefix, expected_interval, grace_period, last_heartbeat_at, agent_version)
+                values (@lead, @name, @hash, @prefix, interval '5 minutes', interval '10 minutes', now() - interval '1 minute', '2.3.4')
+                returning id
+                """, new { lead, name, hash = key.Hash, prefix = key.DisplayPrefix });
+            await connection.ExecuteAsync("update agents set status = 'up' where id = @agent", new { agent });
+            incident = await connection.ExecuteScalarAsync<Guid>("""
+                insert into incidents (agent_id, error_class, severity, opened_at, last_seen_at, last_error_code)
+                values (@agent, 'upstream_down', 'warning', now() - interval '2 minutes', now() - interval '1 minute', 'E_BROWSER')
+                returning id
+                """, new { agent });
+            await connection.ExecuteAsync("insert into incident_events (incident_id, at, kind, detail) values (@incident, now() - interval '2 minutes', 'opened', 'E_BROWSER')",
+                new { incident });
+        }
+        return (name, key, agent, incident);
+    }
+
+    [Fact]
+    public async Task A_restart_requested_on_the_page_shows_on_the_timeline_after_the_agent_s_next_heartbeat()
+    {
+        var (_, key, agent, incident) = await SeedAsync();
+        await using var session = await StatusCenterSession.StartAsync(stack);
+        await session.SignInAsync("#/agenten");
+        var card = $"[data-agent='{agent}']";
+        await session.Browser.WaitForAsync($"!!document.querySelector(\"{card} [data-action='restart']\")", TimeSpan.FromSeconds(10));
+
+        await session.Browser.ClickAsync($"{card} [data-action='restart']");
+        for (var i = 0; i < 50 && await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_commands where agent_id = @agent", new { agent }) == 0; i++)
+            await Task.Delay(100);
+
+        // The agent's next heartbeat picks the command up.
+        using var beat = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat")
+        {
+            Content = new StringContent("{\"status\":\"ok\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        beat.Headers.Add("X-Agent-Key", key.Key);
+        var answer = await session.Host.Client.SendAsync(beat);
+        Assert.Contains("restart", await answer.Content.ReadAsStringAsync());
+
+        var item = $"[data-incident='{incident}']";
+        await session.Browser.ClickAsync($"{item} summary");
+        await session.Browser.WaitForAsync($"!!document.querySelector(\"{item} [data-kind='restart_delivered']\")", TimeSpan.FromSeconds(10));
+        var timeline = (await session.Browser.EvaluateAsync($"document.querySelector('#verlauf-{incident}').textContent")).GetString()!;
+        Assert.Contains("Neustart angefordert", timeline);
+        Assert.Contains("Neustart ausgeliefert", timeline);
         await session.AssertNoRequestLeftLocalhostAsync();
     }
 }
