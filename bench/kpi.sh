@@ -17,7 +17,7 @@ SECONDS_EACH="${BENCH_SECONDS:-15}"
 CLIENTS="${BENCH_CLIENTS:-4}"
 GOAL_MS=50 GOAL_RATIO=2
 
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+source bench/stack-lib.sh
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 WORK="$(mktemp -d /tmp/leitstand-kpi.XXXXXX)"
@@ -28,16 +28,9 @@ cleanup() {
   rm -rf "$WORK"
 }
 dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-bash bench/stack.sh --env-file "$WORK/stack.env" --parent $$ >"$WORK/stack.log" 2>&1 &
-STACK_PID=$!
+STACK_PID=""
 trap cleanup EXIT
-until [ -f "$WORK/stack.env" ]; do
-  kill -0 "$STACK_PID" 2>/dev/null || { cat "$WORK/stack.log" >&2; exit 1; }
-  sleep 0.2
-done
-set -a; source "$WORK/stack.env"; set +a
-PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
-log "stack up: PostgreSQL on 127.0.0.1:$PGPORT ($PG_MIGRATIONS migrations)"
+stack_up "$WORK"
 
 END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
 log "loading $WEEKS weeks × $PER_WEEK leads up to $END"

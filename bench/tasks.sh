@@ -16,19 +16,12 @@ DAY='2026-12-02'                      # a Wednesday
 AT='2026-12-02 04:00:00+00'           # 05:00 in Berlin, the morning run
 GOAL_SECONDS=3 GOAL_RATIO=2 GOAL_SECOND_RUN=0.10
 
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+source bench/stack-lib.sh
 
 WORK="$(mktemp -d /tmp/leitstand-tasks.XXXXXX)"
-bash bench/stack.sh --env-file "$WORK/stack.env" --parent $$ --no-azurite >"$WORK/stack.log" 2>&1 &
-STACK_PID=$!
+STACK_PID=""
 trap 'kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-until [ -f "$WORK/stack.env" ]; do
-  kill -0 "$STACK_PID" 2>/dev/null || { cat "$WORK/stack.log" >&2; exit 1; }
-  sleep 0.2
-done
-set -a; source "$WORK/stack.env"; set +a
-PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
-log "stack up: PostgreSQL on 127.0.0.1:$PGPORT ($PG_MIGRATIONS migrations)"
+stack_up "$WORK" --no-azurite
 
 COLUMNS="lead_id, deal_id, kind, title, details, status, due_at, assignee, playbook_key, playbook_step, source_event_id, rule, dedupe_key, generated_for, priority, attributes"
 

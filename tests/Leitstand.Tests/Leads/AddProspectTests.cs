@@ -12,32 +12,20 @@ namespace Leitstand.Tests.Leads;
 
 /// <summary><c>POST /api/prospects</c>: a prospect added by hand, with its first-contact task.</summary>
 [Collection(StackCollection.Name)]
-public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
+public sealed class AddProspectTests(StackFixture stack) : ProspectTestBase(stack)
 {
-    private readonly ManualClock _clock = Prospects.WeekdayClock();
-    private RunningHost _host = null!;
-
-    public async Task InitializeAsync() =>
-        _host = await RunningHost.StartAsync(stack, options: o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(_clock) });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private Task<int> CountAsync(string sql, object param) => Crm.ScalarAsync<int>(stack.Admin, sql, param);
-
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
-
     [Fact]
     public async Task Instagram_handle_without_consent_is_stored_as_cold_and_gets_a_first_contact_task_with_the_UWG_hint()
     {
         var handle = Prospects.UniqueHandle();
 
-        var response = await Prospects.PostAsync(_host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold", company = "Physiopraxis Beispiel" });
+        var response = await Prospects.PostAsync(Host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold", company = "Physiopraxis Beispiel" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await BodyAsync(response);
         var leadId = body.GetProperty("lead_id").GetGuid();
         var taskId = body.GetProperty("first_contact_task_id").GetGuid();
-        await using var connection = await stack.Admin.OpenConnectionAsync();
+        await using var connection = await Stack.Admin.OpenConnectionAsync();
         var lead = await connection.QuerySingleAsync("""
             select name, email, handle_channel, handle, contact_basis::text as basis, stage::text as stage,
                    consent_at, consent_text_version, consent_source, created_at from leads where id = @leadId
@@ -49,14 +37,14 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
         Assert.Null(lead.consent_at);
         Assert.Null(lead.consent_text_version);
         Assert.Null(lead.consent_source);
-        Assert.Equal(_clock.GetUtcNow().UtcDateTime, (DateTime)lead.created_at, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(Clock.GetUtcNow().UtcDateTime, (DateTime)lead.created_at, TimeSpan.FromMilliseconds(1));
         var task = await connection.QuerySingleAsync("""
             select lead_id, title, details, status::text as status, generated_for::text as generated_for from tasks where id = @taskId and rule = 'first_contact'
             """, new { taskId });
         Assert.Equal(leadId, (Guid)task.lead_id);
         Assert.Equal("OPEN", (string)task.status);
         Assert.Equal("Erstkontakt: Anna Beispiel", (string)task.title);
-        Assert.Equal(BerlinTime.Today(_clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)task.generated_for);
+        Assert.Equal(BerlinTime.Today(Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)task.generated_for);
         Assert.Contains("Hinweis (UWG § 7): Für diesen Kontakt liegt keine Einwilligung vor.", (string)task.details);
         Assert.Contains($"Kanal: instagram ({handle})", (string)task.details);
     }
@@ -66,7 +54,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     {
         var email = LeadForms.UniqueEmail();
 
-        var response = await Prospects.PostAsync(_host, new
+        var response = await Prospects.PostAsync(Host, new
         {
             name = "Jonas Kurz", email = "  " + email.ToUpperInvariant() + " ", contact_basis = "referral", company = "Kurz Elektro",
             phone = "+49 170 1234567", source = "empfehlung-mueller",
@@ -79,7 +67,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
             select count(*) from leads where id = @leadId and email = @email and handle is null and contact_basis = 'referral'
               and company = 'Kurz Elektro' and phone = '+49 170 1234567' and source = 'empfehlung-mueller' and consent_at is null
             """, new { leadId, email }));
-        var details = await Crm.ScalarAsync<string>(stack.Admin, "select details from tasks where id = @id and lead_id = @leadId",
+        var details = await Crm.ScalarAsync<string>(Stack.Admin, "select details from tasks where id = @id and lead_id = @leadId",
             new { id = body.GetProperty("first_contact_task_id").GetGuid(), leadId });
         Assert.StartsWith("Empfehlung:", details);
         Assert.Contains("Kanal: E-Mail", details);
@@ -91,7 +79,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     {
         var email = LeadForms.UniqueEmail();
 
-        var response = await Prospects.PostAsync(_host, new
+        var response = await Prospects.PostAsync(Host, new
         {
             name = "Mara Form", email, contact_basis = "form", consent_text_version = "2026-11-25", consent_source = "messe-stand:2026-11",
         });
@@ -101,7 +89,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(1, await CountAsync("""
             select count(*) from leads where id = @leadId and contact_basis = 'form' and consent_text_version = '2026-11-25'
               and consent_source = 'messe-stand:2026-11' and consent_at = @now
-            """, new { leadId, now = _clock.GetUtcNow().UtcDateTime }));
+            """, new { leadId, now = Clock.GetUtcNow().UtcDateTime }));
     }
 
     [Fact]
@@ -109,7 +97,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     {
         var email = LeadForms.UniqueEmail();
 
-        var response = await Prospects.PostAsync(_host, new { name = "Mara Form", email, contact_basis = "form" });
+        var response = await Prospects.PostAsync(Host, new { name = "Mara Form", email, contact_basis = "form" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -122,7 +110,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Consent_for_another_contact_basis_is_refused()
     {
-        var response = await Prospects.PostAsync(_host, new
+        var response = await Prospects.PostAsync(Host, new
         {
             name = "Kalt Kontakt", handle = Prospects.UniqueHandle(), handle_channel = "x", contact_basis = "cold", consent_text_version = "2026-11-25",
         });
@@ -135,7 +123,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Neither_email_nor_handle_gets_400()
     {
-        var response = await Prospects.PostAsync(_host, new { name = "Niemand Erreichbar", contact_basis = "cold", company = "Unbekannt GmbH" });
+        var response = await Prospects.PostAsync(Host, new { name = "Niemand Erreichbar", contact_basis = "cold", company = "Unbekannt GmbH" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await BodyAsync(response)).GetProperty("errors");
@@ -147,7 +135,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Missing_name_unknown_basis_and_a_handle_without_channel_each_get_a_German_message()
     {
-        var response = await Prospects.PostAsync(_host, new { name = " ", handle = Prospects.UniqueHandle(), contact_basis = "messe", email = "kein-at" });
+        var response = await Prospects.PostAsync(Host, new { name = " ", handle = Prospects.UniqueHandle(), contact_basis = "messe", email = "kein-at" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await BodyAsync(response)).GetProperty("errors");
@@ -170,9 +158,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     {
         var name = "Anna_Beispiel." + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
 
-        var leadId = await Prospects.AddAsync(_host, new { name = "Anna Beispiel", handle = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, name), handle_channel = channel, contact_basis = "cold" });
+        var leadId = await Prospects.AddAsync(Host, new { name = "Anna Beispiel", handle = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, name), handle_channel = channel, contact_basis = "cold" });
 
-        Assert.Equal(name.ToLowerInvariant(), await Crm.ScalarAsync<string>(stack.Admin, "select handle from leads where id = @leadId and handle_channel = @channel", new { leadId, channel }));
+        Assert.Equal(name.ToLowerInvariant(), await Crm.ScalarAsync<string>(Stack.Admin, "select handle from leads where id = @leadId and handle_channel = @channel", new { leadId, channel }));
     }
 
     [Theory]
@@ -194,9 +182,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     public async Task Duplicate_handle_gets_409_with_the_existing_lead_and_changes_nothing()
     {
         var handle = Prospects.UniqueHandle();
-        var existing = await Prospects.AddAsync(_host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold" });
+        var existing = await Prospects.AddAsync(Host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold" });
 
-        var response = await Prospects.PostAsync(_host, new
+        var response = await Prospects.PostAsync(Host, new
         {
             name = "Anna B.", handle = $"https://www.instagram.com/{handle.ToUpperInvariant()}/", handle_channel = "instagram", contact_basis = "referral",
         });
@@ -215,9 +203,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     public async Task Same_handle_on_another_channel_is_another_prospect()
     {
         var handle = Prospects.UniqueHandle();
-        var onInstagram = await Prospects.AddAsync(_host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold" });
+        var onInstagram = await Prospects.AddAsync(Host, new { name = "Anna Beispiel", handle, handle_channel = "instagram", contact_basis = "cold" });
 
-        var onX = await Prospects.AddAsync(_host, new { name = "Anna Beispiel", handle, handle_channel = "x", contact_basis = "cold" });
+        var onX = await Prospects.AddAsync(Host, new { name = "Anna Beispiel", handle, handle_channel = "x", contact_basis = "cold" });
 
         Assert.NotEqual(onInstagram, onX);
     }
@@ -226,9 +214,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     public async Task Duplicate_email_gets_409_with_the_existing_lead()
     {
         var email = LeadForms.UniqueEmail();
-        var existing = await Prospects.AddAsync(_host, new { name = "Jonas Kurz", email, contact_basis = "existing_customer" });
+        var existing = await Prospects.AddAsync(Host, new { name = "Jonas Kurz", email, contact_basis = "existing_customer" });
 
-        var response = await Prospects.PostAsync(_host, new
+        var response = await Prospects.PostAsync(Host, new
         {
             name = "Jonas Kurz", email = email.ToUpperInvariant(), handle = Prospects.UniqueHandle(), handle_channel = "linkedin", contact_basis = "cold",
         });
@@ -243,12 +231,12 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Prospect_added_on_a_Saturday_gets_its_first_contact_on_Monday()
     {
-        var today = BerlinTime.Today(_clock.GetUtcNow().UtcDateTime);
+        var today = BerlinTime.Today(Clock.GetUtcNow().UtcDateTime);
         var saturday = today.AddDays(((int)DayOfWeek.Saturday - (int)today.DayOfWeek + 7) % 7);
-        _clock.Advance(BerlinTime.StartOfDay(saturday).AddHours(12) - _clock.GetUtcNow().UtcDateTime);
+        Clock.Advance(BerlinTime.StartOfDay(saturday).AddHours(12) - Clock.GetUtcNow().UtcDateTime);
         var monday = saturday.AddDays(2);
 
-        var response = await Prospects.PostAsync(_host, new { name = "Wochenend Kontakt", handle = Prospects.UniqueHandle(), handle_channel = "instagram", contact_basis = "cold" });
+        var response = await Prospects.PostAsync(Host, new { name = "Wochenend Kontakt", handle = Prospects.UniqueHandle(), handle_channel = "instagram", contact_basis = "cold" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await BodyAsync(response);
@@ -256,7 +244,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
         var leadId = body.GetProperty("lead_id").GetGuid();
         Assert.Equal(0, await CountAsync("select count(*) from tasks where lead_id = @leadId", new { leadId }));
         // Monday's list (the timer's rule for that date) has it.
-        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin, "select created from create_first_contact_tasks(@monday::date, @at, array[@leadId])",
+        Assert.Equal(1, await Crm.ScalarAsync<int>(Stack.Admin, "select created from create_first_contact_tasks(@monday::date, @at, array[@leadId])",
             new { monday = monday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), at = BerlinTime.StartOfDay(monday).AddHours(5), leadId }));
     }
 
@@ -272,7 +260,7 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/prospects") { Content = content };
         if (chunked) request.Headers.TransferEncodingChunked = true;
 
-        var response = await _host.TeamClient.SendAsync(request);
+        var response = await Host.TeamClient.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await CountAsync("select count(*) from leads where handle = @handle", new { handle }));
@@ -281,9 +269,9 @@ public sealed class AddProspectTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Unknown_field_or_wrong_type_gets_400_naming_the_field()
     {
-        var unknown = await _host.TeamClient.PostAsync("/api/prospects",
+        var unknown = await Host.TeamClient.PostAsync("/api/prospects",
             new StringContent("""{"name":"Anna","handle":"anna","handle_channel":"x","contact_basis":"cold","notes":"privat"}""", Encoding.UTF8, "application/json"));
-        var wrongType = await _host.TeamClient.PostAsync("/api/prospects",
+        var wrongType = await Host.TeamClient.PostAsync("/api/prospects",
             new StringContent("""{"name":["Anna"],"handle":"anna","handle_channel":"x","contact_basis":"cold"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);

@@ -11,29 +11,17 @@ namespace Leitstand.Tests.Leads;
 
 /// <summary><c>POST /api/leads/{leadId}/touchpoints</c> and <c>GET /api/touchpoint-note-codes</c>: contacts logged without a task.</summary>
 [Collection(StackCollection.Name)]
-public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
+public sealed class LogTouchpointTests(StackFixture stack) : ProspectTestBase(stack)
 {
-    private readonly ManualClock _clock = Prospects.WeekdayClock();
-    private RunningHost _host = null!;
-
-    public async Task InitializeAsync() =>
-        _host = await RunningHost.StartAsync(stack, options: o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(_clock) });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private Task<int> CountAsync(string sql, object param) => Crm.ScalarAsync<int>(stack.Admin, sql, param);
-
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
-
     private Task<Guid> AddProspectAsync() =>
-        Prospects.AddAsync(_host, new { name = "Anna Beispiel", handle = Prospects.UniqueHandle(), handle_channel = "instagram", contact_basis = "cold" });
+        Prospects.AddAsync(Host, new { name = "Anna Beispiel", handle = Prospects.UniqueHandle(), handle_channel = "instagram", contact_basis = "cold" });
 
     [Fact]
     public async Task Outbound_touchpoint_on_a_new_lead_moves_it_to_contacted_and_closes_its_first_contact()
     {
         var lead = await AddProspectAsync();
 
-        var response = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "dm", note_code = "first_message_sent" });
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "dm", note_code = "first_message_sent" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await BodyAsync(response);
@@ -45,7 +33,7 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(1, await CountAsync("""
             select count(*) from lead_touchpoints where id = @touchpoint and lead_id = @lead and direction = 'OUTBOUND' and channel = 'instagram'
               and kind = 'dm' and note_code = 'first_message_sent' and note = 'Erstnachricht gesendet' and occurred_at = @now
-            """, new { touchpoint, lead, now = _clock.GetUtcNow().UtcDateTime }));
+            """, new { touchpoint, lead, now = Clock.GetUtcNow().UtcDateTime }));
         Assert.Equal(1, await CountAsync(
             "select count(*) from tasks where lead_id = @lead and rule = 'first_contact' and status = 'DONE' and touchpoint_id = @touchpoint and outcome_channel = 'dm'",
             new { lead, touchpoint }));
@@ -55,12 +43,12 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     public async Task Inbound_touchpoint_on_a_contacted_lead_moves_it_to_replied_and_cancels_the_open_follow_ups()
     {
         var lead = await AddProspectAsync();
-        Assert.Equal(HttpStatusCode.Created, (await Prospects.LogTouchpointAsync(_host, lead, new { channel = "dm", note_code = "first_message_sent" })).StatusCode);
-        await _host.Services.GetRequiredService<ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.Created, (await Prospects.LogTouchpointAsync(Host, lead, new { channel = "dm", note_code = "first_message_sent" })).StatusCode);
+        await Host.Services.GetRequiredService<ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
         var followUps = await CountAsync("select count(*) from tasks where lead_id = @lead and playbook_key = 'followup_sequence' and status = 'OPEN'", new { lead });
         Assert.True(followUps > 0);
 
-        var response = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "email", note_code = "interested", direction = "inbound" });
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "email", note_code = "interested", direction = "inbound" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await BodyAsync(response);
@@ -75,10 +63,10 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Touchpoint_that_implies_no_move_keeps_the_stage_and_stores_the_given_time()
     {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
-        var at = _clock.GetUtcNow().AddHours(-20);
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
+        var at = Clock.GetUtcNow().AddHours(-20);
 
-        var response = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "call", note_code = "call_requested", occurred_at = at.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture) });
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "call", note_code = "call_requested", occurred_at = at.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture) });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await BodyAsync(response);
@@ -92,9 +80,9 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Direction_that_contradicts_the_note_code_gets_400_and_records_nothing()
     {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
 
-        var response = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "dm", note_code = "replied", direction = "outbound" });
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "dm", note_code = "replied", direction = "outbound" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("passt nicht zur Richtung", (await BodyAsync(response)).GetProperty("errors").GetProperty("body")[0].GetString());
@@ -105,9 +93,9 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Unknown_note_code_gets_400()
     {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
 
-        var response = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "dm", note_code = "sent_a_meme" });
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "dm", note_code = "sent_a_meme" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Unbekannter Notiz-Code „sent_a_meme“", (await BodyAsync(response)).GetProperty("errors").GetProperty("body")[0].GetString());
@@ -117,11 +105,11 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Missing_channel_and_a_time_in_the_future_each_get_a_German_message()
     {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
-        var later = _clock.GetUtcNow().AddMinutes(10).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
+        var later = Clock.GetUtcNow().AddMinutes(10).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
-        var future = await Prospects.LogTouchpointAsync(_host, lead, new { note_code = "call_held", direction = "sideways", occurred_at = later });
-        var noZone = await Prospects.LogTouchpointAsync(_host, lead, new { channel = "call", note_code = "call_held", occurred_at = "2026-12-01T14:30:00" });
+        var future = await Prospects.LogTouchpointAsync(Host, lead, new { note_code = "call_held", direction = "sideways", occurred_at = later });
+        var noZone = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "call", note_code = "call_held", occurred_at = "2026-12-01T14:30:00" });
 
         Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
         var errors = (await BodyAsync(future)).GetProperty("errors");
@@ -135,8 +123,8 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Unknown_lead_gets_404_and_a_malformed_id_400()
     {
-        var unknown = await Prospects.LogTouchpointAsync(_host, Guid.NewGuid(), new { channel = "dm", note_code = "first_message_sent" });
-        var malformed = await _host.TeamClient.PostAsJsonAsync("/api/leads/not-a-uuid/touchpoints", new { channel = "dm", note_code = "first_message_sent" });
+        var unknown = await Prospects.LogTouchpointAsync(Host, Guid.NewGuid(), new { channel = "dm", note_code = "first_message_sent" });
+        var malformed = await Host.TeamClient.PostAsJsonAsync("/api/leads/not-a-uuid/touchpoints", new { channel = "dm", note_code = "first_message_sent" });
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("Diesen Lead gibt es nicht.", (await BodyAsync(unknown)).GetProperty("title").GetString());
@@ -147,10 +135,10 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Body_over_the_limit_gets_413()
     {
-        var lead = await Crm.CreateLeadAsync(stack.Admin);
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
         var json = JsonSerializer.Serialize(new { channel = "dm", note_code = new string('x', 20_000) });
 
-        var response = await _host.TeamClient.PostAsync($"/api/leads/{lead}/touchpoints", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await Host.TeamClient.PostAsync($"/api/leads/{lead}/touchpoints", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await CountAsync("select count(*) from lead_touchpoints where lead_id = @lead", new { lead }));
@@ -159,7 +147,7 @@ public sealed class LogTouchpointTests(StackFixture stack) : IAsyncLifetime
     [Fact]
     public async Task Note_codes_are_listed_with_label_and_direction_in_their_order()
     {
-        var response = await _host.TeamClient.GetAsync("/api/touchpoint-note-codes");
+        var response = await Host.TeamClient.GetAsync("/api/touchpoint-note-codes");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var codes = (await BodyAsync(response)).GetProperty("note_codes").EnumerateArray()
