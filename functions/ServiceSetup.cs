@@ -94,6 +94,7 @@ public static class ServiceSetup
         services.AddSingleton<ReopenTask>();
         services.AddSingleton<GetKpiBoard>();
         services.AddSingleton<SendWeeklyKpiDigest>();
+        services.AddSingleton<KeepKpiFigures>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

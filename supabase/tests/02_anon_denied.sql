@@ -63,6 +63,8 @@ insert into public.task_generation_runs (berlin_date, trigger, started_at, finis
 -- Tables of the KPI migration (packages, stage_probabilities and kpi_settings hold their seeded rows already).
 insert into public.kpi_digest_runs (iso_week, week_start, due_at, sent_at) values
   ('2026-W47', '2026-11-16', '2026-11-23 07:00:00+00', '2026-11-23 07:00:00+00');
+insert into public.kpi_period_figures (kind, period_start, figures, computed_at) values
+  ('week', '2026-11-16', '{"counts": {}}', '2026-11-23 07:00:00+00');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

@@ -43,6 +43,7 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
         await connection.ExecuteAsync("""
             delete from leads where created_at < @PastEnd;
             delete from kpi_digest_runs where week_start < @PastEnd::date;
+            delete from kpi_period_figures where period_start < @PastEnd::date;
             delete from alerts where kind = 'kpi_weekly' and occurred_at < @PastEnd;
             """, new { PastEnd });
     }
