@@ -56,7 +56,10 @@ free_port() {   # as bench/run.sh: a port nobody listens on
 HTTP_PORT=$(free_port)
 CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
 log "local host (Release) on 127.0.0.1:$HTTP_PORT"
-Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
+# The timer KpiFigures is switched off as Azure would (AzureWebJobs.<name>.Disabled): this script keeps the figures
+# itself, between the phases it measures.
+env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
+  AzureWebJobs.KpiFigures.Disabled=true \
   dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
 BASE="http://127.0.0.1:$HTTP_PORT/api/kpi"

@@ -56,6 +56,8 @@ public static class FunctionsWebHost
         builder.Configuration.AddInMemoryCollection(LocalSettings.Load(RepoPaths.Root));
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        // As in Azure: the app setting AzureWebJobs.<name>.Disabled = true switches a function off (not served, not run).
+        functions = [.. functions.Where(f => !builder.Configuration.GetValue<bool>($"AzureWebJobs.{f.Name}.Disabled"))];
         builder.WebHost.UseUrls(options.Url);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);

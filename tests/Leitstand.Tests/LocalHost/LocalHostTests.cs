@@ -116,6 +116,25 @@ public sealed class LocalHostTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_function_switched_off_by_its_disabled_setting_is_neither_served_nor_run()
+    {
+        var before = ProbeFunctions.TimerRuns;
+        await using var host = await RunningHost.StartAsync(stack,
+            configure: s => s["AzureWebJobs.GetKpiBoard.Disabled"] = "true");
+        await using var timers = await RunningHost.StartAsync(stack,
+            configure: s => s["AzureWebJobs.ProbeTimer.Disabled"] = "true",
+            options: o => o with { FunctionsAssembly = typeof(ProbeFunctions).Assembly, RunTimers = true });
+
+        using var kpi = await host.TeamClient.GetAsync("/api/kpi");
+        using var tasks = await host.TeamClient.GetAsync("/api/tasks");
+        await Task.Delay(2500);
+
+        Assert.Equal(HttpStatusCode.NotFound, kpi.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, tasks.StatusCode);
+        Assert.Equal(before, ProbeFunctions.TimerRuns);
+    }
+
+    [Fact]
     public async Task Queue_functions_get_messages_and_failures_end_in_the_poison_queue()
     {
         var quickQueues = new HostJson("api", QueueMaxDequeueCount: 2, QueueVisibilityTimeout: TimeSpan.FromSeconds(1), Azure.Storage.Queues.QueueMessageEncoding.Base64)
