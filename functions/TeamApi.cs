@@ -11,8 +11,9 @@ namespace Leitstand.Functions;
 /// <summary>
 /// The team endpoints' side of <see cref="HttpEdge"/>: a bounded JSON body read into a request record (an
 /// unknown field is an error), the answers, the database's own refusals (stage rules) as 409, and the team
-/// sign-in (<see cref="RunAsTeamAsync"/>): a verified Supabase access token of a team member. In Azure the
-/// function key stays an extra layer in front of it, never the only one.
+/// sign-in (<see cref="RunAsTeamAsync"/>): a verified Supabase access token of a team member. The token is the
+/// only guard: team endpoints are AuthorizationLevel.Anonymous, since the status center is a public static page
+/// that cannot keep a function key secret (docs/auth.md).
 /// </summary>
 public static class TeamApi
 {

@@ -13,7 +13,7 @@ public sealed class ListAlertDeliveriesFunction(ListAlertDeliveries list)
 {
     [Function("ListAlertDeliveries")]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "alerts/deliveries")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/deliveries")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             var state = req.Query["state"].ToString() is { Length: > 0 } s ? s : null;

@@ -16,7 +16,7 @@ public sealed class PoisonAlertsFunctions(PoisonAlerts poison)
 
     [Function("ListPoisonAlerts")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "alerts/poison")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/poison")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async _ =>
         {
             var max = int.TryParse(req.Query["max"], out var m) ? m : 32;
@@ -45,7 +45,7 @@ public sealed class PoisonAlertsFunctions(PoisonAlerts poison)
 
     [Function("RequeuePoisonAlerts")]
     public Task<IActionResult> Requeue(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "alerts/poison/requeue")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/poison/requeue")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async _ =>
         {
             var read = await TeamApi.ReadJsonAsync(req, ct, new RequeueRequest(null));

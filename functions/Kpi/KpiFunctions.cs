@@ -15,7 +15,7 @@ public sealed class KpiFunctions(GetKpiBoard board, TimeProvider clock)
 {
     [Function("GetKpiBoard")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "kpi")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "kpi")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             var errors = new Dictionary<string, string[]>();

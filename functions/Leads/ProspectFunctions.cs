@@ -13,7 +13,7 @@ public sealed class ProspectFunctions(AddProspect addProspect, TimeProvider cloc
 {
     [Function("AddProspect")]
     public Task<IActionResult> Add(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "prospects")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "prospects")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             var read = await TeamApi.ReadJsonAsync<ProspectValidator.Request>(req, ct);

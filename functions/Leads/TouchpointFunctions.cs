@@ -13,7 +13,7 @@ public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpo
 {
     [Function("LogTouchpoint")]
     public Task<IActionResult> Log(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "leads/{leadId}/touchpoints")] HttpRequest req, string leadId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/touchpoints")] HttpRequest req, string leadId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
@@ -28,6 +28,6 @@ public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpo
 
     [Function("ListTouchpointNoteCodes")]
     public Task<IActionResult> ListNoteCodes(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "touchpoint-note-codes")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "touchpoint-note-codes")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { NoteCodes = await noteCodes.ExecuteAsync(user, ct) }));
 }

@@ -6,8 +6,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Monitoring;
 
 /// <summary>
-/// The team's monitoring actions, for a signed-in team member (<see cref="TeamApi.RunAsTeamAsync"/>; in Azure
-/// the function key in front of it). The incident timeline is read under the user's claims; restart,
+/// The team's monitoring actions, for a signed-in team member (<see cref="TeamApi.RunAsTeamAsync"/>; the
+/// token is the guard, no function key). The incident timeline is read under the user's claims; restart,
 /// acknowledge, create and rotate write what role authenticated may not (commands, incident state, key
 /// hashes) and run as the functions' role after the membership check (docs/auth.md).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
 
     [Function("RequestRestart")]
     public Task<IActionResult> RequestRestart(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/restart")] HttpRequest req, string agentId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/{agentId}/restart")] HttpRequest req, string agentId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
@@ -37,7 +37,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
 
     [Function("AcknowledgeIncident")]
     public Task<IActionResult> Acknowledge(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "incidents/{incidentId}/acknowledge")] HttpRequest req, string incidentId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{incidentId}/acknowledge")] HttpRequest req, string incidentId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(incidentId, out var id)) return TeamApi.InvalidId("incident_id");
@@ -52,7 +52,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
 
     [Function("GetIncident")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "incidents/{incidentId}")] HttpRequest req, string incidentId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{incidentId}")] HttpRequest req, string incidentId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(incidentId, out var id)) return TeamApi.InvalidId("incident_id");
@@ -63,7 +63,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
 
     [Function("RotateAgentKey")]
     public Task<IActionResult> Rotate(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/keys/rotate")] HttpRequest req, string agentId, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/{agentId}/keys/rotate")] HttpRequest req, string agentId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async _ =>
         {
             if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
@@ -80,7 +80,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
 
     [Function("CreateAgent")]
     public Task<IActionResult> Create(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async _ =>
         {
             var read = await TeamApi.ReadJsonAsync<CreateAgent.Request>(req, ct);

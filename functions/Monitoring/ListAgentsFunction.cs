@@ -10,6 +10,6 @@ public sealed class ListAgentsFunction(ListAgents list)
 {
     [Function("ListAgents")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest req, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agents")] HttpRequest req, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(await list.ExecuteAsync(user, ct)));
 }

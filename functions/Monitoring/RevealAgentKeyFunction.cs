@@ -14,7 +14,7 @@ public sealed class RevealAgentKeyFunction(RevealAgentKey reveal)
 {
     [Function("RevealAgentKey")]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{agentId}/key-handover")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/{agentId}/key-handover")] HttpRequest req,
         string agentId, CancellationToken ct) =>
         TeamApi.RunAsTeamAsync(req, async _ =>
         {

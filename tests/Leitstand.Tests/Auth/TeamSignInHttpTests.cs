@@ -79,26 +79,57 @@ public sealed class TeamSignInHttpTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await GetTasksAsync(_host.TeamToken)).StatusCode);
     }
 
+    /// <summary>
+    /// The HTTP functions that are not team endpoints: machines and visitors, each with a check of its own
+    /// (docs/auth.md, "Anonym in Azure, aber nicht offen"). Everything else must demand a team token.
+    /// </summary>
+    private static readonly Dictionary<string, string> PublicMachineEndpoints = new()
+    {
+        ["SubmitLead"] = "lead form: visitors of the landing page (allowed origins, rate limit, bot check)",
+        ["Heartbeat"] = "agents at customers (their own agent key)",
+        ["SupabaseWebhook"] = "Supabase's database webhook (shared secret header)",
+        ["AcknowledgeLink"] = "acknowledge link in alert e-mails and chats (signed, expiring token)",
+    };
+
+    private static List<Leitstand.LocalHost.Functions.FunctionDescriptor> HttpFunctions() =>
+        Leitstand.LocalHost.Functions.FunctionCatalog.Discover(typeof(Leitstand.Functions.ServiceSetup).Assembly)
+            .Where(f => f.Trigger == Leitstand.LocalHost.Functions.TriggerKind.Http).ToList();
+
+    private static Microsoft.Azure.Functions.Worker.AuthorizationLevel AuthLevel(Leitstand.LocalHost.Functions.FunctionDescriptor f) =>
+        f.TriggerParameter.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false)
+            .Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Single().AuthLevel;
+
     [Fact]
     public async Task Every_team_endpoint_refuses_a_request_without_a_token()
     {
-        // Every function with AuthorizationLevel.Function is a team endpoint: all of them, found by
-        // reflection, so a new one cannot be forgotten. Route parameters get a random id.
+        // Every HTTP function but the listed machine endpoints is a team endpoint: found by reflection, so a new
+        // one cannot be forgotten. Route parameters get a random id.
         var id = Guid.NewGuid();
-        var endpoints = Leitstand.LocalHost.Functions.FunctionCatalog.Discover(typeof(Leitstand.Functions.ServiceSetup).Assembly)
-            .Where(f => f.Trigger == Leitstand.LocalHost.Functions.TriggerKind.Http
-                        && f.TriggerParameter.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false)
-                             .Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Single().AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function)
+        var functions = HttpFunctions();
+        Assert.All(PublicMachineEndpoints.Keys, name => Assert.Contains(functions, f => f.Name == name));
+        var endpoints = functions
+            .Where(f => !PublicMachineEndpoints.ContainsKey(f.Name))
             .Select(f => (Method: f.HttpMethods[0].ToUpperInvariant(),
                           Path: "/api/" + System.Text.RegularExpressions.Regex.Replace(f.Route!, "{[^}]+}", id.ToString())))
             .ToList();
         Assert.Contains(endpoints, e => e.Path == "/api/kpi");
-        Assert.True(endpoints.Count >= 17, $"only {endpoints.Count} team endpoints found");
+        Assert.Contains(endpoints, e => e.Path == "/api/agents" && e.Method == "GET");
+        Assert.True(endpoints.Count >= 18, $"only {endpoints.Count} team endpoints found: {string.Join(", ", endpoints)}");
 
         foreach (var (method, path) in endpoints)
         {
             var response = await _host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         }
+    }
+
+    [Fact]
+    public void Every_http_function_is_anonymous_to_the_functions_host_so_the_token_alone_guards_it()
+    {
+        // The status center is a public static page: it cannot carry a function key, so none may be required.
+        var keyed = HttpFunctions().Where(f => AuthLevel(f) != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous).Select(f => f.Name).ToList();
+
+        Assert.True(keyed.Count == 0, "AuthorizationLevel other than Anonymous: " + string.Join(", ", keyed));
     }
 }
