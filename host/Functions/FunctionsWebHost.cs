@@ -36,6 +36,8 @@ public sealed record FunctionsHostOptions
     public LocalInbox? Inbox { get; init; }
     /// <summary>LOCAL ONLY, the development sign-in (--stack, test fixtures): serves its JWKS and POST /admin/dev-sign-in.</summary>
     public LocalSignIn? SignIn { get; init; }
+    /// <summary>Origins allowed to call from another origin (as Azure's siteConfig.cors); null: Host.CORS of local.settings.json.</summary>
+    public IReadOnlyList<string>? CorsAllowedOrigins { get; init; }
 }
 
 /// <summary>
@@ -77,6 +79,7 @@ public static class FunctionsWebHost
         }
 
         var app = builder.Build();
+        app.UseLocalCors(options.CorsAllowedOrigins ?? LocalCors.AllowedOrigins(RepoPaths.Root));
         if (options.StatusCenterDirectory is { } status && Directory.Exists(status))
         {
             var files = new PhysicalFileProvider(Path.GetFullPath(status));

@@ -23,4 +23,19 @@ public static class LocalSettings
         }
         return values;
     }
+
+    /// <summary>A value of the "Host" section (as Core Tools reads it, e.g. "CORS"); the last file that has it wins.</summary>
+    public static string? LoadHostValue(string repoRoot, string name)
+    {
+        string? value = null;
+        foreach (var file in new[] { "local.settings.sample.json", "local.settings.json", Path.Combine("functions", "local.settings.json") })
+        {
+            var path = Path.Combine(repoRoot, file);
+            if (!File.Exists(path)) continue;
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            if (doc.RootElement.TryGetProperty("Host", out var host) && host.TryGetProperty(name, out var v))
+                value = v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+        }
+        return value;
+    }
 }
