@@ -1,4 +1,4 @@
-import { session, signOut } from './auth.js';
+import { accessToken, signOut } from './auth.js';
 
 const base = (import.meta.env.VITE_API_BASE ?? '').replace(/\/$/, '');
 
@@ -10,20 +10,23 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the team API with the session's bearer token; never without one. */
+/** Calls the team API with the session's bearer token; never without one. A 401 signs the tab out. */
 export async function api(path, options = {}) {
-  const s = session();
-  if (!s) throw new ApiError(401, 'Bitte anmelden.');
-  const response = await fetch(base + path, {
-    ...options,
-    headers: { Accept: 'application/json', Authorization: `Bearer ${s.token}`, ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  if (response.status === 401) {
-    signOut();
-    window.dispatchEvent(new Event('leitstand:signed-out'));
+  const token = await accessToken();
+  if (!token) throw new ApiError(401, 'Bitte anmelden.');
+  let response;
+  try {
+    response = await fetch(base + path, {
+      ...options,
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
+    });
+  } catch {
+    throw new ApiError(0, 'Der Leitstand ist gerade nicht erreichbar. Bitte gleich erneut versuchen.');
   }
+  const text = await response.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON: the status says it */ }
+  if (response.status === 401) await signOut();
   if (!response.ok) {
     const fieldErrors = body?.errors ?? {};
     const detail = Object.values(fieldErrors).flat().join(' ');

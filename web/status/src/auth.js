@@ -1,33 +1,27 @@
-// Sign-in. Locally (default build) the local host's development sign-in: POST /admin/dev-sign-in with an
-// e-mail address returns a Supabase-shaped access token. Production (VITE_AUTH_MODE=supabase) is the seam for
-// supabase-js (magic link / password): not wired yet, the page then says so instead of offering the dev form.
-// The token lives in sessionStorage only (gone with the tab), never in localStorage or a cookie.
+// Sign-in. The build chooses the backend (vite.config.mjs, alias #auth-backend): auth-dev.js, the local host's
+// development sign-in (default build), or auth-supabase.js, Supabase Auth with supabase-js (VITE_AUTH_MODE=supabase).
+// Either way the session lives in sessionStorage only (gone with the tab), never in localStorage or a cookie.
+import * as backend from '#auth-backend';
 
-const KEY = 'leitstand.session';
-export const mode = import.meta.env.VITE_AUTH_MODE === 'supabase' ? 'supabase' : 'dev';
+export const mode = backend.mode;
+const listeners = new Set();
+let started;
 
-export function session() {
-  try {
-    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
-    if (s && s.token && s.expiresAt * 1000 > Date.now()) return s;
-  } catch { /* broken entry: signed out */ }
-  sessionStorage.removeItem(KEY);
-  return null;
+/** Resolves once the sign-in state is known (supabase: the stored session read, a magic link's tokens taken from the URL). */
+export function ready() {
+  started ??= backend.start((event) => { for (const l of listeners) l(event); });
+  return started;
 }
 
-export function signOut() {
-  sessionStorage.removeItem(KEY);
+/** Called on every change: SIGNED_IN, TOKEN_REFRESHED, SIGNED_OUT, … */
+export function onChange(listener) {
+  listeners.add(listener);
 }
 
-export async function signInDev(email) {
-  const response = await fetch('/admin/dev-sign-in', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email }),
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.title ?? `Anmeldung fehlgeschlagen (${response.status}).`);
-  const s = { token: body.access_token, expiresAt: body.expires_at, email: body.user?.email ?? email };
-  sessionStorage.setItem(KEY, JSON.stringify(s));
-  return s;
-}
+/** { token, expiresAt, email } or null; synchronous, for what the page shows. */
+export const session = () => backend.current();
+export const accessToken = () => backend.accessToken();
+export const signOut = () => backend.signOut();
+export const signInDev = (email) => backend.signInDev(email);
+export const signInWithPassword = (email, password) => backend.signInWithPassword(email, password);
+export const sendMagicLink = (email) => backend.sendMagicLink(email);

@@ -1,5 +1,5 @@
 import './style.css';
-import { session, signInDev, signOut, mode } from './auth.js';
+import { ready, onChange, session, signInDev, signInWithPassword, sendMagicLink, signOut, mode } from './auth.js';
 import { h } from './dom.js';
 import { heute } from './heute.js';
 import { zahlen } from './zahlen.js';
@@ -10,14 +10,18 @@ const main = document.getElementById('inhalt');
 const nav = document.getElementById('nav');
 const signOutButton = document.getElementById('sign-out');
 let leave = () => {};
+let shown = null; // 'sign-in' or the route on screen
+let a11yFocus = false;
 
 function render() {
-  leave();
-  leave = () => {};
   const s = session();
   nav.hidden = !s;
   signOutButton.hidden = !s;
   if (!s) {
+    if (shown === 'sign-in') return;
+    leave();
+    leave = () => {};
+    shown = 'sign-in';
     document.title = 'Anmelden | Status-Center';
     main.replaceChildren(signInForm());
     return;
@@ -26,40 +30,78 @@ function render() {
     location.replace('#/heute');
     return;
   }
+  if (shown === location.hash) return; // e.g. a refreshed token: the view stays as it is
+  leave();
+  shown = location.hash;
   for (const a of nav.querySelectorAll('a')) a.toggleAttribute('aria-current', a.getAttribute('href') === location.hash);
   if (a11yFocus) main.focus();
   document.title = `${nav.querySelector('[aria-current]')?.textContent ?? ''} | Status-Center`;
   leave = routes[location.hash](main) ?? (() => {});
 }
-let a11yFocus = false;
+
+function signedIn() {
+  a11yFocus = true;
+  if (!routes[location.hash]) location.hash = '#/heute';
+  else render();
+}
 
 function signInForm() {
-  if (mode === 'supabase')
-    return h('section', { class: 'sign-in' }, h('h1', {}, 'Anmelden'),
-      h('p', {}, 'Die Anmeldung über Supabase ist in diesem Build noch nicht angebunden.'));
   const email = h('input', { id: 'email', name: 'email', type: 'email', required: true, autocomplete: 'email' });
   const error = h('p', { class: 'error', role: 'alert', id: 'anmelde-fehler' });
-  const form = h('form', { class: 'sign-in', id: 'anmelden', novalidate: false },
+  const info = h('p', { class: 'info', role: 'status', id: 'anmelde-hinweis' });
+  if (mode === 'dev') {
+    const form = h('form', { class: 'sign-in', id: 'anmelden' },
+      h('h1', {}, 'Anmelden'),
+      h('p', { class: 'muted' }, 'Nur lokal: Entwicklungs-Anmeldung des lokalen Hosts mit einer E-Mail-Adresse.'),
+      h('label', { for: 'email' }, 'E-Mail-Adresse'), email,
+      h('button', { type: 'submit', class: 'primary', id: 'anmelden-senden' }, 'Anmelden'), error);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      try {
+        await signInDev(email.value.trim());
+        signedIn();
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    });
+    return form;
+  }
+
+  const password = h('input', { id: 'passwort', name: 'password', type: 'password', required: true, autocomplete: 'current-password' });
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'anmelden-senden' }, 'Anmelden');
+  const link = h('button', { type: 'button', id: 'link-senden' }, 'Anmeldelink per E-Mail');
+  const form = h('form', { class: 'sign-in', id: 'anmelden' },
     h('h1', {}, 'Anmelden'),
-    h('p', { class: 'muted' }, 'Nur lokal: Entwicklungs-Anmeldung des lokalen Hosts mit einer E-Mail-Adresse.'),
     h('label', { for: 'email' }, 'E-Mail-Adresse'), email,
-    h('button', { type: 'submit', class: 'primary', id: 'anmelden-senden' }, 'Anmelden'), error);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
+    h('label', { for: 'passwort' }, 'Passwort'), password,
+    submit,
+    h('p', { class: 'muted small' }, 'Ohne Passwort: Wir schicken dir einen Anmeldelink per E-Mail.'),
+    link, info, error);
+  async function busy(work) {
     error.textContent = '';
-    try {
-      await signInDev(email.value.trim());
-      a11yFocus = true;
-      if (location.hash !== '#/heute' && !routes[location.hash]) location.hash = '#/heute';
-      else render();
-    } catch (err) {
-      error.textContent = err.message;
-    }
+    info.textContent = '';
+    submit.disabled = link.disabled = true;
+    try { await work(); } catch (err) { error.textContent = err.message; } finally { submit.disabled = link.disabled = false; }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(async () => { await signInWithPassword(email.value.trim(), password.value); password.value = ''; });
+  });
+  link.addEventListener('click', () => {
+    if (!email.reportValidity()) return;
+    busy(async () => {
+      await sendMagicLink(email.value.trim());
+      info.textContent = `Falls ${email.value.trim()} zum Team gehört, ist der Anmeldelink unterwegs. Bitte im Postfach öffnen.`;
+    });
   });
   return form;
 }
 
-signOutButton.addEventListener('click', () => { signOut(); render(); });
-window.addEventListener('hashchange', () => { a11yFocus = true; render(); });
-window.addEventListener('leitstand:signed-out', render);
-render();
+signOutButton.addEventListener('click', async () => { await signOut(); render(); });
+window.addEventListener('hashchange', () => { a11yFocus = true; if (session()) { shown = null; } render(); });
+onChange((event) => {
+  if (event === 'SIGNED_IN' && shown === 'sign-in') signedIn();
+  else render();
+});
+ready().then(render, (e) => main.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Die Anmeldung konnte nicht starten: ${e.message}`)));
