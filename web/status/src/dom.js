@@ -22,3 +22,4 @@ const dateTime = new Intl.DateTimeFormat('de-DE', { weekday: 'short', day: '2-di
 export const formatDateTime = (iso) => dateTime.format(new Date(iso));
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 export const formatCents = (cents) => euro.format((cents ?? 0) / 100);
+export const formatTime = (date) => date.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Berlin' });

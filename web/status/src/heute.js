@@ -1,48 +1,77 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime } from './dom.js';
+import { h, toast, formatDateTime, formatTime } from './dom.js';
 
 const STAGES = { NEW: 'Neu', CONTACTED: 'Kontaktiert', REPLIED: 'Geantwortet', QUALIFIED: 'Qualifiziert', CALL_BOOKED: 'Call gebucht', WON: 'Gewonnen', LOST: 'Verloren' };
 const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
+const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
+const docsBase = (import.meta.env.VITE_DOCS_URL ?? '').replace(/\/$/, '');
 export const REFRESH_MS = 20_000;
 
-/** #/heute: today's and overdue tasks; refreshes itself every 20 s while shown (not while a card has the focus). */
+/**
+ * #/heute: today's and overdue tasks, each with its playbook step; complete (outcome, channel, note code) or skip;
+ * below, what was closed today, with "Wieder öffnen". Refreshes itself every 20 s while shown (not while the
+ * focus is inside a list, so nothing moves under the person's hands).
+ */
 export function heute(main) {
   const list = h('ul', { class: 'tasks', id: 'aufgaben', 'aria-live': 'polite', 'aria-busy': 'true' });
+  const done = h('ul', { class: 'tasks done', id: 'erledigt', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', id: 'heute-stand' });
-  main.replaceChildren(h('h1', {}, 'Heute'), status, list);
+  main.replaceChildren(h('h1', {}, 'Heute'), status, list,
+    h('section', { 'aria-labelledby': 'erledigt-titel' }, h('h2', { id: 'erledigt-titel' }, 'Heute abgeschlossen'), done));
+  let noteCodes = null;
 
   async function load() {
     try {
-      const data = await api('/api/tasks?view=day');
-      list.replaceChildren(...(data.tasks.length ? data.tasks.map((t) => card(t, load)) : [h('li', { class: 'empty' }, 'Nichts offen – gut gemacht.')]));
-      status.textContent = `${data.tasks.length} offen · Stand ${new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}${data.truncated ? ' · gekürzt' : ''}`;
+      noteCodes ??= api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => { noteCodes = null; return []; });
+      const [open, closed, codes] = await Promise.all([api('/api/tasks?view=day'), api('/api/tasks?view=done'), noteCodes]);
+      list.replaceChildren(...(open.tasks.length ? open.tasks.map((t) => card(t, codes, load)) : [h('li', { class: 'empty' }, 'Nichts offen – gut gemacht.')]));
+      done.replaceChildren(...(closed.tasks.length ? closed.tasks.map((t) => closedItem(t, codes, load)) : [h('li', { class: 'empty' }, 'Heute noch nichts abgeschlossen.')]));
+      status.textContent = `${open.tasks.length} offen · ${closed.tasks.length} abgeschlossen · Stand ${formatTime(new Date())}${open.truncated ? ' · gekürzt' : ''}`;
     } catch (e) {
       status.textContent = e.message;
     } finally {
       list.setAttribute('aria-busy', 'false');
+      done.setAttribute('aria-busy', 'false');
     }
   }
   load();
   const timer = setInterval(() => {
-    if (!document.hidden && !list.contains(document.activeElement)) load();
+    if (!document.hidden && !list.contains(document.activeElement) && !done.contains(document.activeElement)) load();
   }, REFRESH_MS);
   return () => clearInterval(timer);
 }
 
-function card(task, reload) {
+function playbook(task) {
+  const p = task.playbook;
+  if (!p?.title && !p?.document) return null;
+  const name = `${p.title ?? p.key}${p.step ? ` · Schritt ${p.step}` : ''}`;
+  return h('p', { class: 'playbook' }, 'Playbook: ',
+    p.document && docsBase
+      ? h('a', { href: `${docsBase}/${p.document}`, target: '_blank', rel: 'noopener noreferrer', 'data-field': 'playbook-link' }, name)
+      : name,
+    p.document && !docsBase ? h('span', { class: 'muted small' }, ` (${p.document})`) : null);
+}
+
+function card(task, codes, reload) {
   const id = task.id;
   const channel = h('select', { id: `kanal-${id}`, name: 'channel' },
-    h('option', { value: '' }, '– Kanal wählen –'), ...CHANNELS.map(([v, label]) => h('option', { value: v }, label)));
+    h('option', { value: '' }, '– Kanal –'), ...CHANNELS.map(([v, label]) => h('option', { value: v }, label)));
+  const note = h('select', { id: `notiz-${id}`, name: 'note_code' }, h('option', { value: '' }, '– Notiz –'),
+    ...[['outbound', 'Ausgehend'], ['inbound', 'Eingehend']].map(([direction, label]) =>
+      h('optgroup', { label }, ...codes.filter((c) => c.direction === direction).map((c) => h('option', { value: c.code }, c.label)))));
   const error = h('p', { class: 'error', id: `fehler-${id}`, role: 'alert' });
 
   async function complete(outcome) {
     error.textContent = '';
-    const body = outcome === 'done' ? { outcome, ...(channel.value ? { channel: channel.value } : {}) } : { outcome };
+    const body = outcome === 'done'
+      ? { outcome, ...(channel.value ? { channel: channel.value } : {}), ...(note.value ? { note_code: note.value } : {}) }
+      : { outcome };
     try {
       const result = await api(`/api/tasks/${id}/complete`, { method: 'POST', body: JSON.stringify(body) });
       const moved = result.to_stage && result.to_stage !== result.from_stage
         ? ` ${task.lead?.name ?? 'Lead'}: ${STAGES[result.from_stage] ?? result.from_stage} → ${STAGES[result.to_stage] ?? result.to_stage}.` : '';
       toast((outcome === 'done' ? 'Erledigt.' : 'Übersprungen.') + moved);
+      document.getElementById('inhalt').focus();
       await reload();
     } catch (e) {
       error.textContent = e.message;
@@ -59,10 +88,40 @@ function card(task, reload) {
       lead ? ` · ${lead.name} (${lead.stage_label ?? STAGES[lead.stage] ?? lead.stage})` : null,
       task.assignee?.display_name ? ` · ${task.assignee.display_name}` : null),
     task.details ? h('p', { class: 'details' }, task.details) : null,
-    task.playbook?.title ? h('p', { class: 'playbook' }, 'Playbook: ', task.playbook.title, task.playbook.step ? ` (Schritt ${task.playbook.step})` : '') : null,
-    h('div', { class: 'actions' },
+    playbook(task),
+    h('div', { class: 'actions', role: 'group', 'aria-label': `Abschließen: ${task.title}` },
       h('label', { for: `kanal-${id}` }, 'Kanal'), channel,
+      h('label', { for: `notiz-${id}` }, 'Notiz'), note,
       h('button', { type: 'button', class: 'primary', 'data-action': 'done', onclick: () => complete('done') }, 'Erledigt'),
       h('button', { type: 'button', 'data-action': 'skip', onclick: () => complete('skipped') }, 'Überspringen')),
+    error);
+}
+
+function closedItem(task, codes, reload) {
+  const id = task.id;
+  const error = h('p', { class: 'error', id: `fehler-${id}`, role: 'alert' });
+  const o = task.outcome ?? {};
+  const label = codes.find((c) => c.code === o.note_code)?.label;
+  const what = task.status === 'cancelled'
+    ? `abgebrochen${o.reason ? ` (${o.reason})` : ''}`
+    : [o.outcome === 'skipped' ? 'übersprungen' : 'erledigt', CHANNEL_LABEL[o.channel], label].filter(Boolean).join(' · ');
+
+  async function reopen() {
+    error.textContent = '';
+    try {
+      const result = await api(`/api/tasks/${id}/reopen`, { method: 'POST' });
+      toast(result.note ?? 'Wieder offen.');
+      document.getElementById('inhalt').focus();
+      await reload();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+
+  return h('li', { class: 'task closed', 'data-task': id, 'data-status': task.status },
+    h('h3', {}, task.title),
+    h('p', { class: 'meta' }, h('span', { 'data-field': 'outcome' }, what), o.at ? ` · ${formatTime(new Date(o.at))}` : null),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', 'data-action': 'reopen', onclick: reopen }, 'Wieder öffnen')),
     error);
 }
