@@ -97,4 +97,30 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
         Assert.Contains("Neustart ausgeliefert", timeline);
         await session.AssertNoRequestLeftLocalhostAsync();
     }
+
+    [Fact]
+    public async Task A_failed_alert_delivery_is_listed_with_its_channel_attempts_and_last_error()
+    {
+        var alert = Guid.NewGuid();
+        var title = $"Incident: Browser-Test {alert:N}"[..40];
+        await using (var connection = await stack.Admin.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                insert into alerts (id, kind, severity, dedupe_key, subject_type, title, body, link, occurred_at)
+                values (@alert, 'incident_opened', 'critical', 'browser-test:' || @alert, 'team', @title, 'Nur Zahlen.', '#/agenten', now() - interval '5 minutes');
+                insert into alert_deliveries (alert_id, channel, state, due_at, attempts, last_error)
+                values (@alert, 'slack', 'failed', now() - interval '4 minutes', 5, 'HTTP 404 channel_not_found');
+                """, new { alert, title });
+        await using var session = await StatusCenterSession.StartAsync(stack);
+
+        await session.SignInAsync("#/agenten");
+        var item = $"[data-delivery='{alert}:slack']";
+        await session.Browser.WaitForAsync($"!!document.querySelector(\"#zustellfehler {item}\")", TimeSpan.FromSeconds(10));
+
+        var text = (await session.Browser.EvaluateAsync($"document.querySelector(\"{item}\").textContent")).GetString()!;
+        Assert.Contains(title, text);
+        Assert.Contains("Slack", text);
+        Assert.Contains("5 Versuche", text);
+        Assert.Contains("HTTP 404 channel_not_found", text);
+        await session.AssertNoRequestLeftLocalhostAsync();
+    }
 }

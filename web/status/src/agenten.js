@@ -11,14 +11,36 @@ const EVENTS = {
   alert_delivered: 'Alarm zugestellt', alert_failed: 'Alarm nicht zugestellt',
 };
 
-/** #/agenten: every agent with status, last heartbeat, version and open incidents; refreshes every 20 s while shown. */
+const CHANNELS = { slack: 'Slack', teams: 'Teams', telegram: 'Telegram', email: 'E-Mail', webhook: 'Webhook' };
+
+/**
+ * #/agenten: every agent with status, last heartbeat, version and open incidents; below, the alert deliveries that
+ * failed (GET /api/alerts/deliveries?state=failed). Refreshes every 20 s while shown.
+ */
 export function agenten(main) {
   const list = h('ul', { class: 'tasks', id: 'agenten', 'aria-live': 'polite', 'aria-busy': 'true' });
   const status = h('p', { class: 'muted', id: 'agenten-stand' });
+  const failed = h('ul', { class: 'tasks', id: 'zustellfehler', 'aria-busy': 'true' });
   const opened = new Set();
-  main.replaceChildren(h('h1', {}, 'Agenten'), status, list);
+  main.replaceChildren(h('h1', {}, 'Agenten'), status, list,
+    h('section', { 'aria-labelledby': 'zustellfehler-titel' },
+      h('h2', { id: 'zustellfehler-titel' }, 'Nicht zugestellte Alarme'),
+      h('p', { class: 'muted small' }, 'Zustellungen, die nach allen Versuchen gescheitert sind (neueste zuerst). Der Kanal ist zu prüfen; die Alarme selbst stehen in der Zeitleiste ihres Incidents.'),
+      failed));
+
+  async function loadFailed() {
+    try {
+      const { deliveries } = await api('/api/alerts/deliveries?state=failed&limit=20');
+      failed.replaceChildren(...(deliveries.length ? deliveries.map(delivery) : [h('li', { class: 'empty' }, 'Keine fehlgeschlagenen Zustellungen.')]));
+    } catch (e) {
+      failed.replaceChildren(h('li', { class: 'error' }, e.message));
+    } finally {
+      failed.setAttribute('aria-busy', 'false');
+    }
+  }
 
   async function load() {
+    loadFailed();
     try {
       const data = await api('/api/agents');
       list.replaceChildren(...(data.agents.length ? data.agents.map((a) => card(a, load, opened)) : [h('li', { class: 'empty' }, 'Noch keine Agenten angelegt.')]));
@@ -35,6 +57,15 @@ export function agenten(main) {
     if (!document.hidden && !list.contains(document.activeElement)) load();
   }, REFRESH_MS);
   return () => clearInterval(timer);
+}
+
+function delivery(d) {
+  return h('li', { class: 'task delivery overdue', 'data-delivery': `${d.alert_id}:${d.channel}` },
+    h('p', { class: 'incident-title' },
+      h('span', { class: 'badge late' }, CHANNELS[d.channel] ?? d.channel),
+      h('strong', {}, d.title)),
+    h('p', { class: 'meta' }, `${formatDateTime(d.occurred_at)} · ${d.attempts} ${d.attempts === 1 ? 'Versuch' : 'Versuche'}`,
+      d.last_error ? h('span', { 'data-field': 'last-error' }, ` · ${d.last_error}`) : null));
 }
 
 function card(agent, reload, opened) {
