@@ -159,6 +159,47 @@ public sealed class HeadlessChromium : IAsyncDisposable
         await SendAsync("Input.dispatchMouseEvent", new { type = "mouseReleased", x, y, button = "left", clickCount = 1 }, ct);
     }
 
+    /// <summary>Emulates a phone: the viewport in CSS pixels, mobile (meta viewport honoured), touch events.</summary>
+    public async Task EmulatePhoneAsync(int width = 390, int height = 844, CancellationToken ct = default)
+    {
+        await SendAsync("Emulation.setDeviceMetricsOverride", new { width, height, deviceScaleFactor = 3, mobile = true }, ct);
+        await SendAsync("Emulation.setTouchEmulationEnabled", new { enabled = true, maxTouchPoints = 5 }, ct);
+    }
+
+    /// <summary>Presses a key as a person would (keyDown, keyUp): Tab, Enter, Space, ArrowDown, ArrowUp; <paramref name="shift"/> for Shift+Tab.</summary>
+    public async Task PressAsync(string key, bool shift = false, CancellationToken ct = default)
+    {
+        var (code, keyCode, text) = key switch
+        {
+            "Tab" => ("Tab", 9, (string?)null),
+            "Enter" => ("Enter", 13, "\r"),
+            " " => ("Space", 32, " "),
+            "ArrowDown" => ("ArrowDown", 40, null),
+            "ArrowUp" => ("ArrowUp", 38, null),
+            _ => throw new ArgumentException($"Key '{key}' is not mapped", nameof(key)),
+        };
+        var modifiers = shift ? 8 : 0;
+        var down = new Dictionary<string, object> { ["type"] = text is null ? "rawKeyDown" : "keyDown", ["key"] = key, ["code"] = code,
+            ["windowsVirtualKeyCode"] = keyCode, ["nativeVirtualKeyCode"] = keyCode, ["modifiers"] = modifiers };
+        if (text is not null) down["text"] = text;
+        await SendAsync("Input.dispatchKeyEvent", down, ct);
+        await SendAsync("Input.dispatchKeyEvent", new { type = "keyUp", key, code, windowsVirtualKeyCode = keyCode, nativeVirtualKeyCode = keyCode, modifiers }, ct);
+    }
+
+    /// <summary>Presses Tab until the focused element matches <paramref name="cssSelector"/>; fails after <paramref name="maxTabs"/>.</summary>
+    public async Task TabToAsync(string cssSelector, int maxTabs = 60, CancellationToken ct = default)
+    {
+        var trail = new List<string>();
+        for (var i = 0; i < maxTabs; i++)
+        {
+            await PressAsync("Tab", ct: ct);
+            if ((await EvaluateAsync($"!!document.activeElement?.matches({Js(cssSelector)})", ct)).ValueKind == JsonValueKind.True)
+                return;
+            trail.Add((await EvaluateAsync("(e => e ? e.tagName + (e.id ? '#' + e.id : '') : 'none')(document.activeElement)", ct)).GetString()!);
+        }
+        throw new InvalidOperationException($"Tab never reached '{cssSelector}' in {maxTabs} presses: {string.Join(" → ", trail)}");
+    }
+
     /// <summary>Captures the viewport as PNG.</summary>
     public async Task<byte[]> ScreenshotAsync(CancellationToken ct = default)
     {

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime } from './dom.js';
+import { h, toast, formatDateTime, formatTime } from './dom.js';
 import { REFRESH_MS } from './heute.js';
 
 const STATUS = { new: 'Neu (noch kein Heartbeat)', up: 'Läuft', late: 'Verspätet', down: 'Ausgefallen', paused: 'Pausiert' };
@@ -45,7 +45,7 @@ export function agenten(main) {
       const data = await api('/api/agents');
       list.replaceChildren(...(data.agents.length ? data.agents.map((a) => card(a, load, opened)) : [h('li', { class: 'empty' }, 'Noch keine Agenten angelegt.')]));
       const incidents = data.agents.reduce((n, a) => n + a.open_incidents.length, 0);
-      status.textContent = `${data.agents.length === 1 ? '1 Agent' : `${data.agents.length} Agenten`} · ${incidents === 1 ? '1 offenes Incident' : `${incidents} offene Incidents`} · Stand ${new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+      status.textContent = `${data.agents.length === 1 ? '1 Agent' : `${data.agents.length} Agenten`} · ${incidents === 1 ? '1 offenes Incident' : `${incidents} offene Incidents`} · Stand ${formatTime(new Date())}`;
     } catch (e) {
       status.textContent = e.message;
     } finally {

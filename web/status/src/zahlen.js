@@ -48,7 +48,7 @@ export function zahlen(main) {
       if (gone) return;
       chart?.destroy();
       chart = null;
-      picker.replaceChildren(...pickerControls(board.period, board.revenue, show));
+      picker.replaceChildren(...pickerControls(board.period, board.revenue, show).filter(Boolean));
       body.replaceChildren(...sections(board, (c) => { if (gone) c.destroy(); else chart = c; }));
     } catch (e) {
       body.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
