@@ -68,6 +68,8 @@ public static class ServiceSetup
         services.AddSingleton<LogTouchpoint>();
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
+        services.AddSingleton<ListPipeline>();
+        services.AddSingleton<MoveLeadStage>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
         services.AddSingleton<IngestHeartbeat>();

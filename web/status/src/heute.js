@@ -2,7 +2,7 @@ import { api } from './api.js';
 import { h, toast, formatDateTime } from './dom.js';
 
 const STAGES = { NEW: 'Neu', CONTACTED: 'Kontaktiert', REPLIED: 'Geantwortet', QUALIFIED: 'Qualifiziert', CALL_BOOKED: 'Call gebucht', WON: 'Gewonnen', LOST: 'Verloren' };
-const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
+export const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
 export const REFRESH_MS = 20_000;
 
 /** #/heute: today's and overdue tasks; refreshes itself every 20 s while shown (not while a card has the focus). */
