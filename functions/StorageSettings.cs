@@ -16,10 +16,8 @@ public sealed class StorageSettings
     public string ConnectionString { get; set; } = "";
     public string AccountName { get; set; } = "";
     public string QueueServiceUri { get; set; } = "";
-    /// <summary>"managedidentity" in Azure; empty: DefaultAzureCredential (an operator's az login for --poison against Azure).</summary>
+    /// <summary>"managedidentity" in Azure (the app's system-assigned identity); empty: DefaultAzureCredential (an operator's az login for --poison against Azure).</summary>
     public string Credential { get; set; } = "";
-    /// <summary>Client id of a user-assigned identity; empty: the system-assigned one.</summary>
-    public string ClientId { get; set; } = "";
 
     public static StorageSettings From(IConfigurationSection section)
     {
@@ -49,7 +47,7 @@ public sealed class StorageSettings
         if (ConnectionString.Length > 0) return new QueueServiceClient(ConnectionString, options);
         var uri = new Uri(QueueServiceUri.Length > 0 ? QueueServiceUri : $"https://{AccountName}.queue.core.windows.net");
         TokenCredential credential = Credential.Equals("managedidentity", StringComparison.OrdinalIgnoreCase)
-            ? new ManagedIdentityCredential(ClientId.Length > 0 ? ManagedIdentityId.FromUserAssignedClientId(ClientId) : ManagedIdentityId.SystemAssigned)
+            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new DefaultAzureCredential();
         return new QueueServiceClient(uri, credential, options);
     }
