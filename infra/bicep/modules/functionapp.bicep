@@ -43,7 +43,6 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       cors: { allowedOrigins: corsOrigins, supportCredentials: false }
     }
     functionAppConfig: {
