@@ -5,4 +5,13 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddLeitstand(builder.Configuration);
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+}
+catch (Exception ex) when (AppSettings.Failures(ex) is { Count: > 0 } failures)
+{
+    // Settings are validated at start (AppSettings): one line per bad value in the log, then the worker stops.
+    foreach (var failure in failures) Console.Error.WriteLine($"Invalid setting: {failure}");
+    Environment.ExitCode = 1;
+}

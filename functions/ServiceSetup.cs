@@ -21,45 +21,22 @@ public static class ServiceSetup
 {
     public static IServiceCollection AddLeitstand(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration["Database:ConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException("Setting 'Database:ConnectionString' (env Database__ConnectionString) is missing.");
-        var storage = configuration["AzureWebJobsStorage"];
-        if (string.IsNullOrWhiteSpace(storage))
-            throw new InvalidOperationException("Setting 'AzureWebJobsStorage' is missing.");
-
-        var leads = configuration.GetSection("Leads").Get<LeadCaptureSettings>() ?? new LeadCaptureSettings();
-        if (string.IsNullOrWhiteSpace(leads.ClientHashKey) || leads.ClientHashKey.Length < 16)
-            throw new InvalidOperationException("Setting 'Leads:ClientHashKey' must be at least 16 characters (a random secret from Key Vault in Azure).");
-
-        var alerts = configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
-        if (alerts.Validate() is { Count: > 0 } alertErrors)
-            throw new InvalidOperationException("Alert settings are invalid:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", alertErrors));
-
-        var auth = configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
-        if (auth.Validate() is { Count: > 0 } authErrors)
-            throw new InvalidOperationException("Auth settings are invalid:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", authErrors));
-
-        services.AddSingleton(auth);
+        // Every settings section, validated when the host starts (one message per bad value), as singletons.
+        services.AddValidatedSettings(configuration);
         services.AddSingleton<SupabaseTokenVerifier>();
         services.AddSingleton<TeamDatabase>();
-        services.AddSingleton(leads);
-        services.AddSingleton(alerts);
-        services.AddSingleton(configuration.GetSection("Pipeline").Get<PipelineSettings>() ?? new PipelineSettings());
-        services.AddSingleton(configuration.GetSection("Agents").Get<AgentKeySettings>() ?? new AgentKeySettings());
         services.AddSingleton<AgentKeys>();
-        services.AddSingleton(configuration.GetSection("Monitoring").Get<MonitoringSettings>() ?? new MonitoringSettings());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ =>
+        services.AddSingleton(sp =>
         {
-            var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "leitstand" };
-            // No session state is used (settings are transaction-local), so returning a connection to the
-            // pool needs no reset round trip; frequent statements (heartbeats) are prepared automatically.
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseSettings>().ConnectionString) { Name = "leitstand" };
+            // No session state is used (settings are transaction-local, as Supavisor's transaction mode needs),
+            // so returning a connection to the pool needs no reset round trip. Automatic preparation is the
+            // connection string's (Max Auto Prepare): on locally, 0 through the transaction pooler.
             builder.ConnectionStringBuilder.NoResetOnClose = true;
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 20;
             return builder.Build();
         });
-        services.AddSingleton(_ => new QueueServiceClient(storage, QueueClientOptionsForApp()));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageSettings>().CreateQueueServiceClient(QueueClientOptionsForApp()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<LeadFormRateLimiter>();
         services.AddSingleton<CaptureLead>();
@@ -68,6 +45,8 @@ public static class ServiceSetup
         services.AddSingleton<LogTouchpoint>();
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
+        services.AddSingleton<ListPipeline>();
+        services.AddSingleton<MoveLeadStage>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
         services.AddSingleton<IngestHeartbeat>();

@@ -79,7 +79,9 @@ public static class TeamApi
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
         {
-            var errors = new Dictionary<string, string[]> { ["stage"] = [string.Join(" ", new[] { ex.MessageText, ex.Detail }.Where(t => !string.IsNullOrEmpty(t)))] };
+            // The message only: Npgsql redacts DETAIL (it may carry data) unless the connection string says otherwise,
+            // and its English placeholder has no place in a German answer.
+            var errors = new Dictionary<string, string[]> { ["stage"] = [ex.MessageText] };
             return Problem(StatusCodes.Status409Conflict, ex.MessageText, errors);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidParameterValue)

@@ -29,7 +29,7 @@ if (Array.IndexOf(args, "--generate-tasks") is var generateIndex and >= 0)
     {
         Environment.ExitCode = await GenerateTasksCommand.RunAsync(args[(generateIndex + 1)..], PoisonCommand.LoadConfiguration(), Console.Out);
     }
-    catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException)
+    catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Extensions.Options.OptionsValidationException)
     {
         Console.Error.WriteLine($"Fehler: {ex.Message} (Läuft scripts/start?)");
         Environment.ExitCode = 1;
@@ -123,6 +123,13 @@ try
 catch (InvalidOperationException ex)
 {
     Console.Error.WriteLine($"Fehler: {ex.Message}");
+    Environment.ExitCode = 1;
+}
+catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException { InnerExceptions: [Microsoft.Extensions.Options.OptionsValidationException, ..] })
+{
+    // Settings are validated at start: one line per bad value.
+    Console.Error.WriteLine("Fehler: ungültige Einstellungen:");
+    foreach (var failure in Leitstand.Functions.AppSettings.Failures(ex)) Console.Error.WriteLine($"  {failure}");
     Environment.ExitCode = 1;
 }
 finally

@@ -28,14 +28,15 @@ public static class PoisonCommand
             await output.WriteLineAsync(Usage);
             return 2;
         }
-        var storage = configuration["AzureWebJobsStorage"];
-        if (string.IsNullOrWhiteSpace(storage))
+        // A connection string (Azurite) or, against Azure, AzureWebJobsStorage__accountName (signed in with az login).
+        var storage = StorageSettings.From(configuration.GetSection("AzureWebJobsStorage"));
+        if (!storage.IsConfigured)
         {
-            await output.WriteLineAsync("Fehler: Einstellung AzureWebJobsStorage fehlt.");
+            await output.WriteLineAsync("Fehler: Einstellung AzureWebJobsStorage (oder AzureWebJobsStorage__accountName) fehlt.");
             return 1;
         }
         var settings = configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
-        var poison = new PoisonAlerts(new QueueServiceClient(storage, ServiceSetup.QueueClientOptionsForApp()), settings);
+        var poison = new PoisonAlerts(storage.CreateQueueServiceClient(ServiceSetup.QueueClientOptionsForApp()), settings);
         try
         {
             if (verb == "list")

@@ -18,7 +18,7 @@ public sealed class PostgresCluster(string directory, int port, bool throwaway) 
         $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Pooling=false;Timeout=15";
 
     public string FunctionsConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={port};Username=leitstand_functions;Database={database};Maximum Pool Size=50";
+        $"Host=127.0.0.1;Port={port};Username=leitstand_functions;Database={database};Maximum Pool Size=50;Max Auto Prepare=20";
 
     public static void EnsureInstalled()
     {

@@ -106,7 +106,7 @@ public sealed class AlertSettings
             if (value < 0 || (!zeroAllowed && value == 0) || double.IsNaN(value)) errors.Add($"Alerts__{name} must be {(zeroAllowed ? "0 or more" : "greater than 0")}, got {value}.");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(Queue, "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"))
+        if (!Outbox.QueueNames.IsValid(Queue))
             errors.Add($"Alerts__Queue must be a storage queue name (3-63 lower-case letters, digits, '-'), got '{Queue}'.");
         Url("StatusCenterUrl", StatusCenterUrl, required: true);
         Url("PublicFunctionsUrl", PublicFunctionsUrl, required: true);

@@ -34,9 +34,8 @@ public sealed class AuthSettings
                  || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
                  || uri.Query.Length > 0 || uri.Fragment.Length > 0)
             errors.Add($"Auth__SupabaseUrl must be an absolute https URL without query (http only for localhost), got '{SupabaseUrl}'.");
-        if (LegacyJwtSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
-            errors.Add("Auth__LegacyJwtSecret is an unresolved Key Vault reference (does the secret exist, may the app read it?).");
-        else if (LegacyJwtSecret.Length is > 0 and < 32)
+        // An unresolved Key Vault reference is reported for every setting alike (functions/AppSettings.cs).
+        if (LegacyJwtSecret.Length is > 0 and < 32)
             errors.Add("Auth__LegacyJwtSecret must be empty (HS256 off) or the project's JWT secret (at least 32 characters, from Key Vault).");
         if (ClockSkewSeconds is < 0 or > 300)
             errors.Add($"Auth__ClockSkewSeconds must be between 0 and 300, got {ClockSkewSeconds}.");

@@ -1,6 +1,6 @@
 namespace Leitstand.Monitoring;
 
-/// <summary>Settings of agent monitoring (configuration section "Monitoring").</summary>
+/// <summary>Settings of agent monitoring (configuration section "Monitoring"). Validated at start (<see cref="Validate"/>).</summary>
 public sealed class MonitoringSettings
 {
     public int HeartbeatRetentionDays { get; set; } = 14;
@@ -20,4 +20,24 @@ public sealed class MonitoringSettings
     public int HeartbeatWriters { get; set; } = 1;
     /// <summary>At most this many heartbeats in one round trip.</summary>
     public int HeartbeatBatchSize { get; set; } = 64;
+
+    /// <summary>One English message per bad value, naming the app setting (empty when all is well).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Range(string name, int value, int min, int max)
+        {
+            if (value < min || value > max) errors.Add($"Monitoring__{name} must be between {min} and {max}, got {value}.");
+        }
+        Range(nameof(HeartbeatRetentionDays), HeartbeatRetentionDays, 1, 365);
+        Range(nameof(FlipRetentionDays), FlipRetentionDays, 1, 3650);
+        Range(nameof(FlipsPerHour), FlipsPerHour, 2, 60);
+        Range(nameof(EscalateAfterMinutes), EscalateAfterMinutes, 1, 24 * 60);
+        Range(nameof(AutoRestartsPerHour), AutoRestartsPerHour, 0, 60);
+        Range(nameof(KeyRotationOverlapHours), KeyRotationOverlapHours, 0, 24 * 30);
+        Range(nameof(MaxBodyBytes), MaxBodyBytes, 256, 64 * 1024);
+        Range(nameof(HeartbeatWriters), HeartbeatWriters, 1, 16);
+        Range(nameof(HeartbeatBatchSize), HeartbeatBatchSize, 1, 1000);
+        return errors;
+    }
 }

@@ -2,6 +2,7 @@ using Leitstand.Alerts;
 using Leitstand.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Leitstand.Tests.Alerts;
 
@@ -50,9 +51,11 @@ public sealed class AlertSettingsTests
             ["Alerts:Webhook:Url"] = "https://example.de/hook",
         }).Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLeitstand(configuration));
+        using var provider = new ServiceCollection().AddLeitstand(configuration).BuildServiceProvider();
 
-        Assert.Contains("Alerts__Webhook__Secret", error.Message);
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(AppSettings.Failures(error), f => f.StartsWith("Alerts__Webhook__Secret", StringComparison.Ordinal));
     }
 
     [Fact]

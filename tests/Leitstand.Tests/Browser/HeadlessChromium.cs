@@ -200,6 +200,10 @@ public sealed class HeadlessChromium : IAsyncDisposable
         throw new InvalidOperationException($"Tab never reached '{cssSelector}' in {maxTabs} presses: {string.Join(" → ", trail)}");
     }
 
+    /// <summary>Emulates a viewport of this size in CSS pixels (a phone: 390 × 844 with <paramref name="mobile"/>).</summary>
+    public Task SetViewportAsync(int width, int height, bool mobile = false, CancellationToken ct = default) =>
+        SendAsync("Emulation.setDeviceMetricsOverride", new { width, height, deviceScaleFactor = 1, mobile }, ct);
+
     /// <summary>Captures the viewport as PNG.</summary>
     public async Task<byte[]> ScreenshotAsync(CancellationToken ct = default)
     {

@@ -14,7 +14,7 @@ namespace Leitstand.Tests.Pipeline;
 [Collection(StackCollection.Name)]
 public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
 {
-    private const string Secret = "test-webhook-secret";
+    private const string Secret = "test-webhook-secret-of-at-least-32-characters";
     private RunningHost _host = null!;
 
     public async Task InitializeAsync() => _host = await RunningHost.StartAsync(stack, s => s["Pipeline:WebhookSecret"] = Secret);

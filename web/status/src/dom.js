@@ -20,6 +20,20 @@ export function toast(text) {
 
 const dateTime = new Intl.DateTimeFormat('de-DE', { weekday: 'short', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
 export const formatDateTime = (iso) => dateTime.format(new Date(iso));
+
+const berlinParts = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const berlinOffset = (ms) => {
+  const p = Object.fromEntries(berlinParts.formatToParts(ms).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - ms;
+};
+/** The value of an <input type=datetime-local> read as Berlin time (as the page shows times), as ISO 8601 in UTC. */
+export function berlinInputToIso(value) {
+  const [y, mo, d, hh, mm] = value.split(/[-T:]/).map(Number);
+  const wall = Date.UTC(y, mo - 1, d, hh, mm);
+  let ms = wall - berlinOffset(wall);
+  ms = wall - berlinOffset(ms); // the offset at the instant itself (daylight saving days)
+  return new Date(ms).toISOString();
+}
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 export const formatCents = (cents) => euro.format((cents ?? 0) / 100);
 export const formatTime = (date) => date.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Berlin' });

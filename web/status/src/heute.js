@@ -2,7 +2,7 @@ import { api } from './api.js';
 import { h, toast, formatDateTime, formatTime } from './dom.js';
 
 const STAGES = { NEW: 'Neu', CONTACTED: 'Kontaktiert', REPLIED: 'Geantwortet', QUALIFIED: 'Qualifiziert', CALL_BOOKED: 'Call gebucht', WON: 'Gewonnen', LOST: 'Verloren' };
-const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
+export const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
 const docsBase = (import.meta.env.VITE_DOCS_URL ?? '').replace(/\/$/, '');
 export const REFRESH_MS = 20_000;

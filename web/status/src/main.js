@@ -2,10 +2,11 @@ import './style.css';
 import { ready, onChange, session, signInDev, signInWithPassword, sendMagicLink, signOut, mode } from './auth.js';
 import { h } from './dom.js';
 import { heute } from './heute.js';
+import { pipeline } from './pipeline.js';
 import { zahlen } from './zahlen.js';
 import { agenten } from './agenten.js';
 
-const routes = { '#/heute': heute, '#/zahlen': zahlen, '#/agenten': agenten };
+const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/zahlen': zahlen, '#/agenten': agenten };
 const main = document.getElementById('inhalt');
 const nav = document.getElementById('nav');
 const signOutButton = document.getElementById('sign-out');
