@@ -10,7 +10,7 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack)
 {
     /// <summary>
     /// Elements reaching past the viewport's width, except inside a deliberately scrolling area (overflow-x auto,
-    /// scroll or hidden: the funnel table, the trend chart) and the skip link parked off screen until focused.
+    /// scroll or hidden: the pipeline's columns, the funnel table, the trend chart) and the skip link parked off screen until focused.
     /// </summary>
     private const string Overflowing = """
         (() => {
@@ -46,6 +46,11 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack)
         Assert.Equal(390, (await session.Browser.EvaluateAsync("window.innerWidth")).GetInt32());
         Assert.True((await session.Browser.EvaluateAsync("navigator.maxTouchPoints > 0")).GetBoolean());
         await session.ScreenshotAsync("heute-telefon");
+
+        await session.Browser.ClickAsync("#nav a[href='#/pipeline']");
+        await session.Browser.WaitForAsync("document.querySelectorAll('#pipeline [data-stage]').length === 7", TimeSpan.FromSeconds(10));
+        await AssertNothingOverflowsAsync(session);
+        await session.ScreenshotAsync("pipeline-telefon");
 
         await session.Browser.ClickAsync("#nav a[href='#/zahlen']");
         await session.Browser.WaitForAsync("document.querySelectorAll('#kennzahlen li').length === 5 && !!document.querySelector('#trend canvas') && !!document.querySelector('#funnel')", TimeSpan.FromSeconds(10));
