@@ -94,7 +94,7 @@ public static class FunctionsWebHost
             {
                 FileProvider = files,
                 RequestPath = "/status",
-                // As netlify.toml: the page's CSP also as a header, no framing, no sniffing, no referrer.
+                // As the build's _headers for Netlify: the page's CSP also as a header, no framing, no sniffing, no referrer.
                 OnPrepareResponse = c =>
                 {
                     var headers = c.Context.Response.Headers;
@@ -149,7 +149,7 @@ public static class FunctionsWebHost
         return app;
     }
 
-    /// <summary>The status center's policy (netlify.toml has the same, with the production origins).</summary>
+    /// <summary>The status center's policy (the build writes the same into dist/_headers, with the production origins).</summary>
     public const string StatusCenterCsp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static object TryParseJson(string text)
