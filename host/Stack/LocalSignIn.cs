@@ -75,16 +75,25 @@ public sealed class LocalSignIn
         return (userId, CreateToken(userId, email, expires), expires);
     }
 
-    public string CreateToken(Guid userId, string email, DateTimeOffset expires)
+    public string CreateToken(Guid userId, string email, DateTimeOffset expires) =>
+        _handler.CreateToken(SupabaseAccessToken(Issuer, userId, email, expires.UtcDateTime,
+            new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256)));
+
+    /// <summary>
+    /// An access token shaped as Supabase Auth issues it after an e-mail sign-in (claims as in its JWT docs), for the
+    /// local sign-in and the tests' issuers, so all of them stay one shape.
+    /// </summary>
+    public static SecurityTokenDescriptor SupabaseAccessToken(string issuer, Guid userId, string email, DateTime expiresUtc,
+        SigningCredentials credentials)
     {
         var now = DateTime.UtcNow;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        return new SecurityTokenDescriptor
         {
-            Issuer = Issuer,
+            Issuer = issuer,
             Audience = "authenticated",
             IssuedAt = now,
             NotBefore = now,
-            Expires = expires.UtcDateTime,
+            Expires = expiresUtc,
             Claims = new Dictionary<string, object>
             {
                 ["sub"] = userId.ToString(),
@@ -96,8 +105,8 @@ public sealed class LocalSignIn
                 ["app_metadata"] = new Dictionary<string, object> { ["provider"] = "email", ["providers"] = new[] { "email" } },
                 ["user_metadata"] = new Dictionary<string, object>(),
             },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
-        });
+            SigningCredentials = credentials,
+        };
     }
 
     private static ECDsa LoadOrCreateKey(string? directory)

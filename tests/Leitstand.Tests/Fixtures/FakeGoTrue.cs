@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Leitstand.LocalHost.Stack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -152,28 +153,8 @@ public sealed class FakeGoTrue : IAsyncDisposable
     private Dictionary<string, object> Session(string email, TimeSpan lifetime)
     {
         var id = _users[email].Id;
-        var now = DateTime.UtcNow;
-        var expires = now + lifetime;
-        var access = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Url + "/auth/v1",
-            Audience = "authenticated",
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = expires,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = id.ToString(),
-                ["email"] = email,
-                ["role"] = "authenticated",
-                ["aal"] = "aal1",
-                ["session_id"] = Guid.NewGuid().ToString(),
-                ["is_anonymous"] = false,
-                ["app_metadata"] = new Dictionary<string, object> { ["provider"] = "email", ["providers"] = new[] { "email" } },
-                ["user_metadata"] = new Dictionary<string, object>(),
-            },
-            SigningCredentials = _key.Credentials,
-        });
+        var expires = DateTime.UtcNow + lifetime;
+        var access = new JsonWebTokenHandler().CreateToken(LocalSignIn.SupabaseAccessToken(Url + "/auth/v1", id, email, expires, _key.Credentials));
         var refresh = Guid.NewGuid().ToString("N");
         _refreshTokens[refresh] = email;
         IssuedTokens.Enqueue(access);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Leitstand.LocalHost.Stack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -72,26 +73,8 @@ public sealed class TestIssuer : IAsyncDisposable
     /// <summary>An access token as Supabase issues it for <paramref name="userId"/>; <paramref name="change"/> bends it for a test.</summary>
     public string Token(Guid userId, SigningKey? key = null, Action<SecurityTokenDescriptor>? change = null)
     {
-        var now = DateTime.UtcNow;
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = "authenticated",
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(1),
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = userId.ToString(),
-                ["email"] = $"user-{userId:N}@example.de",
-                ["role"] = "authenticated",
-                ["aal"] = "aal1",
-                ["session_id"] = Guid.NewGuid().ToString(),
-                ["is_anonymous"] = false,
-                ["app_metadata"] = new Dictionary<string, object> { ["provider"] = "email" },
-            },
-            SigningCredentials = (key ?? Es256).Credentials,
-        };
+        var descriptor = LocalSignIn.SupabaseAccessToken(Issuer, userId, $"user-{userId:N}@example.de", DateTime.UtcNow.AddHours(1),
+            (key ?? Es256).Credentials);
         change?.Invoke(descriptor);
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
