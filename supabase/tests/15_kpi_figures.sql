@@ -2,7 +2,7 @@
 -- member's write into a kept period forgets it (the triggers run as definer, the member cannot delete itself).
 begin;
 create extension if not exists pgtap;
-select plan(9);
+select plan(12);
 
 insert into auth.users (id, email) values
   ('a0000000-0000-4000-8000-000000000031', 'outsider31@example.com'),
@@ -36,6 +36,21 @@ update public.leads set created_at = '2023-03-20 10:00+00' where id = 'b0000000-
 reset role;
 select ok(not exists (select 1 from public.kpi_period_figures where kind = 'month' and period_start = '2023-03-01'),
   'a member''s write into a kept month forgets it');
+
+-- Each move out of a stage knows when the lead left that stage next (the funnel's "last total in the period").
+insert into public.leads (id, name, email, consent_at, consent_text_version, consent_source) values
+  ('b0000000-0000-4000-8000-000000000032', 'Otto Wieder', 'otto.figures@example.com', now(), 'v1', 'test');
+update public.leads set stage = 'CONTACTED' where id = 'b0000000-0000-4000-8000-000000000032';
+update public.leads set stage = 'LOST', lost_reason = 'Kein Budget' where id = 'b0000000-0000-4000-8000-000000000032';
+update public.leads set stage = 'NEW' where id = 'b0000000-0000-4000-8000-000000000032';
+update public.leads set stage = 'CONTACTED' where id = 'b0000000-0000-4000-8000-000000000032';
+select is((select array_agg(next_exit_at is not null order by changed_at, id) from public.lead_stage_history
+           where lead_id = 'b0000000-0000-4000-8000-000000000032' and from_stage = 'NEW'),
+  array[true, false], 'the first move out of NEW knows of the second, the second of none');
+update public.lead_stage_history set next_exit_at = null where lead_id = 'b0000000-0000-4000-8000-000000000032';
+select ok(public.recompute_stage_stays(array['b0000000-0000-4000-8000-000000000032'::uuid]) > 0, 'recompute_stage_stays finds the missing next_exit_at');
+select is((select count(*)::int from public.lead_stage_history where lead_id = 'b0000000-0000-4000-8000-000000000032'
+           and from_stage = 'NEW' and next_exit_at is not null), 1, 'and works it out again');
 
 select * from finish();
 rollback;
