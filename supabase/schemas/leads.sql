@@ -53,6 +53,7 @@ create table public.leads (
 create index leads_stage_idx on public.leads (stage, stage_changed_at);
 create index leads_created_idx on public.leads (created_at);
 
+-- updated_at on every update, stage_changed_at when the stage changes.
 create function public.touch_lead() returns trigger
 language plpgsql set search_path = '' as $$
 begin
