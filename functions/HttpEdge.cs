@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Leitstand.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -9,25 +7,12 @@ namespace Leitstand.Functions;
 
 /// <summary>
 /// What every HTTP function shares, in one place: the body read up to a limit (a declared length and a
-/// chunked body alike), one JSON convention (snake_case, German text unescaped), problem+json with German
+/// chunked body alike), the one JSON convention (<see cref="JsonConvention"/>: snake_case, German text unescaped), problem+json with German
 /// messages per field, and 503 with Retry-After when the database cannot be reached. The lead form, the
 /// heartbeat, the Supabase webhook and the team endpoints (<see cref="TeamApi"/>) answer through it.
 /// </summary>
 public static class HttpEdge
 {
-    /// <summary>snake_case in every request and response.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // German text stays readable (ä, „…“); the answer is JSON, never embedded in HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    /// <summary>Reading requests: like <see cref="JsonOptions"/>, and a field the endpoint does not know is an error.</summary>
-    public static readonly JsonSerializerOptions StrictJson = new(JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
     /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes (stops reading there).</summary>
     public static async Task<byte[]?> ReadBoundedAsync(HttpRequest req, int limit, CancellationToken ct)
     {
@@ -84,7 +69,7 @@ public static class HttpEdge
             var response = context.HttpContext.Response;
             response.StatusCode = status;
             if (noStore) response.Headers.CacheControl = "no-store";
-            await response.WriteAsJsonAsync(value, value.GetType(), JsonOptions, contentType, context.HttpContext.RequestAborted);
+            await response.WriteAsJsonAsync(value, value.GetType(), JsonConvention.Default, contentType, context.HttpContext.RequestAborted);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Leitstand.Auth;
+using Leitstand.Platform;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,6 @@ public static class TeamApi
 {
     public const int MaxBodyBytes = 16 * 1024;
 
-    public static JsonSerializerOptions Json => HttpEdge.StrictJson;
-
     public sealed record Read<T>(T? Value, IActionResult? Error) where T : class;
 
     /// <summary>Reads a JSON object of at most <see cref="MaxBodyBytes"/>; an empty body gives <paramref name="empty"/>.</summary>
@@ -33,7 +32,7 @@ public static class TeamApi
                 new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt."] }));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, HttpEdge.StrictJson);
+            var value = JsonSerializer.Deserialize<T>(body, JsonConvention.Strict);
             return value is null
                 ? new(null, Problem(StatusCodes.Status400BadRequest, "Der Inhalt fehlt.", new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt."] }))
                 : new(value, null);
