@@ -1,15 +1,17 @@
 using Leitstand.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Leitstand.Functions;
 
 /// <summary>
 /// What every HTTP function shares, in one place: the body read up to a limit (a declared length and a
-/// chunked body alike), the one JSON convention (<see cref="JsonConvention"/>: snake_case, German text unescaped), problem+json with German
-/// messages per field, and 503 with Retry-After when the database cannot be reached. The lead form, the
-/// heartbeat, the Supabase webhook and the team endpoints (<see cref="TeamApi"/>) answer through it.
+/// chunked body alike), the one JSON convention (<see cref="JsonConvention"/>: snake_case, German text
+/// unescaped), problem+json with German messages per field, and 503 with Retry-After when the database
+/// cannot be reached (<see cref="RunAsync"/>). The lead form, the heartbeat, the Supabase webhook, the
+/// acknowledge link and the team endpoints (<see cref="TeamApi"/>) answer through it.
 /// </summary>
 public static class HttpEdge
 {
@@ -49,11 +51,31 @@ public static class HttpEdge
         limit >= 1024 ? $"Die Anfrage ist zu groß (höchstens {limit / 1024} KB)." : $"Die Anfrage ist zu groß (höchstens {limit} Bytes).",
         new Dictionary<string, string[]> { ["body"] = [hint] });
 
-    /// <summary>The database could not be reached (not a refusal by it): nothing was changed, try again.</summary>
-    public static bool IsDatabaseDown(Exception ex) =>
-        ex is NpgsqlException and not PostgresException
-        && (((NpgsqlException)ex).IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException);
+    /// <summary>The answer when <see cref="RunAsync"/> is given no other.</summary>
+    public const string DatabaseDownTitle =
+        "Der Leitstand erreicht die Datenbank gerade nicht. Es wurde nichts geändert; bitte in 30 Sekunden erneut versuchen.";
 
+    /// <summary>
+    /// Runs an endpoint's work; when the database cannot be reached (<see cref="DatabaseOutage"/>, the one rule),
+    /// the answer is <paramref name="unavailable"/> or else 503 problem+json with Retry-After 30 and
+    /// <see cref="DatabaseDownTitle"/>, never a 500. Every HTTP function runs its database work through here
+    /// (the team endpoints through <see cref="TeamApi"/>).
+    /// </summary>
+    public static async Task<IActionResult> RunAsync(HttpRequest req, Func<Task<IActionResult>> work, Func<IActionResult>? unavailable = null)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception ex) when (DatabaseOutage.Is(ex, req.HttpContext.RequestAborted))
+        {
+            req.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Leitstand.HttpEdge")
+                .LogWarning("Database unreachable, {Method} {Path} answered 503: {Error}", req.Method, req.Path.Value, ex.Message);
+            return unavailable?.Invoke() ?? DatabaseDown(DatabaseDownTitle);
+        }
+    }
+
+    /// <summary>503 problem+json with Retry-After: nothing was changed, try again.</summary>
     public static IActionResult DatabaseDown(string title, int retryAfterSeconds = 30) =>
         WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, title), retryAfterSeconds);
 

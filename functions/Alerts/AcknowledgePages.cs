@@ -36,6 +36,10 @@ public static class AcknowledgePages
         _ => (StatusCodes.Status404NotFound, Page("Link ungültig", "<p>Dieser Link ist ungültig oder unvollständig. Bitte öffne ihn direkt aus dem Alert.</p>")),
     };
 
+    /// <summary>The database cannot be reached: nothing was acknowledged, the link still works later.</summary>
+    public static (int Status, string Html) Unavailable() => (StatusCodes.Status503ServiceUnavailable, Page("Gerade nicht erreichbar",
+        "<p>Der Leitstand erreicht seine Datenbank gerade nicht; es wurde nichts übernommen. Bitte öffne den Link in einer Minute noch einmal.</p>"));
+
     private static string StateTitle(string status) => status == "resolved" ? "Das Incident ist bereits behoben." : "Das Incident ist bereits übernommen.";
 
     private static string Details(IncidentView view)
