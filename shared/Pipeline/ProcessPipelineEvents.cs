@@ -2,6 +2,7 @@ using Dapper;
 using Leitstand.Alerts;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
+using Leitstand.Platform;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -65,8 +66,10 @@ public sealed partial class ProcessPipelineEvents(NpgsqlDataSource db, OutboxDis
             await tx.CommitAsync(ct);
             return (events.Count, messages);
         }
-        catch (Exception ex) when (ids.Length > 0 && ex is not OperationCanceledException)
+        catch (Exception ex) when (ids.Length > 0 && ex is not OperationCanceledException && !DatabaseOutage.Is(ex, ct))
         {
+            // An event that failed counts an attempt. The database going away is not the event's failure: the
+            // transaction is gone with the claim, the events stay pending, and the exception goes to the caller.
             log.LogError(ex, "Pipeline events {Ids} failed", string.Join(",", ids));
             await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(MarkFailedSql, new { Ids = ids, Error = $"{ex.GetType().Name}: {ex.Message}" });
