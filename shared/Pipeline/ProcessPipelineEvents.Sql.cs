@@ -15,7 +15,7 @@ public sealed partial class ProcessPipelineEvents
         """;
 
     // The state rules of a stage change (obsolete tasks, playbook tasks, agents, "Deal gewonnen", deletion
-    // date) live in SQL: public.process_pipeline_events (supabase/migrations/20261207100000_rule_homes_pipeline_tasks.sql).
+    // date) live in SQL: public.process_pipeline_events (supabase/schemas/pipeline.sql).
     // Returns the outbox message ids of the alerts, sent after the commit.
     private const string ProcessSql = """
         select public.process_pipeline_events(@Ids, @LostRetentionDays, @Queue,

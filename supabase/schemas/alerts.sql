@@ -13,11 +13,28 @@ create type public.alert_delivery_state as enum ('pending', 'sending', 'delivere
 
 create domain public.alert_channel as text check (value in ('slack', 'teams', 'telegram', 'email', 'webhook'));
 
+-- The alert kinds: the catalogue every producer (public.enqueue_alerts) and the delivery read; the rows:
+-- reference_data.sql. severity: every alert of the kind has it; null where it varies and the producer gives
+-- it (incident_opened: the error class's severity; incident_reminder: the incident's). subject_type: what the
+-- alert is about; route: where its link opens in the status center ('{id}' = the subject's id, relative to
+-- Alerts__StatusCenterUrl); acknowledge_link: its messages carry the signed "Übernehmen" link while the
+-- incident is open.
+create table public.alert_kinds (
+  kind text primary key check (kind ~ '^[a-z][a-z_]{2,40}$'),
+  label text not null check (char_length(label) between 1 and 80),
+  severity public.alert_severity,
+  subject_type text not null check (subject_type in ('incident', 'agent', 'lead', 'deal', 'alert', 'channel', 'team', 'kpi')),
+  acknowledge_link boolean not null default false,
+  route text not null check (route ~ '^#/[a-z0-9/_{}-]*$'),
+  check (not acknowledge_link or subject_type = 'incident'),
+  check ((route like '%{id}%') = (subject_type in ('incident', 'agent', 'lead', 'deal', 'alert')))
+);
+
 -- One row per alert. Texts are German and carry no personal data of leads or customers (no name, e-mail,
 -- phone, company): the link leads to the status center, where a signed-in team member sees who.
 create table public.alerts (
   id uuid primary key,
-  kind text not null check (kind ~ '^[a-z][a-z_]{2,40}$'),
+  kind text not null references public.alert_kinds (kind),
   severity public.alert_severity not null,
   dedupe_key text not null check (char_length(dedupe_key) between 1 and 200),
   subject_type text not null check (subject_type in ('incident', 'agent', 'lead', 'deal', 'alert', 'channel', 'team', 'kpi')),
@@ -38,7 +55,8 @@ create index alerts_created_idx on public.alerts (created_at);
 -- (docs/alerts.md): reference_data.sql. The team changes them in the table editor or the status center.
 create table public.alert_routes (
   id bigint generated always as identity primary key,
-  kind text not null check (kind = '*' or kind ~ '^[a-z][a-z_]{2,40}$'),
+  -- a kind of public.alert_kinds, or '*' for every kind
+  kind text not null,
   min_severity public.alert_severity not null default 'info',
   channels public.alert_channel[] not null check (cardinality(channels) > 0),
   -- Europe/Berlin; non-critical alerts in this window are held until it ends (never dropped).
@@ -53,6 +71,8 @@ create table public.alert_routes (
   escalation_channels public.alert_channel[] not null default '{}',
   enabled boolean not null default true,
   note text check (char_length(note) <= 300),
+  -- the kind the route names (null for '*'), checked against the catalogue
+  alert_kind text generated always as (nullif(kind, '*')) stored references public.alert_kinds (kind),
   check ((quiet_from is null) = (quiet_to is null) and (quiet_from is distinct from quiet_to or quiet_from is null))
 );
 
@@ -100,20 +120,12 @@ language sql immutable as $$
   end
 $$;
 
--- Where an alert's subject is in the status center (relative to Alerts__StatusCenterUrl). Alerts about the
--- KPI board link to it.
-create function public.alert_link(p_subject_type text, p_subject_id uuid)
+-- Where an alert of a kind about a subject opens in the status center: the kind's route.
+create function public.alert_link(p_kind text, p_subject_id uuid)
 returns text
-language sql immutable set search_path = '' as $$
-  select case p_subject_type
-    when 'incident' then '#/incidents/' || p_subject_id
-    when 'agent' then '#/agents/' || p_subject_id
-    when 'lead' then '#/leads/' || p_subject_id
-    when 'deal' then '#/deals/' || p_subject_id
-    when 'alert' then '#/alerts/' || p_subject_id
-    when 'kpi' then '#/zahlen'
-    else '#/heute'
-  end
+language sql stable set search_path = '' as $$
+  select case when k.route like '%{id}%' then replace(k.route, '{id}', p_subject_id::text) else k.route end
+  from public.alert_kinds k where k.kind = p_kind
 $$;
 
 -- One alert as the queue message lists it (docs/queue-messages.md, snake_case).
@@ -135,24 +147,39 @@ language sql immutable set search_path = '' as $$
 $$;
 
 -- THE producer path. p_items: [{"kind", "severity", "dedupe_key", "subject_type", "subject_id", "title",
--- "text", "occurred_at", "attributes"}, …]. Writes each new alert, and one queue message listing them
--- (outbox, sent after the commit): a storm from one statement is one message, not one per alert. An alert
--- whose dedupe key exists already is skipped. Returns the message id (the first new alert's id; for a
--- single alert its own), or nothing when every alert existed.
+-- "text", "occurred_at", "attributes"}, …]. The kind must be in public.alert_kinds (otherwise nothing is
+-- written and the call fails with 22023); severity and subject type are the catalogue's, the item's severity
+-- counts only for a kind whose catalogue severity is null, and the link is the kind's route. Writes each new
+-- alert, and one queue message listing them (outbox, sent after the commit): a storm from one statement is
+-- one message, not one per alert. An alert whose dedupe key exists already is skipped. Returns the message id
+-- (the first new alert's id; for a single alert its own), or nothing when every alert existed.
 create function public.enqueue_alerts(p_queue text, p_items jsonb)
 returns uuid[]
 language plpgsql set search_path = '' as $$
 declare
   ids uuid[];
+  v_problem text;
 begin
+  select string_agg(distinct case when k.kind is null then format('unknown alert kind %L', x.kind)
+                                  else format('alert kind %L needs a severity', x.kind) end, '; ')
+  into v_problem
+  from jsonb_to_recordset(coalesce(p_items, '[]'::jsonb)) as x(kind text, severity public.alert_severity)
+  left join public.alert_kinds k on k.kind = x.kind
+  where k.kind is null or coalesce(k.severity, x.severity) is null;
+  if v_problem is not null then
+    raise exception 'enqueue_alerts: %', v_problem using errcode = '22023',
+      hint = 'The kinds and their severities are in public.alert_kinds (docs/alerts.md).';
+  end if;
+
   with input as (
     select x.* from jsonb_to_recordset(coalesce(p_items, '[]'::jsonb)) as x(kind text, severity public.alert_severity,
       dedupe_key text, subject_type text, subject_id uuid, title text, text text, occurred_at timestamptz, attributes jsonb)
   ), created as (
     insert into public.alerts as a (id, kind, severity, dedupe_key, subject_type, subject_id, title, body, link, occurred_at, attributes)
-    select gen_random_uuid(), i.kind, i.severity, i.dedupe_key, i.subject_type, i.subject_id, i.title, i.text,
-           public.alert_link(i.subject_type, i.subject_id), i.occurred_at, coalesce(i.attributes, '{}'::jsonb)
+    select gen_random_uuid(), i.kind, coalesce(k.severity, i.severity), i.dedupe_key, k.subject_type, i.subject_id, i.title, i.text,
+           public.alert_link(i.kind, i.subject_id), i.occurred_at, coalesce(i.attributes, '{}'::jsonb)
     from input i
+    join public.alert_kinds k on k.kind = i.kind
     on conflict (dedupe_key) do nothing
     returning a.*
   ), message as (
@@ -451,18 +478,23 @@ grant execute on function public.enqueue_alerts(text, jsonb), public.plan_alert_
 alter table public.alerts enable row level security;
 alter table public.alert_routes enable row level security;
 alter table public.alert_deliveries enable row level security;
-revoke all on public.alerts, public.alert_routes, public.alert_deliveries from anon;
-revoke truncate, references, trigger on public.alerts, public.alert_routes, public.alert_deliveries from authenticated, service_role;
-revoke insert, update, delete on public.alerts, public.alert_deliveries from authenticated;
+alter table public.alert_kinds enable row level security;
+revoke all on public.alerts, public.alert_routes, public.alert_deliveries, public.alert_kinds from anon;
+revoke truncate, references, trigger on public.alerts, public.alert_routes, public.alert_deliveries, public.alert_kinds
+  from authenticated, service_role;
+-- the kinds change by migration only
+revoke insert, update, delete on public.alerts, public.alert_deliveries, public.alert_kinds from authenticated;
 
 create policy alerts_team on public.alerts for select to authenticated using ((select public.is_team_member()));
 create policy alert_deliveries_team on public.alert_deliveries for select to authenticated using ((select public.is_team_member()));
+create policy alert_kinds_team on public.alert_kinds for select to authenticated using ((select public.is_team_member()));
 create policy alert_routes_team on public.alert_routes for all to authenticated
   using ((select public.is_team_member())) with check ((select public.is_team_member()));
 
 grant select, insert, delete on public.alerts to leitstand_functions;
 grant select, insert, update on public.alert_deliveries to leitstand_functions;
-grant select on public.alert_routes to leitstand_functions;
+grant select on public.alert_routes, public.alert_kinds to leitstand_functions;
 create policy alerts_functions on public.alerts for all to leitstand_functions using (true) with check (true);
 create policy alert_deliveries_functions on public.alert_deliveries for all to leitstand_functions using (true) with check (true);
 create policy alert_routes_functions on public.alert_routes for select to leitstand_functions using (true);
+create policy alert_kinds_functions on public.alert_kinds for select to leitstand_functions using (true);

@@ -67,13 +67,23 @@ $$;
 create trigger leads_touch before update on public.leads
   for each row execute function public.touch_lead();
 
--- The German names of the stages (SQL, no SET clause, so the planner inlines it).
+-- ---------------------------------------------------------------------------------------------
+-- The stage catalogue: one row per value of public.lead_stage (a test keeps them equal), in pipeline order,
+-- with the German label the status center and the texts show. closed: the lead's way through the pipeline
+-- ended there (the board shows only the recent ones). SQL, C# and the status center read it here instead of
+-- keeping a copy. The rows: reference_data.sql.
+create table public.lead_stages (
+  code public.lead_stage primary key,
+  label text not null unique check (char_length(label) between 1 and 40),
+  position smallint not null unique check (position between 1 and 100),
+  closed boolean not null default false
+);
+
+-- The German label of a stage, from the catalogue. Stable, not immutable: it reads a table.
 create function public.lead_stage_label(p_stage public.lead_stage)
 returns text
-language sql immutable as $$
-  select case p_stage when 'NEW' then 'Neu' when 'CONTACTED' then 'Kontaktiert' when 'REPLIED' then 'Geantwortet'
-    when 'QUALIFIED' then 'Qualifiziert' when 'CALL_BOOKED' then 'Call gebucht' when 'WON' then 'Gewonnen'
-    when 'LOST' then 'Verloren' end
+language sql stable as $$
+  select s.label from public.lead_stages s where s.code = p_stage
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -247,11 +257,14 @@ alter table public.lead_touchpoints enable row level security;
 alter table public.lead_stage_history enable row level security;
 alter table public.packages enable row level security;
 alter table public.deals enable row level security;
+alter table public.lead_stages enable row level security;
 
 revoke all on public.leads, public.touchpoint_note_codes, public.lead_touchpoints, public.lead_stage_history,
-  public.packages, public.deals from anon;
+  public.packages, public.deals, public.lead_stages from anon;
 revoke truncate, references, trigger on public.leads, public.touchpoint_note_codes, public.lead_touchpoints,
-  public.lead_stage_history, public.packages, public.deals from authenticated, service_role;
+  public.lead_stage_history, public.packages, public.deals, public.lead_stages from authenticated, service_role;
+-- the stage catalogue changes by migration only
+revoke insert, update, delete on public.lead_stages from authenticated;
 
 create policy leads_team on public.leads for all to authenticated
   using ((select public.is_team_member())) with check ((select public.is_team_member()));
@@ -265,13 +278,15 @@ create policy packages_team on public.packages for all to authenticated
   using ((select public.is_team_member())) with check ((select public.is_team_member()));
 create policy deals_team on public.deals for all to authenticated
   using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy lead_stages_team on public.lead_stages for select to authenticated using ((select public.is_team_member()));
 
 grant select, insert, update, delete on public.leads to leitstand_functions;
 grant select, insert, update on public.lead_touchpoints, public.deals to leitstand_functions;
-grant select on public.touchpoint_note_codes, public.lead_stage_history, public.packages to leitstand_functions;
+grant select on public.touchpoint_note_codes, public.lead_stage_history, public.packages, public.lead_stages to leitstand_functions;
 create policy leads_functions on public.leads for all to leitstand_functions using (true) with check (true);
 create policy touchpoint_note_codes_functions on public.touchpoint_note_codes for select to leitstand_functions using (true);
 create policy lead_touchpoints_functions on public.lead_touchpoints for all to leitstand_functions using (true) with check (true);
 create policy lead_stage_history_functions on public.lead_stage_history for select to leitstand_functions using (true);
 create policy packages_functions on public.packages for select to leitstand_functions using (true);
 create policy deals_functions on public.deals for all to leitstand_functions using (true) with check (true);
+create policy lead_stages_functions on public.lead_stages for select to leitstand_functions using (true);

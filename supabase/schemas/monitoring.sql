@@ -22,14 +22,16 @@ create domain public.grace_interval as interval check (value between interval '0
 create domain public.error_threshold as integer check (value between 1 and 100);
 
 -- ---------------------------------------------------------------------------------------------
--- The fixed, documented taxonomy (docs/runbooks/<key>.md, one German runbook each). The classes:
+-- The fixed, documented taxonomy (runbook: docs/runbooks/<key>.md, one German runbook each). The classes:
 -- reference_data.sql.
 create table public.error_classes (
   key text primary key check (key ~ '^[a-z][a-z_]{2,30}$'),
   severity text not null check (severity in ('info', 'warning', 'critical')),
   title text not null check (char_length(title) between 1 and 80),
   auto_restart boolean not null default false,
-  reported_by_agent boolean not null default true
+  reported_by_agent boolean not null default true,
+  -- its runbook (C#, SQL and the alerts read it here)
+  runbook text not null check (runbook ~ '^docs/runbooks/[a-z0-9-]+\.md$')
 );
 
 -- ---------------------------------------------------------------------------------------------
@@ -204,8 +206,9 @@ create trigger agents_delete_heartbeats after delete on public.agents
   referencing old table as deleted_agents
   for each statement execute function public.agents_delete_heartbeats();
 
--- Incidents as alerts (called by open_incident, resolve_incidents and check_agents), through
--- public.enqueue_alerts. Returns the alert id, also when it existed already.
+-- Incidents as alerts (called by open_incident, resolve_incidents and check_agents). The severity given is the
+-- error class's; the catalogue overrides it where the kind has its own (resolved: info, escalated: critical).
+-- Returns the alert id, also when it existed already.
 create function public.enqueue_incident_alert(p_queue text, p_incident uuid, p_kind text, p_at timestamptz, p_text text)
 returns uuid
 language plpgsql set search_path = '' as $$
@@ -214,16 +217,13 @@ declare
   v_id uuid;
 begin
   select (public.enqueue_alerts(p_queue, jsonb_build_array(jsonb_build_object(
-           'kind', p_kind,
-           'severity', case when p_kind = 'incident_resolved' then 'info'
-                            when p_kind = 'incident_escalated' then 'critical' else c.severity end,
+           'kind', p_kind, 'severity', c.severity,
            'dedupe_key', v_key, 'subject_type', 'incident', 'subject_id', i.id,
            'title', case p_kind when 'incident_opened' then 'Incident: ' || c.title
                                 when 'incident_resolved' then 'Behoben: ' || c.title
                                 else 'Eskaliert: ' || c.title end,
            'text', p_text, 'occurred_at', p_at,
-           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class,
-                                            'runbook', 'docs/runbooks/' || replace(i.error_class, '_', '-') || '.md')))))[1]
+           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)))))[1]
   into v_id
   from public.incidents i
   join public.error_classes c on c.key = i.error_class
@@ -259,8 +259,8 @@ begin
   end if;
   insert into public.incident_events (incident_id, at, kind, detail) values (incident, p_at, 'opened', p_code);
   alert := public.enqueue_incident_alert(p_queue, incident, 'incident_opened', p_at,
-    format('Incident geöffnet: %s (%s). Runbook: docs/runbooks/%s.md',
-           (select title from public.error_classes where key = p_class), coalesce(p_code, p_class), replace(p_class, '_', '-')));
+    (select format('Incident geöffnet: %s (%s). Runbook: %s', c.title, coalesce(p_code, p_class), c.runbook)
+     from public.error_classes c where c.key = p_class));
 
   if (select auto_restart from public.error_classes where key = p_class)
      and (select count(*) from public.agent_commands

@@ -161,6 +161,114 @@ language sql immutable as $$
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- The latest won deal of a lead (none if it has none): the deal its fulfilment tasks and its agent belong
+-- to. Inlined like the function above.
+create function public.latest_won_deal(p_lead uuid)
+returns table (deal_id uuid)
+language sql stable as $$
+  select d.id from public.deals d
+  where d.lead_id = p_lead and d.status = 'WON'
+  order by d.won_at desc, d.amount_cents desc
+  limit 1
+$$;
+
+-- What a batch of stage events sets in motion, in the caller's transaction (ProcessPipelineEvents claims
+-- the events FOR UPDATE SKIP LOCKED and marks them processed in the same transaction, so each acts once;
+-- the unique keys below make a repeat harmless anyway). p_won_ids/p_key_hashes/p_key_prefixes/p_sealed_keys:
+-- a new agent key per WON event, made by the caller (hash, display prefix, sealed for the one-time handover).
+-- Returns the outbox message ids of the "Deal gewonnen" alerts (sent after the commit).
+create function public.process_pipeline_events(p_ids bigint[], p_lost_retention_days integer, p_queue text,
+                                               p_won_ids bigint[] default '{}', p_key_hashes text[] default '{}',
+                                               p_key_prefixes text[] default '{}', p_sealed_keys bytea[] default '{}')
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  v_messages uuid[] := '{}';
+begin
+  -- LOST cancels every open task of the lead. Any other change makes the open tasks of the other sales
+  -- stages' playbooks obsolete (e.g. REPLIED stops the follow-ups; a cancelled call, back to QUALIFIED, drops
+  -- the call preparation), and so are a daily list's first contact and "Nachfassen", which belong to the
+  -- stage the lead left. Fulfilment tasks (playbooks of WON) stay.
+  update public.tasks t
+  set status = 'CANCELLED', completed_at = now(),
+      cancel_reason = case when e.to_stage = 'LOST' then 'Lead verloren'
+                           else 'Stufe ' || e.to_stage::text || ' erreicht' end
+  from public.pipeline_events e
+  where e.id = any(p_ids) and t.lead_id = e.lead_id and t.status = 'OPEN'
+    and (e.to_stage = 'LOST' or t.rule in ('first_contact', 'stale')
+         or exists (select 1 from public.playbooks p
+                    where p.key = t.playbook_key and p.trigger_stage not in ('WON', 'LOST') and p.trigger_stage <> e.to_stage));
+
+  -- One task per playbook step of the new stage (public.playbook_step_tasks; the daily list shares this
+  -- statement's unique key). A lead that has already moved on (a later change is waiting) gets no tasks for
+  -- the stage it left. Fulfilment tasks point at the won deal.
+  insert into public.tasks (lead_id, deal_id, kind, title, details, due_at, playbook_key, playbook_step, source_event_id)
+  select e.lead_id, d.deal_id, st.kind, st.title, st.details, st.due_at, st.playbook_key, st.step, e.id
+  from public.pipeline_events e
+  join public.leads l on l.id = e.lead_id
+  join public.playbooks p on p.trigger_stage = e.to_stage
+  cross join lateral public.playbook_step_tasks(p.key, l.name, l.company, e.occurred_at, l.call_at) st
+  left join lateral public.latest_won_deal(e.lead_id) d on e.to_stage = 'WON'
+  where e.id = any(p_ids) and l.stage = e.to_stage
+  on conflict (source_event_id, playbook_key, playbook_step) where source_event_id is not null do nothing;
+
+  if exists (select 1 from public.pipeline_events e where e.id = any(p_won_ids) and e.to_stage = 'WON') then
+    -- One monitoring record per won deal, with its key sealed for a one-time handover.
+    with input as (
+      select * from unnest(p_won_ids, p_key_hashes, p_key_prefixes, p_sealed_keys) as i(event_id, key_hash, key_prefix, sealed)
+    ), created as (
+      insert into public.agents (lead_id, deal_id, name, key_hash, key_prefix)
+      select e.lead_id, d.deal_id, left('Agent ' || coalesce(l.company, l.name), 120), i.key_hash, i.key_prefix
+      from input i
+      join public.pipeline_events e on e.id = i.event_id and e.to_stage = 'WON' and e.id = any(p_ids)
+      join public.leads l on l.id = e.lead_id
+      left join lateral public.latest_won_deal(e.lead_id) d on true
+      where not exists (select 1 from public.agents a where a.lead_id = e.lead_id and a.deal_id is not distinct from d.deal_id)
+      on conflict do nothing
+      returning id, key_hash
+    )
+    insert into public.agent_key_handovers (agent_id, key_ciphertext)
+    select c.id, i.sealed from created c join input i on i.key_hash = c.key_hash;
+
+    -- "Deal gewonnen" through the alert contract (public.enqueue_alerts: outbox, sent after the commit), once per event.
+    select public.enqueue_alerts(p_queue, coalesce(jsonb_agg(jsonb_build_object(
+             'kind', 'deal_won', 'severity', 'info', 'dedupe_key', 'deal_won:' || m.event_id,
+             'subject_type', 'lead', 'subject_id', m.lead_id,
+             'title', 'Deal gewonnen',
+             'text', format('Deal gewonnen: %s, %s €. Onboarding und Installation sind als Aufgaben angelegt; der Agent-Schlüssel wartet auf die einmalige Anzeige.',
+                            m.packages, replace(to_char(m.amount_cents / 100.0, 'FM9999990.00'), '.', ',')),
+             'occurred_at', m.occurred_at,
+             'attributes', jsonb_build_object('deal_ids', m.deal_ids, 'amount_cents', m.amount_cents,
+                                              'agent_id', m.agent_id, 'source_event_id', m.event_id))), '[]'::jsonb))
+    into v_messages
+    from (
+      select e.id as event_id, e.lead_id, e.occurred_at,
+             coalesce(sum(d.amount_cents), 0) as amount_cents,
+             coalesce(string_agg(initcap(d.package::text), ' + ' order by d.package), 'ohne Paket') as packages,
+             coalesce(jsonb_agg(d.id order by d.package) filter (where d.id is not null), '[]'::jsonb) as deal_ids,
+             (select a.id from public.agents a where a.lead_id = e.lead_id order by a.created_at desc limit 1) as agent_id
+      from public.pipeline_events e
+      left join public.deals d on d.lead_id = e.lead_id and d.status = 'WON'
+      where e.id = any(p_won_ids) and e.to_stage = 'WON' and e.id = any(p_ids)
+      group by e.id
+    ) m;
+  end if;
+
+  -- A lost lead is deleted after the retention period (ApplyRetention).
+  update public.leads l set delete_after = e.occurred_at + make_interval(days => p_lost_retention_days)
+  from public.pipeline_events e
+  where e.id = any(p_ids) and e.to_stage = 'LOST' and l.id = e.lead_id and l.stage = 'LOST';
+
+  return coalesce(v_messages, '{}');
+end
+$$;
+
+revoke all on function public.process_pipeline_events(bigint[], integer, text, bigint[], text[], text[], bytea[])
+  from public, anon, authenticated;
+grant execute on function public.process_pipeline_events(bigint[], integer, text, bigint[], text[], text[], bytea[])
+  to leitstand_functions;
+
+-- ---------------------------------------------------------------------------------------------
 -- Supabase Database Webhook (only where pg_net exists, i.e. on Supabase): every new pipeline event
 -- nudges POST /api/webhooks/supabase. URL and secret come from Supabase Vault (see README), never
 -- from this repository. pg_net is fire-and-forget; the functions' timer catches up on anything missed.

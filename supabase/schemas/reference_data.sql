@@ -5,6 +5,18 @@
 -- Order matters where a table numbers its rows (alert_routes.id): keep new rows at the end.
 
 -- ---------------------------------------------------------------------------------------------
+-- Leads (leads.sql): the stages in pipeline order with their German labels (one row per value of
+-- public.lead_stage).
+insert into public.lead_stages (code, label, position, closed) values
+  ('NEW', 'Neu', 1, false),
+  ('CONTACTED', 'Kontaktiert', 2, false),
+  ('REPLIED', 'Geantwortet', 3, false),
+  ('QUALIFIED', 'Qualifiziert', 4, false),
+  ('CALL_BOOKED', 'Call gebucht', 5, false),
+  ('WON', 'Gewonnen', 6, true),
+  ('LOST', 'Verloren', 7, true);
+
+-- ---------------------------------------------------------------------------------------------
 -- Pipeline (pipeline.sql): the allowed stage moves.
 insert into public.lead_stage_transitions (from_stage, to_stage, meaning) values
   ('NEW', 'CONTACTED', 'Erstkontakt gesendet'),
@@ -561,17 +573,33 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 );
 
 -- ---------------------------------------------------------------------------------------------
--- Monitoring (monitoring.sql): the error classes (docs/runbooks/<key>.md, one German runbook each).
-insert into public.error_classes (key, severity, title, auto_restart, reported_by_agent) values
-  ('crash_loop', 'critical', 'Absturzschleife', true, true),
-  ('auth_expired', 'critical', 'Zugang abgelaufen', false, true),
-  ('upstream_down', 'warning', 'Externer Dienst nicht erreichbar', false, true),
-  ('rate_limited', 'warning', 'Rate-Limit erreicht', false, true),
-  ('config_invalid', 'critical', 'Konfiguration ungültig', false, true),
-  ('resource_exhausted', 'critical', 'Ressourcen erschöpft', false, true),
-  ('unknown', 'warning', 'Unbekannter Fehler', false, true),
-  ('no_heartbeat', 'critical', 'Kein Heartbeat', false, false),
-  ('unstable', 'warning', 'Instabil: häufige Statuswechsel', false, false);
+-- Monitoring (monitoring.sql): the error classes with their runbooks (one German runbook each).
+insert into public.error_classes (key, severity, title, auto_restart, reported_by_agent, runbook) values
+  ('crash_loop', 'critical', 'Absturzschleife', true, true, 'docs/runbooks/crash-loop.md'),
+  ('auth_expired', 'critical', 'Zugang abgelaufen', false, true, 'docs/runbooks/auth-expired.md'),
+  ('upstream_down', 'warning', 'Externer Dienst nicht erreichbar', false, true, 'docs/runbooks/upstream-down.md'),
+  ('rate_limited', 'warning', 'Rate-Limit erreicht', false, true, 'docs/runbooks/rate-limited.md'),
+  ('config_invalid', 'critical', 'Konfiguration ungültig', false, true, 'docs/runbooks/config-invalid.md'),
+  ('resource_exhausted', 'critical', 'Ressourcen erschöpft', false, true, 'docs/runbooks/resource-exhausted.md'),
+  ('unknown', 'warning', 'Unbekannter Fehler', false, true, 'docs/runbooks/unknown.md'),
+  ('no_heartbeat', 'critical', 'Kein Heartbeat', false, false, 'docs/runbooks/no-heartbeat.md'),
+  ('unstable', 'warning', 'Instabil: häufige Statuswechsel', false, false, 'docs/runbooks/unstable.md');
+
+-- ---------------------------------------------------------------------------------------------
+-- Alerts (alerts.sql): the alert kinds (severity null: the producer gives it), before the routes and alerts
+-- that name them.
+insert into public.alert_kinds (kind, label, severity, subject_type, acknowledge_link, route) values
+  ('incident_opened', 'Incident geöffnet', null, 'incident', true, '#/incidents/{id}'),
+  ('incident_reminder', 'Erinnerung: Incident offen', null, 'incident', true, '#/incidents/{id}'),
+  ('incident_unacknowledged', 'Eskalation: Incident nicht übernommen', 'critical', 'incident', true, '#/incidents/{id}'),
+  ('incident_escalated', 'Eskaliert: Neustart half nicht', 'critical', 'incident', true, '#/incidents/{id}'),
+  ('incident_resolved', 'Incident behoben', 'info', 'incident', false, '#/incidents/{id}'),
+  ('lead_new', 'Neuer Lead', 'info', 'lead', false, '#/leads/{id}'),
+  ('lead_repeat', 'Erneute Anfrage', 'info', 'lead', false, '#/leads/{id}'),
+  ('deal_won', 'Deal gewonnen', 'info', 'lead', false, '#/leads/{id}'),
+  ('daily_tasks', 'Tagesliste', 'info', 'team', false, '#/heute'),
+  ('kpi_weekly', 'Wochenbilanz', 'info', 'kpi', false, '#/zahlen'),
+  ('delivery_failed', 'Zustellung fehlgeschlagen', 'warning', 'alert', false, '#/alerts/{id}');
 
 -- ---------------------------------------------------------------------------------------------
 -- Alerts (alerts.sql): the routes, in this order (their ids). Sensible defaults (docs/alerts.md); the team

@@ -1,10 +1,13 @@
 -- Tasks and the daily list (docs/tasks.md): one list that tells the team what to do today, generated every
 -- morning from rules whose thresholds are data (public.task_settings, public.stale_stage_limits,
 -- public.weekly_targets), plus the calls that close a task (touchpoint and stage move in one transaction).
--- Pipeline tasks come from playbook steps (pipeline.sql) when a stage event is processed.
+-- Pipeline tasks come from playbook steps (public.playbook_step_tasks, below) when a stage event is processed
+-- (public.process_pipeline_events, pipeline.sql).
 --
 -- public.generate_daily_tasks(date, at, queue, trigger) runs every rule once, set-based, for one Berlin
--- date; each task it makes has a dedupe key (rule, subject, Berlin date), so a repeated or concurrent run
+-- date: one function per rule (create_first_contact_tasks, create_follow_up_tasks, create_stale_lead_tasks,
+-- create_call_prep_tasks, create_overdue_summary_tasks, create_kpi_shortfall_tasks) and the digest
+-- (send_daily_tasks_digest). Each task it makes has a dedupe key (rule, subject, Berlin date), so a repeated or concurrent run
 -- creates nothing twice. public.run_daily_tasks(at, queue) is what the 15-minute timer calls: it generates
 -- for today's Berlin date once the local hour has reached task_settings.generate_at_hour and a ledger row
 -- (public.task_generation_runs) says it has not yet; afterwards it only gives new leads their first contact.
@@ -113,6 +116,25 @@ language sql stable as $$
               then public.weekend_to_monday(p_due) else p_due end
 $$;
 
+-- Playbook step → task: what each step of a playbook becomes for one lead. {name}, {vorname}, {firma} are
+-- filled from the lead; a step is due its due_after after its anchor: the lead's entry into the stage
+-- (p_entered_at) or, for due_anchor call_at, the booked call (p_call_at, else the entry); follow-ups that
+-- fall on a weekend move to Monday where task_settings says so (public.playbook_task_due). SQL without a SET
+-- clause, so the planner inlines it into the set-based statements that use it.
+create function public.playbook_step_tasks(p_playbook text, p_name text, p_company text,
+                                           p_entered_at timestamptz, p_call_at timestamptz)
+returns table (playbook_key text, step integer, kind text, title text, details text, due_anchor text, due_at timestamptz)
+language sql stable as $$
+  select s.playbook_key, s.step, s.kind,
+         left(public.playbook_text(s.title, p_name, p_company), 200),
+         left(public.playbook_text(s.body, p_name, p_company), 4000),
+         s.due_anchor,
+         public.playbook_task_due(s.playbook_key,
+           case s.due_anchor when 'call_at' then coalesce(p_call_at, p_entered_at) else p_entered_at end + s.due_after)
+  from public.playbook_steps s
+  where s.playbook_key = p_playbook
+$$;
+
 -- Rule "first contact": a NEW lead not yet contacted gets "Erstkontakt: <Name>" due today; waiting longer
 -- than first_contact_urgent_after it is raised to priority high. p_leads limits the rule to some leads
 -- (a prospect added by hand gets its task at once), p_since to leads that entered NEW since then (the runs
@@ -180,159 +202,157 @@ begin
 end
 $$;
 
--- All rules for one Berlin date, each one set-based statement; returns what each created and the digest.
---
--- The first run of a date (the morning's) is the full list: every rule, then the digest. A later run of the
--- same date (the quarter-hourly timer, the team's call again) looks only at what changed since the date's
--- previous run: leads that entered NEW, calls booked or moved (and follow-ups of unprocessed stage events). "Nachfassen",
--- the overdue summary, the KPI tasks and the digest are made once a day, in the morning. So a second run with
--- nothing new reads little and writes nothing.
-create function public.generate_daily_tasks(p_date date, p_at timestamptz, p_queue text, p_trigger text default 'timer')
-returns jsonb
+-- The daily list, one function per rule. Each takes the Berlin date and the time as parameters (tests move
+-- the clock); p_since (null: the morning's full run) limits a rule to what changed since the previous run.
+
+-- Rule "follow-up": the follow-up sequence's steps due by the end of the day whose stage event has not been
+-- processed yet (webhook and timer down, or the event stuck after its attempts): processing an event
+-- creates all its steps in one transaction, so a processed one has them. Same steps (public.playbook_step_tasks)
+-- and same unique key as that path (event, playbook, step), so whichever comes first creates the task and the
+-- other nothing. Only the lead's current stay in CONTACTED counts (its latest event), and a lead with an
+-- inbound touchpoint since then has replied: no more follow-ups. Returns how many it created.
+create function public.create_follow_up_tasks(p_date date, p_since timestamptz default null)
+returns integer
 language plpgsql set search_path = '' as $$
 declare
-  s public.task_settings;
-  v_day_start timestamptz := public.berlin_day_start(p_date);
   v_day_end timestamptz := public.berlin_day_start(p_date + 1);
-  v_week_start date := p_date - (extract(isodow from p_date)::int - 1);
-  v_until timestamptz := least(p_at, public.berlin_day_start(p_date + 1));
-  -- margin for transactions that were still open when the previous run looked
-  v_margin constant interval := interval '1 hour';
-  v_since timestamptz;
-  v_full boolean;
-  v_first integer := 0; v_urgent integer := 0; v_follow integer := 0; v_stale integer := 0; v_prep integer := 0;
-  v_moved integer := 0; v_overdue integer := 0; v_kpi integer := 0; v_superseded integer := 0;
-  v_created jsonb;
-  v_digest uuid[] := '{}';
+  v_created integer;
 begin
-  if p_trigger not in ('timer', 'on_demand') then
-    raise exception 'unknown trigger %', p_trigger using errcode = 'invalid_parameter_value';
-  end if;
-  -- Two runs for the same date wait for each other; the dedupe keys make the second create nothing.
-  perform pg_advisory_xact_lock(hashtext('leitstand.daily_tasks'), p_date - date '2000-01-01');
-  select * into s from public.task_settings;
-  select r.last_run_at - v_margin into v_since from public.task_generation_runs r where r.berlin_date = p_date;
-  v_full := v_since is null;
-
-  select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(p_date, p_at, null, v_since) f;
-
-  -- Follow-ups: the follow-up sequence's steps due by the end of the day whose stage event has not been
-  -- processed yet (webhook and timer down, or the event stuck after its attempts): processing an event
-  -- creates all its steps in one transaction, so a processed one has them. Same unique key as that path
-  -- (event, playbook, step), so whichever comes first creates the task and the other nothing. Only the
-  -- lead's current stay in CONTACTED counts (its latest event), and a lead with an inbound touchpoint
-  -- since then has replied: no more follow-ups.
   with entry as (
     select distinct on (e.lead_id) e.lead_id, e.id as event_id, e.occurred_at
     from public.pipeline_events e
     join public.leads l on l.id = e.lead_id and l.stage = 'CONTACTED'
-    where e.processed_at is null and e.to_stage = 'CONTACTED' and (v_full or e.occurred_at >= v_since)
+    where e.processed_at is null and e.to_stage = 'CONTACTED' and (p_since is null or e.occurred_at >= p_since)
       and not exists (select 1 from public.pipeline_events later
                       where later.lead_id = e.lead_id and later.to_stage = 'CONTACTED' and later.id > e.id)
     order by e.lead_id, e.id desc
-  ), due as (
-    -- the weekend rule of public.playbook_task_due, with the setting read once
-    select en.lead_id, en.event_id, en.occurred_at, st.playbook_key, st.step, st.kind, st.title, st.body,
-           case when s.weekend_to_monday then public.weekend_to_monday(en.occurred_at + st.due_after)
-                else en.occurred_at + st.due_after end as due_at
-    from entry en
-    join public.playbook_steps st on st.playbook_key = 'followup_sequence'
-    where en.occurred_at + st.due_after < v_day_end
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, playbook_key, playbook_step, source_event_id, generated_for)
-    select l.id, d.kind, 'follow_up', left(public.playbook_text(d.title, l.name, l.company), 200),
-           left(public.playbook_text(d.body, l.name, l.company), 4000), d.due_at,
-           d.playbook_key, d.step, d.event_id, p_date
-    from due d
-    join public.leads l on l.id = d.lead_id
-    where d.due_at < v_day_end
+    select l.id, st.kind, 'follow_up', st.title, st.details, st.due_at, st.playbook_key, st.step, en.event_id, p_date
+    from entry en
+    join public.leads l on l.id = en.lead_id
+    cross join lateral public.playbook_step_tasks('followup_sequence', l.name, l.company, en.occurred_at, l.call_at) st
+    where st.due_at < v_day_end
       and not exists (select 1 from public.tasks t
-                      where t.source_event_id = d.event_id and t.playbook_key = d.playbook_key and t.playbook_step = d.step)
+                      where t.source_event_id = en.event_id and t.playbook_key = st.playbook_key and t.playbook_step = st.step)
       and not exists (select 1 from public.lead_touchpoints tp
-                      where tp.lead_id = l.id and tp.direction = 'INBOUND' and tp.occurred_at > d.occurred_at)
+                      where tp.lead_id = l.id and tp.direction = 'INBOUND' and tp.occurred_at > en.occurred_at)
     on conflict do nothing
     returning 1
   )
-  select count(*)::int into v_follow from inserted;
+  select count(*)::int into v_created from inserted;
+  return v_created;
+end
+$$;
 
-  if v_full then
-    -- Stale leads: no activity for longer than the stage's limit. Any touchpoint or done task resets the
-    -- clock. The stage change alone must already be old enough (an index range), before the activity is read.
-    with candidates as materialized (
-      select l.id, l.name, l.stage, l.stage_changed_at, lim.hint,
-             greatest(l.stage_changed_at, case when lim.anchor = 'call_at' then l.call_at end,
-                      (select max(tp.occurred_at) from public.lead_touchpoints tp where tp.lead_id = l.id),
-                      (select max(t.completed_at) from public.tasks t where t.lead_id = l.id and t.status = 'DONE'))
-               + lim.stale_after as stale_at
-      from public.stale_stage_limits lim
-      join public.leads l on l.stage = lim.stage and l.stage_changed_at <= p_at - lim.stale_after
-      where (lim.anchor <> 'call_at' or l.call_at <= p_at - lim.stale_after)
-        and not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'stale' and t.status = 'OPEN')
-    ), inserted as (
-      insert into public.tasks (lead_id, kind, rule, title, details, due_at, dedupe_key, generated_for, attributes)
-      select c.id, 'stale', 'stale',
-             left(format('Nachfassen: %s steht seit %s in %s', c.name,
-                         public.german_days(p_date - (c.stage_changed_at at time zone 'Europe/Berlin')::date),
-                         public.lead_stage_label(c.stage)), 200),
-             c.hint, v_day_start, 'stale:' || c.id || ':' || p_date, p_date,
-             jsonb_build_object('stage', c.stage, 'stale_since', c.stale_at)
-      from candidates c
-      where c.stale_at <= p_at
-      on conflict do nothing
-      returning 1
-    )
-    select count(*)::int into v_stale from inserted;
-  end if;
-
-  -- Calls booked for today or the next days: the preparation (playbook call_prep, step 1), if not already
-  -- there for this booking; a call that was moved takes its open call tasks along. Later runs of the day:
-  -- leads changed since the previous run.
-  with moved as (
-    update public.tasks t set due_at = l.call_at + st.due_after
-    from public.leads l, public.playbook_steps st
-    where t.status = 'OPEN' and t.playbook_key = 'call_prep' and st.playbook_key = t.playbook_key and st.step = t.playbook_step
-      and st.due_anchor = 'call_at' and l.id = t.lead_id and l.stage = 'CALL_BOOKED' and l.call_at is not null
-      and (v_full or l.updated_at >= v_since)
-      and t.due_at is distinct from l.call_at + st.due_after
+-- Rule "stale lead" ("Nachfassen"): no activity for longer than the stage's limit (public.stale_stage_limits).
+-- Any touchpoint or done task resets the clock. The stage change alone must already be old enough (an index
+-- range), before the activity is read. Once a day (the morning's run). Returns how many it created.
+create function public.create_stale_lead_tasks(p_date date, p_at timestamptz)
+returns integer
+language plpgsql set search_path = '' as $$
+declare
+  v_day_start timestamptz := public.berlin_day_start(p_date);
+  v_created integer;
+begin
+  with candidates as materialized (
+    select l.id, l.name, l.stage, l.stage_changed_at, lim.hint,
+           greatest(l.stage_changed_at, case when lim.anchor = 'call_at' then l.call_at end,
+                    (select max(tp.occurred_at) from public.lead_touchpoints tp where tp.lead_id = l.id),
+                    (select max(t.completed_at) from public.tasks t where t.lead_id = l.id and t.status = 'DONE'))
+             + lim.stale_after as stale_at
+    from public.stale_stage_limits lim
+    join public.leads l on l.stage = lim.stage and l.stage_changed_at <= p_at - lim.stale_after
+    where (lim.anchor <> 'call_at' or l.call_at <= p_at - lim.stale_after)
+      and not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'stale' and t.status = 'OPEN')
+  ), inserted as (
+    insert into public.tasks (lead_id, kind, rule, title, details, due_at, dedupe_key, generated_for, attributes)
+    select c.id, 'stale', 'stale',
+           left(format('Nachfassen: %s steht seit %s in %s', c.name,
+                       public.german_days(p_date - (c.stage_changed_at at time zone 'Europe/Berlin')::date),
+                       public.lead_stage_label(c.stage)), 200),
+           c.hint, v_day_start, 'stale:' || c.id || ':' || p_date, p_date,
+           jsonb_build_object('stage', c.stage, 'stale_since', c.stale_at)
+    from candidates c
+    where c.stale_at <= p_at
+    on conflict do nothing
     returning 1
   )
-  select count(*)::int into v_moved from moved;
+  select count(*)::int into v_created from inserted;
+  return v_created;
+end
+$$;
+
+-- Rule "call preparation": calls booked for today or the next days (task_settings.call_prep_days_ahead) get
+-- the preparation (playbook call_prep, step 1, public.playbook_step_tasks), if not already there for this
+-- booking; a call that was moved takes its open call tasks along. Later runs of the day: leads changed since
+-- the previous run. Returns (created, moved).
+create function public.create_call_prep_tasks(p_date date, p_since timestamptz default null)
+returns table (created integer, moved integer)
+language plpgsql set search_path = '' as $$
+declare
+  s public.task_settings;
+  v_day_start timestamptz := public.berlin_day_start(p_date);
+begin
+  select * into s from public.task_settings;
+
+  with moved_tasks as (
+    update public.tasks t set due_at = st.due_at
+    from public.leads l, public.playbook_step_tasks('call_prep', l.name, l.company, l.stage_changed_at, l.call_at) st
+    where t.status = 'OPEN' and t.playbook_key = 'call_prep' and st.playbook_key = t.playbook_key and st.step = t.playbook_step
+      and st.due_anchor = 'call_at' and l.id = t.lead_id and l.stage = 'CALL_BOOKED' and l.call_at is not null
+      and (p_since is null or l.updated_at >= p_since)
+      and t.due_at is distinct from st.due_at
+    returning 1
+  )
+  select count(*)::int into moved from moved_tasks;
 
   with booked as (
-    select l.id, l.name, l.company, l.call_at,
+    select l.id, l.name, l.company, l.stage_changed_at, l.call_at,
            (select e.id from public.pipeline_events e where e.lead_id = l.id and e.to_stage = 'CALL_BOOKED'
             order by e.id desc limit 1) as event_id
     from public.leads l
     where l.stage = 'CALL_BOOKED' and l.call_at >= v_day_start
       and l.call_at < public.berlin_day_start(p_date + 1 + s.call_prep_days_ahead)
-      and (v_full or l.updated_at >= v_since)
+      and (p_since is null or l.updated_at >= p_since)
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, playbook_key, playbook_step, source_event_id,
                               dedupe_key, generated_for)
-    select b.id, st.kind, 'call_prep', left(public.playbook_text(st.title, b.name, b.company), 200),
-           left(public.playbook_text(st.body, b.name, b.company), 4000), b.call_at + st.due_after,
-           st.playbook_key, st.step, b.event_id,
+    select b.id, st.kind, 'call_prep', st.title, st.details, st.due_at, st.playbook_key, st.step, b.event_id,
            'call_prep:' || b.id || ':' || to_char(b.call_at at time zone 'UTC', 'YYYYMMDD"T"HH24MI'), p_date
     from booked b
-    join public.playbook_steps st on st.playbook_key = 'call_prep' and st.step = 1
-    where not exists (select 1 from public.tasks t where t.lead_id = b.id and t.playbook_key = 'call_prep' and t.playbook_step = 1
+    cross join lateral public.playbook_step_tasks('call_prep', b.name, b.company, b.stage_changed_at, b.call_at) st
+    where st.step = 1
+      and not exists (select 1 from public.tasks t where t.lead_id = b.id and t.playbook_key = 'call_prep' and t.playbook_step = 1
                         and (t.status = 'OPEN' or t.source_event_id is not distinct from b.event_id))
     on conflict do nothing
     returning 1
   )
-  select count(*)::int into v_prep from inserted;
+  select count(*)::int into created from inserted;
+  return next;
+end
+$$;
 
-  if v_full then
-  -- Yesterday's summaries are replaced by today's.
-  with superseded as (
+-- Rule "overdue summary": yesterday's summaries are replaced by today's; overdue open tasks get one summary
+-- per assignee (and one for the unassigned), not one per task, the oldest ones by name. Once a day.
+-- Returns (created, superseded).
+create function public.create_overdue_summary_tasks(p_date date, p_at timestamptz)
+returns table (created integer, superseded integer)
+language plpgsql set search_path = '' as $$
+declare
+  s public.task_settings;
+  v_day_start timestamptz := public.berlin_day_start(p_date);
+begin
+  select * into s from public.task_settings;
+
+  with replaced as (
     update public.tasks t set status = 'CANCELLED', completed_at = p_at,
       cancel_reason = 'Ersetzt durch die Liste vom ' || to_char(p_date, 'DD.MM.YYYY')
-    where t.status = 'OPEN' and t.rule in ('overdue_summary', 'kpi_shortfall') and t.generated_for < p_date
+    where t.status = 'OPEN' and t.rule = 'overdue_summary' and t.generated_for < p_date
     returning 1
   )
-  select count(*)::int into v_superseded from superseded;
+  select count(*)::int into superseded from replaced;
 
-  -- Overdue open tasks: one summary per assignee (and one for the unassigned), not one per task.
   with overdue as (
     select t.assignee, count(*)::int as tasks, min(t.due_at) as oldest
     from public.tasks t
@@ -361,9 +381,30 @@ begin
     on conflict do nothing
     returning 1
   )
-  select count(*)::int into v_overdue from inserted;
+  select count(*)::int into created from inserted;
+  return next;
+end
+$$;
 
-  -- KPI shortfall: the ISO week so far against the weekly minimums, pro-rated to the end of today.
+-- Rule "KPI shortfall": the ISO week so far (Monday, Europe/Berlin) against the weekly minimums
+-- (public.weekly_targets), pro-rated to the end of today; one task per metric behind, yesterday's replaced.
+-- Once a day. Returns (created, superseded).
+create function public.create_kpi_shortfall_tasks(p_date date, p_at timestamptz)
+returns table (created integer, superseded integer)
+language plpgsql set search_path = '' as $$
+declare
+  v_day_start timestamptz := public.berlin_day_start(p_date);
+  v_week_start date := p_date - (extract(isodow from p_date)::int - 1);
+  v_until timestamptz := least(p_at, public.berlin_day_start(p_date + 1));
+begin
+  with replaced as (
+    update public.tasks t set status = 'CANCELLED', completed_at = p_at,
+      cancel_reason = 'Ersetzt durch die Liste vom ' || to_char(p_date, 'DD.MM.YYYY')
+    where t.status = 'OPEN' and t.rule = 'kpi_shortfall' and t.generated_for < p_date
+    returning 1
+  )
+  select count(*)::int into superseded from replaced;
+
   with history as (
     select count(distinct h.lead_id) filter (where h.from_stage = 'NEW' and h.to_stage in ('CONTACTED', 'CALL_BOOKED'))::int as first_contacts,
            count(distinct h.lead_id) filter (where h.to_stage = 'REPLIED')::int as replies,
@@ -402,15 +443,25 @@ begin
     on conflict do nothing
     returning 1
   )
-  select count(*)::int into v_kpi from inserted;
-  end if;
+  select count(*)::int into created from inserted;
+  return next;
+end
+$$;
 
-  v_created := jsonb_build_object('first_contact', v_first, 'first_contact_urgent', v_urgent, 'follow_up', v_follow,
-    'stale', v_stale, 'call_prep', v_prep, 'call_prep_moved', v_moved, 'overdue_summary', v_overdue,
-    'kpi_shortfall', v_kpi, 'superseded', v_superseded);
+-- The digest: one alert for the day's list (open tasks due by tonight), counts only, no names, through the
+-- alert contract (public.enqueue_alerts). p_created: what the rules created (in the alert's attributes).
+-- Returns the outbox message ids (sent after the commit).
+create function public.send_daily_tasks_digest(p_date date, p_at timestamptz, p_queue text, p_created jsonb)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  s public.task_settings;
+  v_day_start timestamptz := public.berlin_day_start(p_date);
+  v_day_end timestamptz := public.berlin_day_start(p_date + 1);
+  v_ids uuid[];
+begin
+  select * into s from public.task_settings;
 
-  if v_full then
-  -- The digest: one alert for the day's list (open tasks due by tonight), counts only, no names.
   with today as (
     select case when t.rule = 'first_contact' then 'first_contact'
                 when t.playbook_key = 'followup_sequence' then 'follow_up'
@@ -455,9 +506,60 @@ begin
                      case when c.overdue > 0 then format('Davon überfällig: %s.', c.overdue) end,
                      case when k.text is not null then 'Wochenziele im Rückstand: ' || k.text || '.' end), 2000),
            'occurred_at', p_at,
-           'attributes', jsonb_build_object('date', p_date, 'counts', to_jsonb(c), 'created', v_created))))
-  into v_digest
+           'attributes', jsonb_build_object('date', p_date, 'counts', to_jsonb(c), 'created', p_created))))
+  into v_ids
   from counts c cross join kpi k;
+  return v_ids;
+end
+$$;
+
+-- All rules for one Berlin date (same signature and result as before); returns what each created and the
+-- digest's message ids.
+--
+-- The first run of a date (the morning's) is the full list: every rule, then the digest. A later run of the
+-- same date (the quarter-hourly timer, the team's call again) looks only at what changed since the date's
+-- previous run: leads that entered NEW, calls booked or moved (and follow-ups of unprocessed stage events).
+-- "Nachfassen", the overdue summary, the KPI tasks and the digest are made once a day, in the morning. So a
+-- second run with nothing new reads little and writes nothing.
+create function public.generate_daily_tasks(p_date date, p_at timestamptz, p_queue text, p_trigger text default 'timer')
+returns jsonb
+language plpgsql set search_path = '' as $$
+declare
+  -- margin for transactions that were still open when the previous run looked
+  v_margin constant interval := interval '1 hour';
+  v_since timestamptz;
+  v_full boolean;
+  v_first integer := 0; v_urgent integer := 0; v_follow integer := 0; v_stale integer := 0; v_prep integer := 0;
+  v_moved integer := 0; v_overdue integer := 0; v_kpi integer := 0;
+  v_superseded_overdue integer := 0; v_superseded_kpi integer := 0;
+  v_created jsonb;
+  v_digest uuid[] := '{}';
+begin
+  if p_trigger not in ('timer', 'on_demand') then
+    raise exception 'unknown trigger %', p_trigger using errcode = 'invalid_parameter_value';
+  end if;
+  -- Two runs for the same date wait for each other; the dedupe keys make the second create nothing.
+  perform pg_advisory_xact_lock(hashtext('leitstand.daily_tasks'), p_date - date '2000-01-01');
+  select r.last_run_at - v_margin into v_since from public.task_generation_runs r where r.berlin_date = p_date;
+  v_full := v_since is null;
+
+  select f.created, f.urgent into v_first, v_urgent from public.create_first_contact_tasks(p_date, p_at, null, v_since) f;
+  v_follow := public.create_follow_up_tasks(p_date, v_since);
+  if v_full then
+    v_stale := public.create_stale_lead_tasks(p_date, p_at);
+  end if;
+  select c.created, c.moved into v_prep, v_moved from public.create_call_prep_tasks(p_date, v_since) c;
+  if v_full then
+    select o.created, o.superseded into v_overdue, v_superseded_overdue from public.create_overdue_summary_tasks(p_date, p_at) o;
+    select k.created, k.superseded into v_kpi, v_superseded_kpi from public.create_kpi_shortfall_tasks(p_date, p_at) k;
+  end if;
+
+  v_created := jsonb_build_object('first_contact', v_first, 'first_contact_urgent', v_urgent, 'follow_up', v_follow,
+    'stale', v_stale, 'call_prep', v_prep, 'call_prep_moved', v_moved, 'overdue_summary', v_overdue,
+    'kpi_shortfall', v_kpi, 'superseded', v_superseded_overdue + v_superseded_kpi);
+
+  if v_full then
+    v_digest := public.send_daily_tasks_digest(p_date, p_at, p_queue, v_created);
   end if;
 
   insert into public.task_generation_runs as r (berlin_date, trigger, started_at, finished_at, last_run_at, created)
@@ -538,6 +640,14 @@ revoke all on function public.create_first_contact_tasks(date, timestamptz, uuid
 revoke all on function public.generate_daily_tasks(date, timestamptz, text, text) from public, anon, authenticated;
 revoke all on function public.run_daily_tasks(timestamptz, text) from public, anon, authenticated;
 revoke all on function public.complete_task(uuid, text, text, text, timestamptz) from public, anon;
+revoke all on function public.create_follow_up_tasks(date, timestamptz), public.create_stale_lead_tasks(date, timestamptz),
+  public.create_call_prep_tasks(date, timestamptz), public.create_overdue_summary_tasks(date, timestamptz),
+  public.create_kpi_shortfall_tasks(date, timestamptz), public.send_daily_tasks_digest(date, timestamptz, text, jsonb)
+  from public, anon, authenticated;
+grant execute on function public.create_follow_up_tasks(date, timestamptz), public.create_stale_lead_tasks(date, timestamptz),
+  public.create_call_prep_tasks(date, timestamptz), public.create_overdue_summary_tasks(date, timestamptz),
+  public.create_kpi_shortfall_tasks(date, timestamptz), public.send_daily_tasks_digest(date, timestamptz, text, jsonb)
+  to leitstand_functions;
 grant execute on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz), public.generate_daily_tasks(date, timestamptz, text, text),
   public.run_daily_tasks(timestamptz, text), public.complete_task(uuid, text, text, text, timestamptz) to leitstand_functions;
 grant execute on function public.complete_task(uuid, text, text, text, timestamptz),

@@ -52,7 +52,8 @@ public sealed class SchemaFilesTests(StackFixture stack)
                 Assert.Contains(catalogue.Keys, k => k.StartsWith(kind + " ", StringComparison.Ordinal));
             // The reference rows, as data: each table has its rows.
             string[] reference = ["error_classes", "playbooks", "playbook_steps", "alert_routes", "task_settings", "stale_stage_limits",
-                "weekly_targets", "touchpoint_note_codes", "lead_stage_transitions", "packages", "stage_probabilities", "kpi_settings"];
+                "weekly_targets", "touchpoint_note_codes", "lead_stage_transitions", "packages", "stage_probabilities", "kpi_settings",
+                "lead_stages", "alert_kinds"];
             foreach (var table in reference)
                 Assert.Contains(catalogue.Keys, k => k.StartsWith($"row public.{table} ", StringComparison.Ordinal));
             Assert.Contains("row level security", catalogue["table public.leads"]);
@@ -60,7 +61,7 @@ public sealed class SchemaFilesTests(StackFixture stack)
             Assert.Contains("labels 'NEW', 'CONTACTED', 'REPLIED', 'QUALIFIED', 'CALL_BOOKED', 'WON', 'LOST'", catalogue["enum public.lead_stage"]);
             Assert.Contains("leitstand_functions=EXECUTE/postgres", catalogue["function public.kpi_board(p_kind text, p_start date, p_at timestamp with time zone)"]);
             Assert.Contains("for all | to authenticated", catalogue["policy public.leads.leads_team"]);
-            Assert.Equal("""{"id": 1, "kind": "*", "note": "Kritisch: jeder Kanal, zu jeder Stunde", "enabled": true, "channels": ["slack", "teams", "telegram", "email", "webhook"], "quiet_to": null, "quiet_from": null, "group_window": "00:00:10", "min_severity": "critical", "escalate_after": "00:15:00", "reminder_interval": "00:30:00", "escalation_channels": ["slack", "teams", "telegram", "email", "webhook"]}""",
+            Assert.Equal("""{"id": 1, "kind": "*", "note": "Kritisch: jeder Kanal, zu jeder Stunde", "enabled": true, "channels": ["slack", "teams", "telegram", "email", "webhook"], "quiet_to": null, "alert_kind": null, "quiet_from": null, "group_window": "00:00:10", "min_severity": "critical", "escalate_after": "00:15:00", "reminder_interval": "00:30:00", "escalation_channels": ["slack", "teams", "telegram", "email", "webhook"]}""",
                 catalogue["""row public.alert_routes {"id": 1}"""]);
         }
         finally
