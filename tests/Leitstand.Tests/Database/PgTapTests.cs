@@ -43,6 +43,17 @@ public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
         Assert.Contains("Result: PASS", result);
     }
 
+    [Fact]
+    public void Every_SQL_test_file_has_a_number_of_its_own()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "tests"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Matches(@"^[0-9]{2}_[a-z0-9_]+\.sql$", f));
+        var shared = files.GroupBy(f => f![..2]).Where(g => g.Count() > 1).Select(g => string.Join(" and ", g)).ToList();
+        Assert.True(shared.Count == 0, $"supabase/tests: {string.Join("; ", shared)} share a number; give the newer one the next free number.");
+    }
+
     private async Task PrepareDatabaseAsync()
     {
         await Setup.WaitAsync();
