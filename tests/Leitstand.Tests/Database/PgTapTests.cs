@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace Leitstand.Tests.Database;
 
 /// <summary>
-/// Runs every pgTAP file in supabase/tests with pg_prove against its own freshly migrated database
-/// (so rows that other tests write never change what the SQL tests count).
+/// Runs every pgTAP file in supabase/tests with pg_prove against its own freshly migrated database, a clone of the
+/// stack's template (so rows that other tests write never change what the SQL tests count).
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
@@ -61,9 +61,8 @@ public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
         {
             if (_prepared) return;
             await using (var admin = await stack.Admin.OpenConnectionAsync())
-            await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database}", admin))
+            await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database} template {StackFixture.TemplateDatabase}", admin))
                 await command.ExecuteNonQueryAsync();
-            await LocalDatabase.PrepareAsync(stack.Postgres.AdminConnectionString(Database), RepoPaths.Supabase, seed: false);
             await using (var admin = new NpgsqlConnection(stack.Postgres.AdminConnectionString(Database)))
             {
                 await admin.OpenAsync();

@@ -6,7 +6,8 @@ namespace Leitstand.Tests.Fixtures;
 /// <summary>
 /// One throwaway PostgreSQL cluster (free port, temp folder, migrations applied) and one in-memory
 /// Azurite for the whole test run. Tests create their own data (unique emails) and never depend on
-/// another test's rows.
+/// another test's rows; tests that read the whole database get a database of their own
+/// (<see cref="CreateDatabaseAsync"/>).
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
@@ -30,6 +31,41 @@ public sealed class StackFixture : IAsyncLifetime
     {
         await Postgres.StartAsync();
         await LocalDatabase.PrepareAsync(Postgres.AdminConnectionString(), RepoPaths.Supabase, seed: false);
+        await CreateTemplateAsync();
+    }
+
+    /// <summary>The migrated database as it is before any test, copied once; no test connects to it (a clone needs it idle).</summary>
+    public const string TemplateDatabase = "leitstand_template";
+
+    private async Task CreateTemplateAsync()
+    {
+        await using var connection = new NpgsqlConnection(Postgres.AdminConnectionString("template1"));
+        await connection.OpenAsync();
+        foreach (var sql in new[]
+        {
+            $"create database {TemplateDatabase} template postgres strategy file_copy",
+            $"alter database {TemplateDatabase} with is_template true allow_connections false",
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// A fresh database cloned from <see cref="TemplateDatabase"/> (a file copy: a fraction of a second), for tests
+    /// that read the whole database and so must not see other tests' rows. Dispose it to drop it.
+    /// </summary>
+    public async Task<TestDatabase> CreateDatabaseAsync()
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(Postgres.AdminConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"create database {name} template {TemplateDatabase} strategy file_copy", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new TestDatabase(Postgres, name);
     }
 
     public async Task DisposeAsync()
