@@ -52,25 +52,62 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
+    private readonly Lock _clones = new();
+    private Task<string>? _nextClone;
+    private readonly List<Task> _drops = [];
+
     /// <summary>
-    /// A fresh database cloned from <see cref="TemplateDatabase"/> (a file copy: a fraction of a second), for tests
-    /// that read the whole database and so must not see other tests' rows. Dispose it to drop it.
+    /// A fresh database cloned from <see cref="TemplateDatabase"/>, for tests that read the whole database and so
+    /// must not see other tests' rows. Dispose it to drop it. A clone is a file copy (a fraction of a second), and
+    /// the next one is made while the test runs, as the drop after it is, so a test hardly waits for either.
     /// </summary>
     public async Task<TestDatabase> CreateDatabaseAsync()
     {
-        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(Postgres.AdminConnectionString()))
+        Task<string> clone;
+        lock (_clones)
         {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"create database {name} template {TemplateDatabase} strategy file_copy", connection);
-            await command.ExecuteNonQueryAsync();
+            clone = _nextClone ?? CloneAsync();
+            _nextClone = CloneAfterAsync(clone);
         }
-        return new TestDatabase(Postgres, name);
+        return new TestDatabase(this, Postgres, await clone);
+    }
+
+    private async Task<string> CloneAfterAsync(Task previous)
+    {
+        try { await previous; } catch (NpgsqlException) { } catch (InvalidOperationException) { } // the caller sees it
+        return await CloneAsync();
+    }
+
+    private async Task<string> CloneAsync()
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(Postgres.AdminConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"create database {name} template {TemplateDatabase} strategy file_copy", connection);
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    internal void DropLater(string database)
+    {
+        lock (_clones) _drops.Add(DropAsync(database));
+    }
+
+    private async Task DropAsync(string database)
+    {
+        // A host's pool may still hold connections: FORCE ends them.
+        await using var connection = new NpgsqlConnection(Postgres.AdminConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"drop database if exists {database} with (force)", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task DisposeAsync()
     {
         if (Admin is not null) await Admin.DisposeAsync();
+        Task[] pending;
+        lock (_clones) pending = [.. _drops, _nextClone ?? Task.CompletedTask];
+        try { await Task.WhenAll(pending); } catch (NpgsqlException) { } // the cluster goes anyway
         await Azurite.StopAsync();
         await Postgres.StopAsync();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

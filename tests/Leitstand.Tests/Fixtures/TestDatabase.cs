@@ -6,14 +6,16 @@ namespace Leitstand.Tests.Fixtures;
 /// <summary>
 /// A database of one test's own on the stack's cluster, cloned from the migrated template
 /// (<see cref="StackFixture.CreateDatabaseAsync"/>): the schema and the reference rows, no other test's rows.
-/// Dropped on dispose.
+/// Dropped after dispose.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
+    private readonly StackFixture _stack;
     private readonly PostgresCluster _cluster;
 
-    internal TestDatabase(PostgresCluster cluster, string name)
+    internal TestDatabase(StackFixture stack, PostgresCluster cluster, string name)
     {
+        _stack = stack;
         _cluster = cluster;
         Name = name;
         Admin = NpgsqlDataSource.Create(cluster.AdminConnectionString(name));
@@ -27,13 +29,10 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The functions' role on this database (what a <see cref="RunningHost"/> started with it uses).</summary>
     public string FunctionsConnectionString => _cluster.FunctionsConnectionString(Name);
 
+    /// <summary>Closes <see cref="Admin"/> and has the stack drop the database in the background.</summary>
     public async ValueTask DisposeAsync()
     {
         await Admin.DisposeAsync();
-        // A host's pool may still hold connections: FORCE ends them.
-        await using var connection = new NpgsqlConnection(_cluster.AdminConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"drop database if exists {Name} with (force)", connection);
-        await command.ExecuteNonQueryAsync();
+        _stack.DropLater(Name);
     }
 }
