@@ -69,7 +69,10 @@ public sealed class StackFixture : IAsyncLifetime
             clone = _nextClone ?? CloneAsync();
             _nextClone = CloneAfterAsync(clone);
         }
-        return new TestDatabase(this, Postgres, await clone);
+        string name;
+        try { name = await clone; }
+        catch (NpgsqlException) { name = await CloneAsync(); } // made ahead while the cluster was unwell: once more, now
+        return new TestDatabase(this, Postgres, name);
     }
 
     private async Task<string> CloneAfterAsync(Task previous)
