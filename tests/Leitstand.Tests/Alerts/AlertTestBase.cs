@@ -150,6 +150,17 @@ public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
             """, new { kind, subject })).ToList();
     }
 
+    /// <summary>The channels of the default routes (alert_routes): critical alerts and won deals go everywhere, warnings and leads to chat and the webhook.</summary>
+    protected static readonly string[] EveryChannel = ["email", "slack", "teams", "telegram", "webhook"];
+    protected static readonly string[] ChatAndWebhook = ["slack", "teams", "telegram", "webhook"];
+
+    /// <summary>
+    /// The alert's deliveries are exactly one per channel in <paramref name="channels"/>, each in <paramref name="state"/>
+    /// (so that "every delivery is suppressed" cannot pass with no delivery planned at all).
+    /// </summary>
+    protected async Task AssertDeliveriesAsync(string kind, Guid subject, string state, string[] channels) =>
+        Assert.Equal(channels.Order().Select(c => $"{c}: {state}"), (await DeliveriesAsync(kind, subject)).Select(d => $"{d.Channel}: {d.State}").Order());
+
     /// <summary>The alert ids a webhook request carried (the receiver's view).</summary>
     protected static IReadOnlyList<string> WebhookAlertKinds(HttpSink.Request request) =>
         request.Json().GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("kind").GetString()!).ToList();

@@ -46,7 +46,7 @@ public sealed class GroupingTests(StackFixture stack) : AlertTestBase(stack)
         await TickAsync();
 
         Assert.Equal((0, 0, 0, 0, 0), Received());
-        Assert.All(await DeliveriesAsync("incident_opened", incident), d => Assert.Equal("suppressed", d.State));
+        await AssertDeliveriesAsync("incident_opened", incident, "suppressed", ChatAndWebhook);
         Assert.Empty(await DeliveriesAsync("incident_resolved", incident));
     }
 

@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace Leitstand.Tests.Database;
 
 /// <summary>
-/// Runs every pgTAP file in supabase/tests with pg_prove against its own freshly migrated database
-/// (so rows that other tests write never change what the SQL tests count).
+/// Runs every pgTAP file in supabase/tests with pg_prove against its own freshly migrated database, a clone of the
+/// stack's template (so rows that other tests write never change what the SQL tests count).
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
@@ -43,6 +43,17 @@ public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
         Assert.Contains("Result: PASS", result);
     }
 
+    [Fact]
+    public void Every_SQL_test_file_has_a_number_of_its_own()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "tests"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Matches(@"^[0-9]{2}_[a-z0-9_]+\.sql$", f));
+        var shared = files.GroupBy(f => f![..2]).Where(g => g.Count() > 1).Select(g => string.Join(" and ", g)).ToList();
+        Assert.True(shared.Count == 0, $"supabase/tests: {string.Join("; ", shared)} share a number; give the newer one the next free number.");
+    }
+
     private async Task PrepareDatabaseAsync()
     {
         await Setup.WaitAsync();
@@ -50,9 +61,8 @@ public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
         {
             if (_prepared) return;
             await using (var admin = await stack.Admin.OpenConnectionAsync())
-            await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database}", admin))
+            await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database} template {StackFixture.TemplateDatabase}", admin))
                 await command.ExecuteNonQueryAsync();
-            await LocalDatabase.PrepareAsync(stack.Postgres.AdminConnectionString(Database), RepoPaths.Supabase, seed: false);
             await using (var admin = new NpgsqlConnection(stack.Postgres.AdminConnectionString(Database)))
             {
                 await admin.OpenAsync();

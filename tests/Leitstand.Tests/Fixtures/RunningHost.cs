@@ -41,12 +41,13 @@ public sealed class RunningHost : IAsyncDisposable
     public string TeamToken { get; }
     public IServiceProvider Services => _app.Services;
 
+    /// <param name="database">A database of the test's own; without it, the stack's shared database.</param>
     public static async Task<RunningHost> StartAsync(StackFixture stack, Action<Dictionary<string, string?>>? configure = null,
-        Func<FunctionsHostOptions, FunctionsHostOptions>? options = null)
+        Func<FunctionsHostOptions, FunctionsHostOptions>? options = null, TestDatabase? database = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Database:ConnectionString"] = stack.FunctionsConnectionString,
+            ["Database:ConnectionString"] = database?.FunctionsConnectionString ?? stack.FunctionsConnectionString,
             ["AzureWebJobsStorage"] = stack.Azurite.ConnectionString,
             ["Leads:MinFillSeconds"] = "1",
             ["Leads:LeadCapturedQueue"] = "lead-captured-" + Guid.NewGuid().ToString("N")[..10],
@@ -68,7 +69,7 @@ public sealed class RunningHost : IAsyncDisposable
         var app = FunctionsWebHost.Build(options?.Invoke(hostOptions) ?? hostOptions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var member = await Crm.CreateTeamMemberAsync(stack.Admin);
+        var member = await Crm.CreateTeamMemberAsync(database?.Admin ?? stack.Admin);
         var token = (await TestIssuer.Shared).Token(member, change: d => d.Claims["email"] = $"team-{member:N}@example.de");
         return new RunningHost(app, new Uri(address), settings, member, token);
     }

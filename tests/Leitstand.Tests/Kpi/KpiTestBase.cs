@@ -1,58 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using Leitstand.Platform;
-using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Leitstand.Tests.Kpi;
 
 /// <summary>
-/// The KPI board reads the whole database, so its tests live in the past (2024), where no other test's rows
-/// are: every lead a test creates gets the history it names, at the times it names. Before and after each
-/// test, everything created before <see cref="PastEnd"/> is deleted (leads with their history and deals, the
-/// digest's ledger rows and alerts). The host runs on a clock the test sets.
+/// The KPI board reads the whole database, so each test has a database of its own (<see cref="OwnDatabaseTestBase"/>):
+/// every lead a test creates gets the history it names, at the times it names, and the board counts those and no others.
 /// </summary>
-public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
+public abstract class KpiTestBase(StackFixture stack) : OwnDatabaseTestBase(stack, new DateTimeOffset(2024, 12, 30, 12, 0, 0, TimeSpan.Zero))
 {
-    protected static readonly TimeZoneInfo Berlin = BerlinTime.Zone;
-    protected static readonly DateTime PastEnd = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
-
-    protected StackFixture Stack { get; } = stack;
-    protected ManualClock Clock { get; } = new(new DateTimeOffset(2024, 12, 30, 12, 0, 0, TimeSpan.Zero));
-    protected RunningHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await CleanUpAsync();
-        Host = await StartHostAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await CleanUpAsync();
-    }
-
-    protected Task<RunningHost> StartHostAsync() =>
-        RunningHost.StartAsync(Stack, options: o => o with { ConfigureServices = s => s.AddSingleton<TimeProvider>(Clock) });
-
-    private async Task CleanUpAsync()
-    {
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            delete from leads where created_at < @PastEnd;
-            delete from kpi_digest_runs where week_start < @PastEnd::date;
-            delete from kpi_period_figures where period_start < @PastEnd::date;
-            delete from alerts where kind = 'kpi_weekly' and occurred_at < @PastEnd;
-            """, new { PastEnd });
-    }
-
-    /// <summary>An instant from a Berlin wall-clock time.</summary>
-    protected static DateTime Local(int year, int month, int day, int hour, int minute = 0) =>
-        TimeZoneInfo.ConvertTimeToUtc(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Unspecified), Berlin);
-
     /// <summary>A step of a lead's history: the stage it moved to and when (the first step is its creation in NEW).</summary>
     protected sealed record Step(string Stage, DateTime At);
 
@@ -67,7 +25,7 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
         string lostReason = "Kein Budget", string name = "Kai Kennzahl")
     {
         if (steps is not [{ Stage: "NEW" }, ..]) throw new ArgumentException("The first step is the creation in NEW.", nameof(steps));
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        await using var connection = await Admin.OpenConnectionAsync();
         var id = await connection.ExecuteScalarAsync<Guid>("""
             insert into leads (name, email, consent_at, consent_text_version, consent_source, utm_source)
             values (@name, @email, now(), '2026-11-25', 'test', @utmSource) returning id
@@ -110,17 +68,9 @@ public abstract class KpiTestBase(StackFixture stack) : IAsyncLifetime
     /// <summary>An open deal of a lead at the package's list price, created at <paramref name="at"/>.</summary>
     protected async Task OpenDealAsync(Guid lead, string package, DateTime at)
     {
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        await using var connection = await Admin.OpenConnectionAsync();
         await connection.ExecuteAsync(DealSql, new { lead, package, at });
     }
-
-    protected async Task ExecuteAsync(string sql, object? param = null)
-    {
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
-        await connection.ExecuteAsync(sql, param);
-    }
-
-    protected Task<T> ScalarAsync<T>(string sql, object? param = null) => Crm.ScalarAsync<T>(Stack.Admin, sql, param);
 
     /// <summary>GET /api/kpi with the query, as of <paramref name="now"/>; the board must be a 200.</summary>
     protected async Task<JsonElement> BoardAsync(string query, DateTime now)

@@ -89,7 +89,7 @@ public sealed class WeeklyKpiDigestTests(StackFixture stack) : KpiTestBase(stack
 
         await TimerAsync(Host, new DateTime(2024, 4, 15, 6, 0, 0, DateTimeKind.Utc));
 
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        await using var connection = await Admin.OpenConnectionAsync();
         var alert = await connection.QuerySingleAsync<(Guid Id, string Severity, string Title, string Body, string Link, string Attributes)>(
             "select id, severity::text, title, body, link, attributes::text from alerts where dedupe_key = 'kpi_weekly:2024-W15'");
         Assert.Equal(("info", "#/zahlen"), (alert.Severity, alert.Link));

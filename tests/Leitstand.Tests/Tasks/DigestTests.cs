@@ -19,7 +19,7 @@ public sealed class DigestTests(StackFixture stack) : TasksTestBase(stack)
         await GenerateAsync(Local(2024, 4, 10, 5));
         await GenerateAsync(Local(2024, 4, 10, 6));
 
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        await using var connection = await Admin.OpenConnectionAsync();
         var alert = Assert.Single(await connection.QueryAsync<(Guid Id, string Kind, string Severity, string Title, string Body, string Link, string Attributes)>(
             "select id, kind, severity::text, title, body, link, attributes::text from alerts where dedupe_key = 'daily_tasks:2024-04-10'"));
         Assert.Equal(("daily_tasks", "info", "#/heute"), (alert.Kind, alert.Severity, alert.Link));

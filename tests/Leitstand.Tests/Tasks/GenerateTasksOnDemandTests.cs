@@ -23,7 +23,8 @@ public sealed class GenerateTasksOnDemandTests(StackFixture stack) : TasksTestBa
         Assert.Equal("2024-05-02", first.GetProperty("date").GetString());
         Assert.Equal((1, 1), (first.GetProperty("created").GetProperty("first_contact").GetInt32(), first.GetProperty("created").GetProperty("stale").GetInt32()));
         Assert.True(first.GetProperty("digest_queued").GetBoolean());
-        Assert.All(second.GetProperty("created").EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt32()));
+        // Every rule the first call reported, again, with nothing new.
+        Assert.Equal(first.GetProperty("created").EnumerateObject().Select(p => (p.Name, 0)), second.GetProperty("created").EnumerateObject().Select(p => (p.Name, p.Value.GetInt32())));
         Assert.False(second.GetProperty("digest_queued").GetBoolean());
     }
 

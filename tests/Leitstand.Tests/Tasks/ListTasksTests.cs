@@ -50,7 +50,7 @@ public sealed class ListTasksTests(StackFixture stack) : TasksTestBase(stack)
     public async Task The_list_filters_by_assignee_and_by_kind()
     {
         var lead = await LeadAsync("WON", Local(2024, 4, 26, 10));
-        var anna = await Crm.CreateTeamMemberAsync(Stack.Admin);
+        var anna = await Crm.CreateTeamMemberAsync(Admin);
         await ExecuteAsync("""
             insert into tasks (lead_id, kind, title, due_at, assignee) values
               (@lead, 'install', 'Annas Installation', @due, @anna),
@@ -63,8 +63,6 @@ public sealed class ListTasksTests(StackFixture stack) : TasksTestBase(stack)
         Assert.Equal(["Annas Installation"], Titles(annas));
         Assert.Equal("Test Team", annas.GetProperty("tasks")[0].GetProperty("assignee").GetProperty("display_name").GetString());
         Assert.Equal(["Offenes Onboarding"], Titles(unassignedOnboarding));
-        await using var connection = await Stack.Admin.OpenConnectionAsync();
-        await connection.ExecuteAsync("delete from tasks where lead_id = @lead; delete from team_members where user_id = @anna; delete from auth.users where id = @anna", new { lead, anna });
     }
 
     [Fact]
