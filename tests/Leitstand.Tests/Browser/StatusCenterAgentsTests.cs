@@ -78,7 +78,11 @@ public sealed class StatusCenterAgentsTests(StackFixture stack, Chromium chromiu
         var restart = page.Locator($"[data-agent='{agent}'] [data-action='restart']");
         await Expect(restart).ToBeAttachedAsync();
 
+        // The page reloads its list after the request; the heartbeat below resolves the incident, so it comes after
+        // that reload (a later one would no longer show the incident).
+        var reloaded = page.WaitForResponseAsync(r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/api/agents");
         await restart.ClickAsync();
+        await reloaded;
         for (var i = 0; i < 50 && await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_commands where agent_id = @agent", new { agent }) == 0; i++)
             await Task.Delay(100);
 
