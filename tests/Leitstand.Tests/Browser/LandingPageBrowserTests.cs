@@ -4,31 +4,32 @@ using Leitstand.Tests.Fixtures;
 namespace Leitstand.Tests.Browser;
 
 [Collection(StackCollection.Name)]
-public sealed class LandingPageBrowserTests(StackFixture stack)
+public sealed class LandingPageBrowserTests(StackFixture stack, Chromium chromium)
 {
     [Fact]
     public async Task Landing_form_filled_in_Chromium_creates_the_lead_and_shows_the_thank_you_page()
     {
         await using var host = await RunningHost.StartAsync(stack);
-        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
         var email = $"browser-{Guid.NewGuid():N}@example.de";
 
-        await browser.NavigateAsync(new Uri(host.BaseAddress, "/?utm_source=instagram&utm_campaign=launch").ToString());
-        await browser.TypeAsync("#name", "Bernd Browser");
-        await browser.TypeAsync("#email", email);
-        await browser.TypeAsync("#company", "Tischlerei Browser");
-        await browser.TypeAsync("#message", "Bitte meldet euch.");
-        await browser.ClickAsync("#consent");
+        await page.GotoAsync(new Uri(host.BaseAddress, "/?utm_source=instagram&utm_campaign=launch").ToString());
+        await page.FillAsync("#name", "Bernd Browser");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#company", "Tischlerei Browser");
+        await page.FillAsync("#message", "Bitte meldet euch.");
+        await page.ClickAsync("#consent");
         await Task.Delay(1100); // the form's minimum fill time in this test host is one second
-        await browser.ClickAsync("#submit");
+        await page.ClickAsync("#submit");
         try
         {
-            await browser.WaitForAsync("location.pathname === '/danke.html'", TimeSpan.FromSeconds(15));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/danke.html", new() { Timeout = 15_000 });
         }
         catch (TimeoutException)
         {
-            var page = await browser.EvaluateAsync("location.href + ' invalid: ' + [...document.querySelectorAll(':invalid')].map(e => e.id).join(',') + ' consent: ' + document.querySelector('#consent').checked + ' name: ' + document.querySelector('#name').value + ' started: ' + document.querySelector('#form_started_at').value + ' button: ' + document.querySelector('#submit').disabled");
-            throw new Xunit.Sdk.XunitException($"The thank-you page did not appear. The browser shows: {page}");
+            var shown = await page.EvaluateAsync<string>("location.href + ' invalid: ' + [...document.querySelectorAll(':invalid')].map(e => e.id).join(',') + ' consent: ' + document.querySelector('#consent').checked + ' name: ' + document.querySelector('#name').value + ' started: ' + document.querySelector('#form_started_at').value + ' button: ' + document.querySelector('#submit').disabled");
+            throw new Xunit.Sdk.XunitException($"The thank-you page did not appear. The browser shows: {shown}");
         }
 
         await using var connection = await stack.Admin.OpenConnectionAsync();
@@ -46,17 +47,18 @@ public sealed class LandingPageBrowserTests(StackFixture stack)
     public async Task Landing_form_without_consent_is_not_sent()
     {
         await using var host = await RunningHost.StartAsync(stack);
-        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
         var email = $"browser-{Guid.NewGuid():N}@example.de";
 
-        await browser.NavigateAsync(host.BaseAddress.ToString());
-        await browser.TypeAsync("#name", "Clara Ohne-Häkchen");
-        await browser.TypeAsync("#email", email);
-        await browser.ClickAsync("#submit");
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.FillAsync("#name", "Clara Ohne-Häkchen");
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("#submit");
         await Task.Delay(1000);
 
-        Assert.Equal("/", (await browser.EvaluateAsync("location.pathname")).GetString());
-        Assert.False((await browser.EvaluateAsync("document.querySelector('#consent').validity.valid")).GetBoolean());
+        Assert.Equal("/", await page.EvaluateAsync<string>("location.pathname"));
+        Assert.False(await page.EvaluateAsync<bool>("document.querySelector('#consent').validity.valid"));
         await using var connection = await stack.Admin.OpenConnectionAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from leads where email = @email", new { email }));
     }

@@ -1,24 +1,26 @@
 using Dapper;
 using Leitstand.Monitoring;
 using Leitstand.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
 
 namespace Leitstand.Tests.Browser;
 
 /// <summary>#/agenten: agents with status, heartbeat, version and open incidents; acknowledging one, its timeline.</summary>
 [Collection(StackCollection.Name)]
-public sealed class StatusCenterAgentsTests(StackFixture stack)
+public sealed class StatusCenterAgentsTests(StackFixture stack, Chromium chromium)
 {
     [Fact]
     public async Task Acknowledging_an_open_incident_shows_it_acknowledged_on_the_page_its_timeline_and_in_the_database()
     {
         var (name, key, agent, incident) = await SeedAsync();
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
 
         await session.SignInAsync("#/agenten");
-        var card = $"[data-agent='{agent}']";
-        var item = $"[data-incident='{incident}']";
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{item}\")", TimeSpan.FromSeconds(10));
-        var text = (await session.Browser.EvaluateAsync($"document.querySelector(\"{card}\").textContent")).GetString()!;
+        var card = page.Locator($"[data-agent='{agent}']");
+        var item = page.Locator($"[data-incident='{incident}']");
+        await Expect(item).ToBeAttachedAsync();
+        var text = await card.TextContentAsync();
         Assert.Contains(name, text);
         Assert.Contains("Läuft", text);
         Assert.Contains("Version 2.3.4", text);
@@ -26,19 +28,18 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
         Assert.Contains("offen", text);
         Assert.Contains("Neustart anfordern", text);
 
-        await session.Browser.ClickAsync($"{item} [data-action='acknowledge']");
-        await session.Browser.WaitForAsync(
-            $"document.querySelector(\"{item} [data-field='incident-status']\")?.textContent === 'übernommen'", TimeSpan.FromSeconds(10));
+        await item.Locator("[data-action='acknowledge']").ClickAsync();
+        await Expect(item.Locator("[data-field='incident-status']")).ToHaveTextAsync("übernommen");
         Assert.Equal("acknowledged", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from incidents where id = @incident", new { incident }));
-        Assert.Equal(0, (await session.Browser.EvaluateAsync($"document.querySelectorAll(\"{item} [data-action='acknowledge']\").length")).GetInt32());
+        Assert.Equal(0, await item.Locator("[data-action='acknowledge']").CountAsync());
 
-        await session.Browser.ClickAsync($"{item} summary");
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{item} [data-kind='acknowledged']\")", TimeSpan.FromSeconds(10));
-        var timeline = (await session.Browser.EvaluateAsync($"document.querySelector('#verlauf-{incident}').textContent")).GetString()!;
+        await item.Locator("summary").ClickAsync();
+        await Expect(item.Locator("[data-kind='acknowledged']")).ToBeAttachedAsync();
+        var timeline = await page.Locator($"#verlauf-{incident}").TextContentAsync();
         Assert.Contains("Geöffnet", timeline);
         Assert.Contains("Übernommen", timeline);
         await session.ScreenshotAsync("agenten");
-        await session.AssertNoRequestLeftLocalhostAsync();
+        session.AssertNoRequestLeftLocalhost();
     }
 
     /// <summary>An agent that is up (version 2.3.4) with one open "upstream_down" incident.</summary>
@@ -71,12 +72,17 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
     public async Task A_restart_requested_on_the_page_shows_on_the_timeline_after_the_agent_s_next_heartbeat()
     {
         var (_, key, agent, incident) = await SeedAsync();
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
         await session.SignInAsync("#/agenten");
-        var card = $"[data-agent='{agent}']";
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{card} [data-action='restart']\")", TimeSpan.FromSeconds(10));
+        var restart = page.Locator($"[data-agent='{agent}'] [data-action='restart']");
+        await Expect(restart).ToBeAttachedAsync();
 
-        await session.Browser.ClickAsync($"{card} [data-action='restart']");
+        // The page reloads its list after the request; the heartbeat below resolves the incident, so it comes after
+        // that reload (a later one would no longer show the incident).
+        var reloaded = page.WaitForResponseAsync(r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/api/agents");
+        await restart.ClickAsync();
+        await reloaded;
         for (var i = 0; i < 50 && await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from agent_commands where agent_id = @agent", new { agent }) == 0; i++)
             await Task.Delay(100);
 
@@ -89,13 +95,13 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
         var answer = await session.Host.Client.SendAsync(beat);
         Assert.Contains("restart", await answer.Content.ReadAsStringAsync());
 
-        var item = $"[data-incident='{incident}']";
-        await session.Browser.ClickAsync($"{item} summary");
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{item} [data-kind='restart_delivered']\")", TimeSpan.FromSeconds(10));
-        var timeline = (await session.Browser.EvaluateAsync($"document.querySelector('#verlauf-{incident}').textContent")).GetString()!;
+        var item = page.Locator($"[data-incident='{incident}']");
+        await item.Locator("summary").ClickAsync();
+        await Expect(item.Locator("[data-kind='restart_delivered']")).ToBeAttachedAsync();
+        var timeline = await page.Locator($"#verlauf-{incident}").TextContentAsync();
         Assert.Contains("Neustart angefordert", timeline);
         Assert.Contains("Neustart ausgeliefert", timeline);
-        await session.AssertNoRequestLeftLocalhostAsync();
+        session.AssertNoRequestLeftLocalhost();
     }
 
     [Fact]
@@ -110,17 +116,17 @@ public sealed class StatusCenterAgentsTests(StackFixture stack)
                 insert into alert_deliveries (alert_id, channel, state, due_at, attempts, last_error)
                 values (@alert, 'slack', 'failed', now() - interval '4 minutes', 5, 'HTTP 404 channel_not_found');
                 """, new { alert, title });
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
 
         await session.SignInAsync("#/agenten");
-        var item = $"[data-delivery='{alert}:slack']";
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"#zustellfehler {item}\")", TimeSpan.FromSeconds(10));
+        var item = session.Page.Locator($"#zustellfehler [data-delivery='{alert}:slack']");
+        await Expect(item).ToBeAttachedAsync();
 
-        var text = (await session.Browser.EvaluateAsync($"document.querySelector(\"{item}\").textContent")).GetString()!;
+        var text = await item.TextContentAsync();
         Assert.Contains(title, text);
         Assert.Contains("Slack", text);
         Assert.Contains("5 Versuche", text);
         Assert.Contains("HTTP 404 channel_not_found", text);
-        await session.AssertNoRequestLeftLocalhostAsync();
+        session.AssertNoRequestLeftLocalhost();
     }
 }

@@ -1,12 +1,14 @@
 using Dapper;
 using Leitstand.Monitoring;
 using Leitstand.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Leitstand.Tests.Browser;
 
 /// <summary>The status center on a phone (390×844, touch) and by keyboard alone.</summary>
 [Collection(StackCollection.Name)]
-public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack)
+public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack, Chromium chromium)
 {
     /// <summary>
     /// Elements reaching past the viewport's width, except inside a deliberately scrolling area (overflow-x auto,
@@ -37,37 +39,41 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack)
                     'followup_sequence', 1) returning id
             """, new { lead });
         await SeedAgentWithIncidentAsync();
-        await using var session = await StatusCenterSession.StartAsync(stack);
-        await session.Browser.EmulatePhoneAsync();
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium, Chromium.Phone);
+        var page = session.Page;
 
         await session.SignInAsync();
-        await session.Browser.WaitForAsync("document.querySelector('#aufgaben').getAttribute('aria-busy') === 'false' && document.querySelectorAll('#aufgaben [data-task]').length > 0", TimeSpan.FromSeconds(10));
-        await AssertNothingOverflowsAsync(session);
-        Assert.Equal(390, (await session.Browser.EvaluateAsync("window.innerWidth")).GetInt32());
-        Assert.True((await session.Browser.EvaluateAsync("navigator.maxTouchPoints > 0")).GetBoolean());
+        await Expect(page.Locator("#aufgaben")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(page.Locator("#aufgaben [data-task]").First).ToBeAttachedAsync();
+        await AssertNothingOverflowsAsync(page);
+        Assert.Equal(390, await page.EvaluateAsync<int>("window.innerWidth"));
+        Assert.True(await page.EvaluateAsync<bool>("navigator.maxTouchPoints > 0"));
         await session.ScreenshotAsync("heute-telefon");
 
-        await session.Browser.ClickAsync("#nav a[href='#/pipeline']");
-        await session.Browser.WaitForAsync("document.querySelectorAll('#pipeline [data-stage]').length === 7", TimeSpan.FromSeconds(10));
-        await AssertNothingOverflowsAsync(session);
+        await page.ClickAsync("#nav a[href='#/pipeline']");
+        await Expect(page.Locator("#pipeline [data-stage]")).ToHaveCountAsync(7);
+        await AssertNothingOverflowsAsync(page);
         await session.ScreenshotAsync("pipeline-telefon");
 
-        await session.Browser.ClickAsync("#nav a[href='#/zahlen']");
-        await session.Browser.WaitForAsync("document.querySelectorAll('#kennzahlen li').length === 5 && !!document.querySelector('#trend canvas') && !!document.querySelector('#funnel')", TimeSpan.FromSeconds(10));
-        await AssertNothingOverflowsAsync(session);
+        await page.ClickAsync("#nav a[href='#/zahlen']");
+        await Expect(page.Locator("#kennzahlen li")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#trend canvas")).ToBeAttachedAsync();
+        await Expect(page.Locator("#funnel")).ToBeAttachedAsync();
+        await AssertNothingOverflowsAsync(page);
         await session.ScreenshotAsync("zahlen-telefon");
 
-        await session.Browser.ClickAsync("#nav a[href='#/agenten']");
-        await session.Browser.WaitForAsync("document.querySelector('#agenten').getAttribute('aria-busy') === 'false' && !!document.querySelector('#agenten [data-incident]')"
-            + " && document.querySelector('#zustellfehler').getAttribute('aria-busy') === 'false'", TimeSpan.FromSeconds(10));
-        await AssertNothingOverflowsAsync(session);
+        await page.ClickAsync("#nav a[href='#/agenten']");
+        await Expect(page.Locator("#agenten")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(page.Locator("#agenten [data-incident]").First).ToBeAttachedAsync();
+        await Expect(page.Locator("#zustellfehler")).ToHaveAttributeAsync("aria-busy", "false");
+        await AssertNothingOverflowsAsync(page);
         await session.ScreenshotAsync("agenten-telefon");
 
-        await session.Browser.ClickAsync("#sign-out");
-        await session.Browser.WaitForAsync("!!document.querySelector('#anmelden')", TimeSpan.FromSeconds(5));
-        await AssertNothingOverflowsAsync(session);
+        await page.ClickAsync("#sign-out");
+        await Expect(page.Locator("#anmelden")).ToBeAttachedAsync();
+        await AssertNothingOverflowsAsync(page);
         await session.ScreenshotAsync("anmelden-telefon");
-        await session.AssertNoRequestLeftLocalhostAsync();
+        session.AssertNoRequestLeftLocalhost();
     }
 
     [Fact]
@@ -78,44 +84,46 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack)
             insert into tasks (lead_id, kind, rule, title, due_at, priority)
             values (@lead, 'first_contact', 'first_contact', 'Erstkontakt: Konrad Tastatur', now() - interval '30 days', 'high') returning id
             """, new { lead });
-        await using var session = await StatusCenterSession.StartAsync(stack);
-        var browser = session.Browser;
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
 
-        await browser.NavigateAsync(session.Page + "#/heute");
-        await browser.WaitForAsync("!!document.querySelector('#anmelden')", TimeSpan.FromSeconds(10));
-        await browser.TabToAsync("#email");
-        await browser.TypeAsync("#email", $"tastatur-{Guid.NewGuid():N}@example.de");
-        await browser.PressAsync("Enter");
-        await browser.WaitForAsync($"!!document.querySelector(\"#aufgaben [data-task='{task}']\")", TimeSpan.FromSeconds(10));
+        await page.GotoAsync(session.Url + "#/heute");
+        await Expect(page.Locator("#anmelden")).ToBeAttachedAsync();
+        await page.TabToAsync("#email");
+        await page.Keyboard.TypeAsync($"tastatur-{Guid.NewGuid():N}@example.de");
+        await page.Keyboard.PressAsync("Enter");
+        var card = page.Locator($"#aufgaben [data-task='{task}']");
+        await Expect(card).ToBeAttachedAsync();
 
         // Channel by arrow key (first option after the placeholder: Direktnachricht), then the Erledigt button.
-        await browser.TabToAsync($"#kanal-{task}");
-        await browser.PressAsync("ArrowDown");
-        Assert.Equal("dm", (await browser.EvaluateAsync($"document.querySelector('#kanal-{task}').value")).GetString());
-        await browser.TabToAsync($"[data-task='{task}'] [data-action='done']");
-        await browser.PressAsync("Enter");
-        await browser.WaitForAsync($"!document.querySelector(\"#aufgaben [data-task='{task}']\")", TimeSpan.FromSeconds(10));
+        await page.TabToAsync($"#kanal-{task}");
+        await page.Keyboard.PressAsync("ArrowDown");
+        Assert.Equal("dm", await page.Locator($"#kanal-{task}").InputValueAsync());
+        await page.TabToAsync($"[data-task='{task}'] [data-action='done']");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(card).Not.ToBeAttachedAsync();
         Assert.Equal("CONTACTED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
 
         // The skip link, then the navigation, then the period picker: all by Tab and Enter.
-        await browser.EvaluateAsync("document.activeElement.blur(); window.scrollTo(0, 0)");
-        await browser.TabToAsync(".skip-link");
-        await browser.TabToAsync("#nav a[href='#/zahlen']");
-        await browser.PressAsync("Enter");
-        await browser.WaitForAsync("document.querySelectorAll('#kennzahlen li').length === 5", TimeSpan.FromSeconds(10));
-        var running = (await browser.EvaluateAsync("document.querySelector('#zeitraum').dataset.key")).GetString();
-        await browser.TabToAsync("#zeitraum-zurueck");
-        await browser.PressAsync("Enter");
-        await browser.WaitForAsync($"document.querySelector('#zeitraum').dataset.key !== '{running}' && document.querySelector('#zahlen-inhalt').getAttribute('aria-busy') === 'false'", TimeSpan.FromSeconds(10));
-        await session.AssertNoRequestLeftLocalhostAsync();
+        await page.EvaluateAsync("document.activeElement.blur(); window.scrollTo(0, 0)");
+        await page.TabToAsync(".skip-link");
+        await page.TabToAsync("#nav a[href='#/zahlen']");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#kennzahlen li")).ToHaveCountAsync(5);
+        var running = (await page.Locator("#zeitraum").GetAttributeAsync("data-key"))!;
+        await page.TabToAsync("#zeitraum-zurueck");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#zeitraum")).Not.ToHaveAttributeAsync("data-key", running);
+        await Expect(page.Locator("#zahlen-inhalt")).ToHaveAttributeAsync("aria-busy", "false");
+        session.AssertNoRequestLeftLocalhost();
     }
 
-    private static async Task AssertNothingOverflowsAsync(StatusCenterSession session)
+    private static async Task AssertNothingOverflowsAsync(IPage page)
     {
-        var bad = (await session.Browser.EvaluateAsync(Overflowing)).GetString();
-        var view = (await session.Browser.EvaluateAsync("location.hash")).GetString();
+        var bad = await page.EvaluateAsync<string>(Overflowing);
+        var view = await page.EvaluateAsync<string>("location.hash");
         Assert.True(string.IsNullOrEmpty(bad), $"{view}: wider than the phone: {bad}");
-        var text = (await session.Browser.EvaluateAsync("document.querySelector('main').innerText")).GetString()!;
+        var text = await page.Locator("main").InnerTextAsync();
         Assert.DoesNotMatch(@"\b(null|undefined|NaN)\b", text);
     }
 

@@ -1,27 +1,40 @@
+using System.Collections.Concurrent;
 using Leitstand.LocalHost.Stack;
 using Leitstand.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Leitstand.Tests.Browser;
 
 /// <summary>
 /// The status center end to end: a local host on a free port with the development sign-in (as scripts/start
-/// runs it), the built page at /status/ (scripts/test builds it first), and headless Chromium.
+/// runs it), the built page at /status/ (scripts/test builds it first), and a fresh Chromium context. A test:
+/// <code>
+/// await using var session = await StatusCenterSession.StartAsync(stack, chromium); // or (…, Chromium.Phone)
+/// await session.SignInAsync("#/agenten");
+/// await Expect(session.Page.Locator("#agenten")).ToHaveAttributeAsync("aria-busy", "false");
+/// </code>
 /// </summary>
 public sealed class StatusCenterSession : IAsyncDisposable
 {
-    private StatusCenterSession(RunningHost host, HeadlessChromium browser, Uri page)
+    private readonly ConcurrentQueue<string> _requests;
+
+    private StatusCenterSession(RunningHost host, IBrowserContext context, ConcurrentQueue<string> requests, IPage page, Uri url)
     {
         Host = host;
-        Browser = browser;
+        Context = context;
+        _requests = requests;
         Page = page;
+        Url = url;
     }
 
     public RunningHost Host { get; }
-    public HeadlessChromium Browser { get; }
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
     /// <summary>http://127.0.0.1:&lt;port&gt;/status/</summary>
-    public Uri Page { get; }
+    public Uri Url { get; }
 
-    public static async Task<StatusCenterSession> StartAsync(StackFixture stack)
+    public static async Task<StatusCenterSession> StartAsync(StackFixture stack, Chromium chromium, BrowserNewContextOptions? options = null)
     {
         if (!File.Exists(Path.Combine(RepoPaths.StatusCenter, "index.html")))
             throw new InvalidOperationException("web/status/dist fehlt: erst `npm run build:status` (scripts/test baut es selbst).");
@@ -32,12 +45,16 @@ public sealed class StatusCenterSession : IAsyncDisposable
             SignIn = new LocalSignIn(url, stack.Postgres.AdminConnectionString()),
             StatusCenterDirectory = RepoPaths.StatusCenter,
         });
+        IBrowserContext? context = null;
         try
         {
-            return new StatusCenterSession(host, await HeadlessChromium.LaunchAsync(), new Uri(host.BaseAddress, "/status/"));
+            context = await chromium.NewContextAsync(options);
+            var requests = context.RecordRequests();
+            return new StatusCenterSession(host, context, requests, await context.NewPageAsync(), new Uri(host.BaseAddress, "/status/"));
         }
         catch
         {
+            if (context is not null) await context.DisposeAsync();
             await host.DisposeAsync();
             throw;
         }
@@ -46,37 +63,30 @@ public sealed class StatusCenterSession : IAsyncDisposable
     /// <summary>Opens the page at <paramref name="route"/> and signs in with the dev sign-in's form.</summary>
     public async Task SignInAsync(string route = "#/heute")
     {
-        await Browser.NavigateAsync(Page + route);
-        await Browser.WaitForAsync("!!document.querySelector('#anmelden')", TimeSpan.FromSeconds(10));
-        await Browser.TypeAsync("#email", $"status-{Guid.NewGuid():N}@example.de");
-        await Browser.ClickAsync("#anmelden-senden");
-        await Browser.WaitForAsync("!document.querySelector('#nav').hidden", TimeSpan.FromSeconds(10));
+        await Page.GotoAsync(Url + route);
+        await Expect(Page.Locator("#anmelden")).ToBeAttachedAsync();
+        await Page.FillAsync("#email", $"status-{Guid.NewGuid():N}@example.de");
+        await Page.ClickAsync("#anmelden-senden");
+        await Expect(Page.Locator("#nav:not([hidden])")).ToBeAttachedAsync();
     }
 
-    /// <summary>Every URL the page has requested (resource timing: documents, scripts, styles, fetches).</summary>
-    public async Task<IReadOnlyList<string>> RequestedUrlsAsync() =>
-        (await Browser.EvaluateAsync("[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]"))
-            .EnumerateArray().Select(e => e.GetString()!).ToList();
+    /// <summary>Every URL the page has requested so far (documents, scripts, styles, fetches).</summary>
+    public IReadOnlyList<string> RequestedUrls => [.. _requests];
 
     /// <summary>Asserts the page has talked to nobody but the local host.</summary>
-    public async Task AssertNoRequestLeftLocalhostAsync()
+    public void AssertNoRequestLeftLocalhost()
     {
-        var urls = await RequestedUrlsAsync();
+        var urls = RequestedUrls;
         Assert.NotEmpty(urls);
         Assert.All(urls, u => Assert.Equal(Host.BaseAddress.Authority, new Uri(u).Authority));
     }
 
     /// <summary>Saves a PNG of the viewport under TestResults/status-center/ (the run's artefacts).</summary>
-    public async Task ScreenshotAsync(string name)
-    {
-        var directory = Path.Combine(RepoPaths.Root, "TestResults", "status-center");
-        Directory.CreateDirectory(directory);
-        await File.WriteAllBytesAsync(Path.Combine(directory, name + ".png"), await Browser.ScreenshotAsync());
-    }
+    public Task ScreenshotAsync(string name) => Page.SaveScreenshotAsync(name);
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        await Context.DisposeAsync();
         await Host.DisposeAsync();
     }
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Leitstand.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Leitstand.Tests.Browser;
 
@@ -10,28 +13,36 @@ namespace Leitstand.Tests.Browser;
 /// </summary>
 public sealed class StatusCenterSupabaseSession : IAsyncDisposable
 {
-    private StatusCenterSupabaseSession(StaticSite site, FakeGoTrue auth, RunningHost host, HeadlessChromium browser, DirectoryInfo dist)
+    private readonly ConcurrentQueue<string> _requests;
+
+    private StatusCenterSupabaseSession(StaticSite site, FakeGoTrue auth, RunningHost host, IBrowserContext context,
+        ConcurrentQueue<string> requests, IPage page, DirectoryInfo dist)
     {
         Site = site;
         Auth = auth;
         Host = host;
-        Browser = browser;
+        Context = context;
+        _requests = requests;
+        Page = page;
         Dist = dist;
     }
 
     public StaticSite Site { get; }
     public FakeGoTrue Auth { get; }
     public RunningHost Host { get; }
-    public HeadlessChromium Browser { get; }
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
     public DirectoryInfo Dist { get; }
-    public string Page => Site.Origin + "/";
+    /// <summary>The page's address, as Netlify would serve it.</summary>
+    public string Url => Site.Origin + "/";
 
-    public static async Task<StatusCenterSupabaseSession> StartAsync(StackFixture stack)
+    public static async Task<StatusCenterSupabaseSession> StartAsync(StackFixture stack, Chromium chromium)
     {
         var dist = Directory.CreateTempSubdirectory("leitstand-status-supabase-");
         StaticSite? site = null;
         FakeGoTrue? auth = null;
         RunningHost? host = null;
+        IBrowserContext? context = null;
         try
         {
             site = await StaticSite.StartAsync(dist.FullName);
@@ -49,10 +60,13 @@ public sealed class StatusCenterSupabaseSession : IAsyncDisposable
                 ["VITE_SUPABASE_ANON_KEY"] = FakeGoTrue.AnonKey,
                 ["VITE_API_BASE"] = host.BaseAddress.ToString().TrimEnd('/'),
             });
-            return new StatusCenterSupabaseSession(site, auth, host, await HeadlessChromium.LaunchAsync(), dist);
+            context = await chromium.NewContextAsync();
+            var requests = context.RecordRequests();
+            return new StatusCenterSupabaseSession(site, auth, host, context, requests, await context.NewPageAsync(), dist);
         }
         catch
         {
+            if (context is not null) await context.DisposeAsync();
             if (host is not null) await host.DisposeAsync();
             if (auth is not null) await auth.DisposeAsync();
             if (site is not null) await site.DisposeAsync();
@@ -72,26 +86,28 @@ public sealed class StatusCenterSupabaseSession : IAsyncDisposable
 
     public async Task OpenAsync()
     {
-        await Browser.NavigateAsync(Page);
-        await Browser.WaitForAsync("!!document.querySelector('#anmelden')", TimeSpan.FromSeconds(10));
+        await Page.GotoAsync(Url);
+        await Expect(Page.Locator("#anmelden")).ToBeAttachedAsync();
     }
 
     public async Task SignInWithPasswordAsync(string email, string password)
     {
-        await Browser.TypeAsync("#email", email);
-        await Browser.TypeAsync("#passwort", password);
-        await Browser.ClickAsync("#anmelden-senden");
+        await Page.FillAsync("#email", email);
+        await Page.FillAsync("#passwort", password);
+        await Page.ClickAsync("#anmelden-senden");
     }
 
-    public Task WaitForTodayAsync() => Browser.WaitForAsync(
-        "!document.querySelector('#nav').hidden && document.querySelector('#aufgaben')?.getAttribute('aria-busy') === 'false'"
-        + " && document.querySelector('#heute-stand').textContent.includes('offen')", TimeSpan.FromSeconds(15));
+    public async Task WaitForTodayAsync()
+    {
+        await Expect(Page.Locator("#nav:not([hidden])")).ToBeAttachedAsync(new() { Timeout = 15_000 });
+        await Expect(Page.Locator("#aufgaben")).ToHaveAttributeAsync("aria-busy", "false", new() { Timeout = 15_000 });
+        await Expect(Page.Locator("#heute-stand")).ToContainTextAsync("offen", new() { Timeout = 15_000 });
+    }
 
     /// <summary>Asserts every request went to one of the three local peers and nowhere else.</summary>
-    public async Task AssertOnlyLocalPeersWereAskedAsync()
+    public void AssertOnlyLocalPeersWereAsked()
     {
-        var urls = (await Browser.EvaluateAsync("[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]"))
-            .EnumerateArray().Select(e => new Uri(e.GetString()!)).ToList();
+        var urls = _requests.Select(u => new Uri(u)).ToList();
         var peers = new[] { new Uri(Site.Origin).Authority, new Uri(Auth.Url).Authority, Host.BaseAddress.Authority };
         Assert.All(urls, u => Assert.Contains(u.Authority, peers));
         Assert.Contains(urls, u => u.Authority == Host.BaseAddress.Authority);
@@ -99,16 +115,11 @@ public sealed class StatusCenterSupabaseSession : IAsyncDisposable
     }
 
     /// <summary>Saves a PNG of the viewport under TestResults/status-center/ (the run's artefacts).</summary>
-    public async Task ScreenshotAsync(string name)
-    {
-        var directory = Path.Combine(Leitstand.LocalHost.Stack.RepoPaths.Root, "TestResults", "status-center");
-        Directory.CreateDirectory(directory);
-        await File.WriteAllBytesAsync(Path.Combine(directory, name + ".png"), await Browser.ScreenshotAsync());
-    }
+    public Task ScreenshotAsync(string name) => Page.SaveScreenshotAsync(name);
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        await Context.DisposeAsync();
         await Host.DisposeAsync();
         await Auth.DisposeAsync();
         await Site.DisposeAsync();

@@ -1,11 +1,12 @@
 using Dapper;
 using Leitstand.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
 
 namespace Leitstand.Tests.Browser;
 
 /// <summary>#/heute: the day's tasks with their text; completing a first contact moves the lead as the task API does.</summary>
 [Collection(StackCollection.Name)]
-public sealed class StatusCenterTodayTests(StackFixture stack)
+public sealed class StatusCenterTodayTests(StackFixture stack, Chromium chromium)
 {
     [Fact]
     public async Task Completing_a_first_contact_by_dm_moves_the_lead_to_contacted_and_takes_the_task_off_the_list()
@@ -19,22 +20,24 @@ public sealed class StatusCenterTodayTests(StackFixture stack)
                 values (@lead, 'first_contact', 'first_contact', 'Erstkontakt: ' || @name, 'Heute persönlich antworten.', now() - interval '1 hour', 'high')
                 returning id
                 """, new { lead, name });
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
 
         await session.SignInAsync();
-        var card = $"#aufgaben [data-task='{task}']";
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{card}\")", TimeSpan.FromSeconds(10));
-        Assert.Contains("Heute persönlich antworten.", (await session.Browser.EvaluateAsync($"document.querySelector(\"{card}\").textContent")).GetString());
+        var card = page.Locator($"#aufgaben [data-task='{task}']");
+        await Expect(card).ToBeAttachedAsync();
+        Assert.Contains("Heute persönlich antworten.", await card.TextContentAsync());
         await session.ScreenshotAsync("heute");
 
-        await session.Browser.EvaluateAsync($"(() => {{ const s = document.querySelector('#kanal-{task}'); s.value = 'dm'; s.dispatchEvent(new Event('change')); }})()");
-        await session.Browser.ClickAsync($"{card} [data-action='done']");
-        await session.Browser.WaitForAsync($"!document.querySelector(\"{card}\") && !!document.querySelector(\"#erledigt [data-task='{task}']\")", TimeSpan.FromSeconds(10));
+        await page.SelectOptionAsync($"#kanal-{task}", "dm");
+        await card.Locator("[data-action='done']").ClickAsync();
+        await Expect(card).Not.ToBeAttachedAsync();
+        await Expect(page.Locator($"#erledigt [data-task='{task}']")).ToBeAttachedAsync();
 
-        Assert.Contains("Neu → Kontaktiert", (await session.Browser.EvaluateAsync("document.querySelector('#meldung').textContent")).GetString());
+        Assert.Contains("Neu → Kontaktiert", await page.Locator("#meldung").TextContentAsync());
         Assert.Equal("CONTACTED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal("DONE", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from tasks where id = @task", new { task }));
-        await session.AssertNoRequestLeftLocalhostAsync();
+        session.AssertNoRequestLeftLocalhost();
     }
 
     [Fact]
@@ -45,12 +48,13 @@ public sealed class StatusCenterTodayTests(StackFixture stack)
             insert into tasks (lead_id, kind, rule, title, due_at, priority)
             values (@lead, 'first_contact', 'first_contact', 'Erstkontakt: Hanna Ohne-Kanal', now() - interval '1 hour', 'high') returning id
             """, new { lead });
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
 
         await session.SignInAsync();
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"[data-task='{task}']\")", TimeSpan.FromSeconds(10));
-        await session.Browser.ClickAsync($"[data-task='{task}'] [data-action='done']");
-        await session.Browser.WaitForAsync($"document.querySelector('#fehler-{task}').textContent.includes('Kanal')", TimeSpan.FromSeconds(10));
+        await Expect(page.Locator($"[data-task='{task}']")).ToBeAttachedAsync();
+        await page.ClickAsync($"[data-task='{task}'] [data-action='done']");
+        await Expect(page.Locator($"#fehler-{task}")).ToContainTextAsync("Kanal");
 
         Assert.Equal("OPEN", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from tasks where id = @task", new { task }));
         Assert.Equal("NEW", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
@@ -66,37 +70,36 @@ public sealed class StatusCenterTodayTests(StackFixture stack)
             values (@lead, 'follow_up', 'follow_up', 'Follow-up 1: ' || @name, 'Kurz nachfragen, ob die Nachricht angekommen ist.', now() - interval '10 minutes', 'normal',
                     'followup_sequence', 1) returning id
             """, new { lead, name });
-        await using var session = await StatusCenterSession.StartAsync(stack);
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
 
         await session.SignInAsync();
-        var card = $"#aufgaben [data-task='{task}']";
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{card}\") && document.querySelectorAll('#notiz-{task} option').length > 5", TimeSpan.FromSeconds(10));
-        var text = (await session.Browser.EvaluateAsync($"document.querySelector(\"{card}\").textContent")).GetString()!;
+        var card = page.Locator($"#aufgaben [data-task='{task}']");
+        await Expect(card).ToBeAttachedAsync();
+        await page.WaitForFunctionAsync($"() => document.querySelectorAll('#notiz-{task} option').length > 5");
+        var text = await card.TextContentAsync();
         Assert.Contains("Kurz nachfragen", text);
         Assert.Contains("Playbook: Cold-DM-Skript und Follow-up-Sequenz · Schritt 1", text);
         Assert.Contains("docs/", text);
-        Assert.Equal("Eingehend", (await session.Browser.EvaluateAsync($"document.querySelector(\"#notiz-{task} option[value='replied']\").parentElement.label")).GetString());
+        Assert.Equal("Eingehend", await page.Locator($"#notiz-{task} option[value='replied']").EvaluateAsync<string>("o => o.parentElement.label"));
 
-        await session.Browser.EvaluateAsync($$"""
-            (() => {
-              for (const [id, v] of [['#kanal-{{task}}', 'dm'], ['#notiz-{{task}}', 'replied']]) {
-                const s = document.querySelector(id); s.value = v; s.dispatchEvent(new Event('change'));
-              }
-            })()
-            """);
-        await session.Browser.ClickAsync($"{card} [data-action='done']");
-        var closed = $"#erledigt [data-task='{task}']";
-        await session.Browser.WaitForAsync($"!document.querySelector(\"{card}\") && !!document.querySelector(\"{closed}\")", TimeSpan.FromSeconds(10));
+        await page.SelectOptionAsync($"#kanal-{task}", "dm");
+        await page.SelectOptionAsync($"#notiz-{task}", "replied");
+        await card.Locator("[data-action='done']").ClickAsync();
+        var closed = page.Locator($"#erledigt [data-task='{task}']");
+        await Expect(card).Not.ToBeAttachedAsync();
+        await Expect(closed).ToBeAttachedAsync();
 
-        Assert.Contains("Kontaktiert → Geantwortet", (await session.Browser.EvaluateAsync("document.querySelector('#meldung').textContent")).GetString());
-        Assert.Equal("erledigt · Direktnachricht · Hat geantwortet", (await session.Browser.EvaluateAsync($"document.querySelector(\"{closed} [data-field='outcome']\").textContent")).GetString());
+        Assert.Contains("Kontaktiert → Geantwortet", await page.Locator("#meldung").TextContentAsync());
+        Assert.Equal("erledigt · Direktnachricht · Hat geantwortet", await closed.Locator("[data-field='outcome']").TextContentAsync());
         Assert.Equal("REPLIED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal("replied", await Crm.ScalarAsync<string>(stack.Admin, "select outcome_note_code from tasks where id = @task", new { task }));
 
-        await session.Browser.ClickAsync($"{closed} [data-action='reopen']");
-        await session.Browser.WaitForAsync($"!!document.querySelector(\"{card}\") && !document.querySelector(\"{closed}\")", TimeSpan.FromSeconds(10));
+        await closed.Locator("[data-action='reopen']").ClickAsync();
+        await Expect(card).ToBeAttachedAsync();
+        await Expect(closed).Not.ToBeAttachedAsync();
         Assert.Equal("OPEN", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from tasks where id = @task", new { task }));
-        Assert.Contains("Wieder offen", (await session.Browser.EvaluateAsync("document.querySelector('#meldung').textContent")).GetString());
-        await session.AssertNoRequestLeftLocalhostAsync();
+        Assert.Contains("Wieder offen", await page.Locator("#meldung").TextContentAsync());
+        session.AssertNoRequestLeftLocalhost();
     }
 }

@@ -117,8 +117,9 @@ public sealed class StackFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The stack, and Chromium for the browser tests (launched only when a test first asks for a context).</summary>
 [CollectionDefinition(Name)]
-public sealed class StackCollection : ICollectionFixture<StackFixture>
+public sealed class StackCollection : ICollectionFixture<StackFixture>, ICollectionFixture<Leitstand.Tests.Browser.Chromium>
 {
     public const string Name = "stack";
 }
