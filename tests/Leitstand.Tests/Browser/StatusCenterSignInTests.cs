@@ -18,6 +18,7 @@ public sealed class StatusCenterSignInTests(StackFixture stack, Chromium chromiu
         await session.ScreenshotAsync("anmelden");
 
         Assert.True(await page.Locator("#nav").EvaluateAsync<bool>("nav => nav.hidden"));
+        await Expect(page.Locator("#nav")).ToBeHiddenAsync(); // hidden for a person too, not only as an attribute
         Assert.Equal(0, await page.Locator("#aufgaben, #kennzahlen").CountAsync());
         Assert.DoesNotContain(session.RequestedUrls, u => u.Contains("/api/", StringComparison.Ordinal));
         var statuses = await page.EvaluateAsync<int[]>(
