@@ -95,9 +95,10 @@ public static class LocalDatabase
         catch (PostgresException ex)
         {
             var hint = ex.SqlState == PostgresErrorCodes.InsufficientPrivilege
-                ? $" [ran as {connection.UserName}; on Supabase the migrations run as postgres, which is not a superuser]"
+                ? $" [ran as {connection.UserName}; the migrations run as postgres, which is not a superuser on Supabase]"
                 : "";
-            throw new InvalidOperationException($"{Path.GetFileName(file)}: {ex.MessageText} ({ex.SqlState}) {ex.Where}{hint}", ex);
+            var where = string.IsNullOrEmpty(ex.Where) ? "" : " " + ex.Where;
+            throw new InvalidOperationException($"{Path.GetFileName(file)}: {ex.MessageText} ({ex.SqlState}){where}{hint}", ex);
         }
     }
 }

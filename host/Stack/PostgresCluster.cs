@@ -27,6 +27,8 @@ public sealed class PostgresCluster(string directory, int port, bool throwaway, 
     public string DataDirectory => Path.Combine(directory, "data");
     public string LogFile => Path.Combine(directory, "postgres.log");
     public bool Started { get; private set; }
+    /// <summary>True after a start that converted a cluster from before the Supabase role layout.</summary>
+    public bool Converted { get; private set; }
 
     /// <summary>The role postgres as on Supabase (the team's psql user; not a superuser): migrations, seed, admin work.</summary>
     public string AdminConnectionString(string database = "postgres") =>
@@ -73,6 +75,7 @@ public sealed class PostgresCluster(string directory, int port, bool throwaway, 
     public async Task<bool> StartAsync(CancellationToken ct = default)
     {
         EnsureInstalled(BinDirectory);
+        Converted = false;
         Directory.CreateDirectory(directory);
         var created = false;
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
@@ -125,6 +128,7 @@ public sealed class PostgresCluster(string directory, int port, bool throwaway, 
             await superuser.OpenAsync(ct);
             await using var demote = new NpgsqlCommand("alter role postgres nosuperuser", superuser);
             await demote.ExecuteNonQueryAsync(ct);
+            Converted = true;
         }
         catch (PostgresException ex)
         {
