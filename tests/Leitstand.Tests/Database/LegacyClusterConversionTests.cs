@@ -13,13 +13,15 @@ namespace Leitstand.Tests.Database;
 public sealed class LegacyClusterConversionTests
 {
     private const string FirstMigration = "20261125094000_crm_schema.sql";
+    /// <summary>Old clusters were made by the default binaries of their time, Debian's PostgreSQL 15.</summary>
+    private const string Postgres15 = "/usr/lib/postgresql/15/bin";
 
     [Fact]
     public async Task An_old_cluster_with_superuser_postgres_is_converted_on_start_and_keeps_its_data()
     {
         var directory = Path.Combine(Path.GetTempPath(), "leitstand-legacy-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Processes.FreeTcpPort();
-        var cluster = new PostgresCluster(directory, port, throwaway: true);
+        var cluster = new PostgresCluster(directory, port, throwaway: true, Postgres15);
         try
         {
             var userId = await CreateLegacyClusterAsync(cluster, directory, port);
@@ -48,6 +50,30 @@ public sealed class LegacyClusterConversionTests
             Assert.False(await cluster.StartAsync());
             Assert.False(cluster.Converted);
             Assert.Empty(await LocalDatabase.PrepareAsync(cluster, RepoPaths.Supabase, seed: true));
+        }
+        finally
+        {
+            await cluster.StopAsync();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    [Fact]
+    public async Task An_old_cluster_that_cannot_be_converted_stops_with_a_german_message_to_delete_it()
+    {
+        // From PostgreSQL 16 on, the cluster's first role (here postgres) must stay a superuser.
+        var directory = Path.Combine(Path.GetTempPath(), "leitstand-legacy17-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = Processes.FreeTcpPort();
+        var cluster = new PostgresCluster(directory, port, throwaway: true, PostgresCluster.Postgres17BinDirectory);
+        try
+        {
+            await CreateLegacyClusterAsync(cluster, directory, port);
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.StartAsync());
+
+            Assert.StartsWith($"Der PostgreSQL-Cluster in {directory} stammt aus der Zeit vor den Supabase-Rollen", error.Message);
+            Assert.Contains("Lösche den Ordner", error.Message);
+            Assert.False(cluster.Converted);
         }
         finally
         {
