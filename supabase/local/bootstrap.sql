@@ -53,6 +53,10 @@ end
 $$;
 grant usage on schema public to postgres, anon, authenticated, service_role;
 
+-- postgres sees other roles' sessions and statements in pg_stat_activity (Supabase's documented
+-- `grant pg_read_all_stats to postgres`; the tests watch the functions' sessions with it).
+grant pg_read_all_stats to postgres;
+
 -- Supabase lets postgres set session_replication_role (supautils), e.g. for data-only restores and seeds.
 grant set on parameter session_replication_role to postgres;
 
