@@ -1,33 +1,20 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Leitstand.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Leitstand.Functions;
 
 /// <summary>
 /// What every HTTP function shares, in one place: the body read up to a limit (a declared length and a
-/// chunked body alike), one JSON convention (snake_case, German text unescaped), problem+json with German
-/// messages per field, and 503 with Retry-After when the database cannot be reached. The lead form, the
-/// heartbeat, the Supabase webhook and the team endpoints (<see cref="TeamApi"/>) answer through it.
+/// chunked body alike), the one JSON convention (<see cref="JsonConvention"/>: snake_case, German text
+/// unescaped), problem+json with German messages per field, and 503 with Retry-After when the database
+/// cannot be reached (<see cref="RunAsync"/>). The lead form, the heartbeat, the Supabase webhook, the
+/// acknowledge link and the team endpoints (<see cref="TeamApi"/>) answer through it.
 /// </summary>
 public static class HttpEdge
 {
-    /// <summary>snake_case in every request and response.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // German text stays readable (ä, „…“); the answer is JSON, never embedded in HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    /// <summary>Reading requests: like <see cref="JsonOptions"/>, and a field the endpoint does not know is an error.</summary>
-    public static readonly JsonSerializerOptions StrictJson = new(JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
     /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes (stops reading there).</summary>
     public static async Task<byte[]?> ReadBoundedAsync(HttpRequest req, int limit, CancellationToken ct)
     {
@@ -64,11 +51,31 @@ public static class HttpEdge
         limit >= 1024 ? $"Die Anfrage ist zu groß (höchstens {limit / 1024} KB)." : $"Die Anfrage ist zu groß (höchstens {limit} Bytes).",
         new Dictionary<string, string[]> { ["body"] = [hint] });
 
-    /// <summary>The database could not be reached (not a refusal by it): nothing was changed, try again.</summary>
-    public static bool IsDatabaseDown(Exception ex) =>
-        ex is NpgsqlException and not PostgresException
-        && (((NpgsqlException)ex).IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException);
+    /// <summary>The answer when <see cref="RunAsync"/> is given no other.</summary>
+    public const string DatabaseDownTitle =
+        "Der Leitstand erreicht die Datenbank gerade nicht. Es wurde nichts geändert; bitte in 30 Sekunden erneut versuchen.";
 
+    /// <summary>
+    /// Runs an endpoint's work; when the database cannot be reached (<see cref="DatabaseOutage"/>, the one rule),
+    /// the answer is <paramref name="unavailable"/> or else 503 problem+json with Retry-After 30 and
+    /// <see cref="DatabaseDownTitle"/>, never a 500. Every HTTP function runs its database work through here
+    /// (the team endpoints through <see cref="TeamApi"/>).
+    /// </summary>
+    public static async Task<IActionResult> RunAsync(HttpRequest req, Func<Task<IActionResult>> work, Func<IActionResult>? unavailable = null)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception ex) when (DatabaseOutage.Is(ex, req.HttpContext.RequestAborted))
+        {
+            req.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Leitstand.HttpEdge")
+                .LogWarning("Database unreachable, {Method} {Path} answered 503: {Error}", req.Method, req.Path.Value, ex.Message);
+            return unavailable?.Invoke() ?? DatabaseDown(DatabaseDownTitle);
+        }
+    }
+
+    /// <summary>503 problem+json with Retry-After: nothing was changed, try again.</summary>
     public static IActionResult DatabaseDown(string title, int retryAfterSeconds = 30) =>
         WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, title), retryAfterSeconds);
 
@@ -84,7 +91,7 @@ public static class HttpEdge
             var response = context.HttpContext.Response;
             response.StatusCode = status;
             if (noStore) response.Headers.CacheControl = "no-store";
-            await response.WriteAsJsonAsync(value, value.GetType(), JsonOptions, contentType, context.HttpContext.RequestAborted);
+            await response.WriteAsJsonAsync(value, value.GetType(), JsonConvention.Default, contentType, context.HttpContext.RequestAborted);
         }
     }
 

@@ -46,6 +46,7 @@ public static class ServiceSetup
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();
+        services.AddSingleton<ListLeadStages>();
         services.AddSingleton<MoveLeadStage>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Leitstand.Auth;
+using Leitstand.Platform;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,6 @@ public static class TeamApi
 {
     public const int MaxBodyBytes = 16 * 1024;
 
-    public static JsonSerializerOptions Json => HttpEdge.StrictJson;
-
     public sealed record Read<T>(T? Value, IActionResult? Error) where T : class;
 
     /// <summary>Reads a JSON object of at most <see cref="MaxBodyBytes"/>; an empty body gives <paramref name="empty"/>.</summary>
@@ -33,7 +32,7 @@ public static class TeamApi
                 new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt."] }));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, HttpEdge.StrictJson);
+            var value = JsonSerializer.Deserialize<T>(body, JsonConvention.Strict);
             return value is null
                 ? new(null, Problem(StatusCodes.Status400BadRequest, "Der Inhalt fehlt.", new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt."] }))
                 : new(value, null);
@@ -69,9 +68,10 @@ public static class TeamApi
 
     /// <summary>
     /// Runs the endpoint's work: a database that cannot be reached is a 503 with Retry-After (nothing was
-    /// changed), a refusal by the database's rules a 409 with its German message, a bad parameter a 400.
+    /// changed; <see cref="HttpEdge.RunAsync"/>), a refusal by the database's rules a 409 with its German
+    /// message, a bad parameter a 400.
     /// </summary>
-    public static async Task<IActionResult> RunAsync(Func<Task<IActionResult>> work)
+    public static Task<IActionResult> RunAsync(HttpRequest req, Func<Task<IActionResult>> work) => HttpEdge.RunAsync(req, async () =>
     {
         try
         {
@@ -88,11 +88,7 @@ public static class TeamApi
         {
             return Invalid(new Dictionary<string, string[]> { ["body"] = [ex.MessageText] });
         }
-        catch (NpgsqlException ex) when (HttpEdge.IsDatabaseDown(ex))
-        {
-            return HttpEdge.DatabaseDown("Der Leitstand erreicht die Datenbank gerade nicht. Es wurde nichts geändert; bitte in 30 Sekunden erneut versuchen.");
-        }
-    }
+    });
 
     /// <summary>
     /// Runs team work for a signed-in team member: <c>Authorization: Bearer &lt;Supabase access token&gt;</c>,
@@ -101,7 +97,7 @@ public static class TeamApi
     /// not a member → 403; then <paramref name="work"/> as in <see cref="RunAsync"/>.
     /// </summary>
     public static Task<IActionResult> RunAsTeamAsync(HttpRequest req, Func<TeamUser, Task<IActionResult>> work) =>
-        RunAsync(async () =>
+        RunAsync(req, async () =>
         {
             var services = req.HttpContext.RequestServices;
             var ct = req.HttpContext.RequestAborted;

@@ -65,8 +65,11 @@ try
                 alter function public.plan_alert_deliveries(uuid[], text[], timestamptz) set plan_cache_mode = force_generic_plan;
                 alter function public.claim_alert_deliveries(timestamptz, text[], interval, integer) set plan_cache_mode = force_generic_plan;
                 """);
-        // Only the benchmark's route: every alert of its kind to the three channels at once (no grouping, no quiet hours).
+        // The benchmark's own kind (public.alert_kinds refuses kinds it does not know) and only its route: every alert
+        // of its kind to the three channels at once (no grouping, no quiet hours).
         await admin.ExecuteAsync("""
+            insert into public.alert_kinds (kind, label, severity, subject_type, acknowledge_link, route)
+            values ('bench_alert', 'Benchmark', 'info', 'alert', false, '#/alerts/{id}');
             update public.alert_routes set enabled = false;
             insert into public.alert_routes (kind, min_severity, channels, group_window, note)
             values ('bench_alert', 'info', '{slack,teams,webhook}', interval '0', 'Benchmark: Slack, Teams und Webhook sofort');

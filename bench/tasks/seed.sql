@@ -85,21 +85,19 @@ select id, 'SETUP'::public.deal_package, 149000, 'WON'::public.deal_status, ente
 union all
 select id, 'SETUP', 149000, 'OPEN', null, entered_at, entered_at from bench_leads where stage = 'CALL_BOOKED';
 
--- what the stage-change path made: the playbook steps of the current stage (90 % of the leads), done if due
--- more than a day ago, otherwise open (some overdue)
+-- what the stage-change path made: the playbook steps of the current stage (90 % of the leads; the same
+-- rule as that path, public.playbook_step_tasks), done if due more than a day ago, otherwise open (some overdue)
 insert into public.tasks (lead_id, kind, title, details, status, due_at, assignee, playbook_key, playbook_step, source_event_id,
                           created_at, completed_at, outcome)
-select l.id, s.kind, left(public.playbook_text(s.title, 'Bench Lead ' || l.i, 'Bench GmbH ' || l.i), 200), s.body,
-       case when due < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then 'DONE' else 'OPEN' end::public.task_status,
-       due, l.assignee, s.playbook_key, s.step, e.id, l.entered_at,
-       case when due < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then due end,
-       case when due < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then 'done' end
+select l.id, s.kind, s.title, s.details,
+       case when s.due_at < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then 'DONE' else 'OPEN' end::public.task_status,
+       s.due_at, l.assignee, s.playbook_key, s.step, e.id, l.entered_at,
+       case when s.due_at < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then s.due_at end,
+       case when s.due_at < :'at'::timestamptz - interval '1 day' and l.i % 50 <> 0 then 'done' end
 from bench_leads l
 join bench_events e on e.lead_id = l.id
 join public.playbooks p on p.trigger_stage = l.stage
-join public.playbook_steps s on s.playbook_key = p.key
-cross join lateral (select public.playbook_task_due(s.playbook_key,
-  case s.due_anchor when 'call_at' then coalesce(l.call_at, l.entered_at) else l.entered_at end + s.due_after) as due) d
+cross join lateral public.playbook_step_tasks(p.key, 'Bench Lead ' || l.i, 'Bench GmbH ' || l.i, l.entered_at, l.call_at) s
 where l.i % 10 <> 0 and l.stage not in ('LOST');
 
 set session_replication_role = origin;

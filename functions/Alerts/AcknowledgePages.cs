@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Leitstand.Alerts;
 using Leitstand.Monitoring;
+using Leitstand.Platform;
 using Microsoft.AspNetCore.Http;
 
 namespace Leitstand.Functions.Alerts;
@@ -15,7 +16,6 @@ public static class AcknowledgePages
         + "button{font:inherit;font-size:1.1rem;padding:.7rem 1.4rem;border:0;border-radius:8px;background:#0f7a6c;color:#fff;cursor:pointer}"
         + "button:focus-visible{outline:3px solid #f0b429;outline-offset:2px}";
 
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
     public static (int Status, string Html) Render(AckLinkPage page) => page switch
@@ -36,6 +36,10 @@ public static class AcknowledgePages
         _ => (StatusCodes.Status404NotFound, Page("Link ungültig", "<p>Dieser Link ist ungültig oder unvollständig. Bitte öffne ihn direkt aus dem Alert.</p>")),
     };
 
+    /// <summary>The database cannot be reached: nothing was acknowledged, the link still works later.</summary>
+    public static (int Status, string Html) Unavailable() => (StatusCodes.Status503ServiceUnavailable, Page("Gerade nicht erreichbar",
+        "<p>Der Leitstand erreicht seine Datenbank gerade nicht; es wurde nichts übernommen. Bitte öffne den Link in einer Minute noch einmal.</p>"));
+
     private static string StateTitle(string status) => status == "resolved" ? "Das Incident ist bereits behoben." : "Das Incident ist bereits übernommen.";
 
     private static string Details(IncidentView view)
@@ -51,8 +55,7 @@ public static class AcknowledgePages
             + "</dl>";
     }
 
-    private static string Local(DateTime utc) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Berlin).ToString("dd.MM.yyyy, HH:mm 'Uhr'", German);
+    private static string Local(DateTime utc) => BerlinTime.FromUtc(utc).ToString("dd.MM.yyyy, HH:mm 'Uhr'", German);
 
     private static string E(string text) => Html.Encode(text);
 

@@ -2,7 +2,6 @@ using Leitstand.Leads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Npgsql;
 
 namespace Leitstand.Functions.Leads;
 
@@ -18,15 +17,9 @@ public sealed class SubmitLeadFunction(SubmitLead submitLead, LeadCaptureSetting
         if (http.RejectOrigin(req) is { } corsAnswer) return corsAnswer;
         var read = await http.ReadAsync(req, ct);
         if (read.Error is not null) return read.Error;
-        try
-        {
-            var result = await submitLead.ExecuteAsync(read.Request!, ct);
-            return http.Map(result, read.Request!.IsFormPost);
-        }
-        catch (NpgsqlException ex) when (ex.IsTransient || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException)
-        {
-            // Nothing was stored; the sender is told to try again rather than shown a bare 500.
-            return http.Unavailable(read.Request!.IsFormPost);
-        }
+        // The database unreachable: nothing was stored; the sender is told to try again (its own page for a form post).
+        return await HttpEdge.RunAsync(req,
+            async () => http.Map(await submitLead.ExecuteAsync(read.Request!, ct), read.Request!.IsFormPost),
+            () => http.Unavailable(read.Request!.IsFormPost));
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 
 namespace Leitstand.Functions.Monitoring;
 
@@ -44,23 +43,13 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
                 : HttpEdge.Problem(StatusCodes.Status422UnprocessableEntity, HeartbeatParser.OnlyOperationalData, errors);
         }
 
-        HeartbeatResult result;
-        try
-        {
-            result = await ingest.ExecuteAsync(key, parsed.Heartbeat, ct);
-        }
-        catch (NpgsqlException ex) when (HttpEdge.IsDatabaseDown(ex))
-        {
-            // Nothing was stored: the agent sends the heartbeat again later (its next one counts just the same).
-            return HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden.");
-        }
-
-        return result switch
+        // The database unreachable: nothing was stored; the agent sends the heartbeat again later (its next one counts just the same).
+        return await HttpEdge.RunAsync(req, async () => await ingest.ExecuteAsync(key, parsed.Heartbeat, ct) switch
         {
             HeartbeatResult.Accepted when HttpMethods.IsHead(req.Method) => new OkResult(),
             HeartbeatResult.Accepted a => HttpEdge.Json(StatusCodes.Status200OK, new { status = "accepted", agent_id = a.AgentId, agent_status = a.AgentStatus, commands = a.Commands }),
             _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
-        };
+        }, () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden."));
     }
 
     private static string? AgentKey(HttpRequest req)

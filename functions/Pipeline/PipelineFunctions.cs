@@ -9,8 +9,13 @@ namespace Leitstand.Functions.Pipeline;
 /// The status center's pipeline board: the columns per stage and a lead's move to another stage, for a signed-in
 /// team member under the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>).
 /// </summary>
-public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, TimeProvider clock)
+public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, ListLeadStages stages, TimeProvider clock)
 {
+    [Function("ListLeadStages")]
+    public Task<IActionResult> Stages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stages")] HttpRequest req, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { Stages = await stages.ExecuteAsync(user, ct) }));
+
     [Function("ListPipeline")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pipeline")] HttpRequest req, CancellationToken ct) =>
@@ -24,7 +29,7 @@ public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, Tim
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
             var read = await TeamApi.ReadJsonAsync<MoveLeadStage.Request>(req, ct);
             if (read.Error is not null) return read.Error;
-            var (valid, errors) = MoveLeadStage.Validate(read.Value!, clock.GetUtcNow());
+            var (valid, errors) = await move.ValidateAsync(user, read.Value!, clock.GetUtcNow(), ct);
             if (valid is null) return TeamApi.Invalid(errors);
             return await move.ExecuteAsync(user, id, valid, ct) switch
             {

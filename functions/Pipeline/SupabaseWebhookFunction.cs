@@ -36,15 +36,9 @@ public sealed class SupabaseWebhookFunction(ProcessPipelineEvents process, Pipel
         }
 
         log.LogInformation("Supabase webhook {Type} on {Schema}.{Table}", payload.Type, payload.Schema, payload.Table);
-        try
-        {
-            var processed = await process.ExecuteAsync(ct);
-            return HttpEdge.Json(StatusCodes.Status200OK, new { processed });
-        }
-        catch (Npgsql.NpgsqlException ex) when (HttpEdge.IsDatabaseDown(ex))
-        {
-            // The events stay in the database; Supabase may retry, the timer catches up anyway.
-            return HttpEdge.DatabaseDown("Der Leitstand erreicht die Datenbank gerade nicht; die Ereignisse werden nachgeholt.");
-        }
+        // The database unreachable: the events stay in the database; Supabase may retry, the timer catches up anyway.
+        return await HttpEdge.RunAsync(req,
+            async () => HttpEdge.Json(StatusCodes.Status200OK, new { processed = await process.ExecuteAsync(ct) }),
+            () => HttpEdge.DatabaseDown("Der Leitstand erreicht die Datenbank gerade nicht; die Ereignisse werden nachgeholt."));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -160,7 +160,9 @@ public static class FunctionsWebHost
 
     // Executing an IActionResult needs an ActionContext; its descriptor is never looked at here (one for all).
     private static readonly ActionDescriptor NoAction = new();
-    // As MVC's JSON output formatter: web defaults, and non-ASCII text (German) written as it is.
+    // As MVC's JSON output formatter: web defaults, and non-ASCII text (German) written as it is. Deliberately not
+    // Leitstand's JsonConvention: this is what the Azure Functions host does with a plain ObjectResult (camelCase),
+    // and the local host must answer as Azure would, so code that relies on it shows the same in both.
     private static readonly JsonSerializerOptions MvcJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Leitstand.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ public sealed partial class QueueRunner(FunctionDescriptor function, IServicePro
 
     /// <summary>
     /// The queue name as Azure resolves it: every <c>%Setting%</c> replaced by the setting's value
-    /// (configuration keys use ':'), then lower-cased and checked against the storage naming rules.
+    /// (configuration keys use ':'), then lower-cased and checked against the storage naming rule (<see cref="QueueNames"/>).
     /// </summary>
     public static string ResolveQueueName(string queueName, IConfiguration configuration)
     {
@@ -42,8 +43,8 @@ public sealed partial class QueueRunner(FunctionDescriptor function, IServicePro
             configuration[m.Groups[1].Value] is { Length: > 0 } value ? value
             : throw new InvalidOperationException($"Setting '{m.Groups[1].Value}' for the queue name '{queueName}' is missing."));
         resolved = resolved.ToLowerInvariant();
-        if (!QueueNameRule().IsMatch(resolved) || resolved.Contains("--", StringComparison.Ordinal))
-            throw new InvalidOperationException($"'{resolved}' (from '{queueName}') is not a valid queue name (3-63 lower-case letters, digits and single '-').");
+        if (!QueueNames.IsValid(resolved))
+            throw new InvalidOperationException($"'{resolved}' (from '{queueName}') is not a valid queue name ({QueueNames.RuleText}).");
         return resolved;
     }
 
@@ -173,12 +174,10 @@ public sealed partial class QueueRunner(FunctionDescriptor function, IServicePro
         if (type == typeof(string)) return (true, message.Body.ToString());
         if (type == typeof(BinaryData)) return (true, message.Body);
         if (type == typeof(byte[])) return (true, message.Body.ToArray());
+        // A POCO trigger parameter as the Functions worker binds it (its own defaults, not Leitstand's JsonConvention).
         return (true, JsonSerializer.Deserialize(message.Body.ToString(), type, JsonSerializerOptions.Web));
     }
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex SettingReference();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
-    private static partial Regex QueueNameRule();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Leitstand.Functions;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Leitstand.Alerts;
+using Leitstand.Platform;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Leitstand.LocalHost.Stack;
@@ -9,8 +10,6 @@ namespace Leitstand.LocalHost.Stack;
 /// <summary>The "Zustellprotokoll" section of the local inbox: the newest rows of public.alert_deliveries.</summary>
 public static class LocalDeliveryLog
 {
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-
     public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken ct)
     {
         var rows = await services.GetRequiredService<ListAlertDeliveries>().ExecuteAsync(null, 50, ct);
@@ -32,8 +31,7 @@ public static class LocalDeliveryLog
         "pending" => "wartet", "sending" => "wird gesendet", "delivered" => "zugestellt", "failed" => "fehlgeschlagen", _ => "unterdrückt",
     };
 
-    private static string Local(DateTime utc) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Berlin).ToString("dd.MM. HH:mm:ss", CultureInfo.InvariantCulture);
+    private static string Local(DateTime utc) => BerlinTime.FromUtc(utc).ToString("dd.MM. HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Leitstand.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -13,12 +14,8 @@ namespace Leitstand.LocalHost.Stack;
 /// </summary>
 public static class LocalInboxEndpoints
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-    private static readonly JsonSerializerOptions Pretty = new(Json) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = JsonConvention.Default;
+    private static readonly JsonSerializerOptions Pretty = new(JsonConvention.Default) { WriteIndented = true };
 
     public static void MapLocalInbox(this WebApplication app, LocalInbox inbox)
     {

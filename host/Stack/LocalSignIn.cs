@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using Leitstand.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -129,11 +130,9 @@ public sealed class LocalSignIn
 /// <summary>The endpoints of <see cref="LocalSignIn"/>; mapped by the local host only when the stack gives it one.</summary>
 public static class LocalSignInEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    // The one convention: the JWKS (RFC 7517) and the answers are written with names that are snake_case
+    // already (key_ops, access_token), so the protocol's field names come out as they are.
+    private static readonly JsonSerializerOptions Json = JsonConvention.Default;
 
     public static void MapLocalSignIn(this WebApplication app, LocalSignIn signIn)
     {

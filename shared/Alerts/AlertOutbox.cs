@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using Leitstand.Outbox;
+using Leitstand.Platform;
 using Npgsql;
 
 namespace Leitstand.Alerts;
@@ -29,11 +30,9 @@ public sealed record NewAlert(
 /// </summary>
 public sealed class AlertOutbox(OutboxDispatcher dispatcher, AlertSettings settings)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    // The one convention, and an absent field rather than null: public.enqueue_alerts reads the items with
+    // jsonb_to_recordset and defaults a missing "attributes" to {} (coalesce), which a JSON null would slip past.
+    private static readonly JsonSerializerOptions Json = new(JsonConvention.Default) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private const string EnqueueSql = "select public.enqueue_alerts(@Queue, @Items::jsonb)";
 

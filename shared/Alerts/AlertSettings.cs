@@ -1,3 +1,4 @@
+using Leitstand.Platform;
 namespace Leitstand.Alerts;
 
 /// <summary>
@@ -106,8 +107,8 @@ public sealed class AlertSettings
             if (value < 0 || (!zeroAllowed && value == 0) || double.IsNaN(value)) errors.Add($"Alerts__{name} must be {(zeroAllowed ? "0 or more" : "greater than 0")}, got {value}.");
         }
 
-        if (!Outbox.QueueNames.IsValid(Queue))
-            errors.Add($"Alerts__Queue must be a storage queue name (3-63 lower-case letters, digits, '-'), got '{Queue}'.");
+        if (!QueueNames.IsValid(Queue))
+            errors.Add($"Alerts__Queue must be a storage queue name ({QueueNames.RuleText}), got '{Queue}'.");
         Url("StatusCenterUrl", StatusCenterUrl, required: true);
         Url("PublicFunctionsUrl", PublicFunctionsUrl, required: true);
         if (AckLinkSecret.Length < 32) errors.Add("Alerts__AckLinkSecret must be at least 32 characters (a random secret from Key Vault).");

@@ -22,11 +22,13 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
     /// <summary>Messages of one channel in flight at once within a run (the queue's batchSize, host.json).</summary>
     private const int ParallelSendsPerChannel = 16;
 
+    // Whether a kind's messages carry the acknowledge link is the catalogue's (public.alert_kinds); the link is
+    // only offered while the incident is still open. (A subquery, not a join: the claim's order stays.)
     private const string ClaimSql = """
-        select batch_id as batchid, channel, alert_id as alertid, kind, severity, dedupe_key as dedupekey,
-               subject_type as subjecttype, subject_id as subjectid, title, body, link, occurred_at as occurredat,
-               incident_open as incidentopen
-        from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit)
+        select c.batch_id as batchid, c.channel, c.alert_id as alertid, c.kind, c.severity, c.dedupe_key as dedupekey,
+               c.subject_type as subjecttype, c.subject_id as subjectid, c.title, c.body, c.link, c.occurred_at as occurredat,
+               c.incident_open and (select k.acknowledge_link from public.alert_kinds k where k.kind = c.kind) as acknowledgeable
+        from public.claim_alert_deliveries(@At, @Channels, make_interval(secs => @SendingTimeoutSeconds), @Limit) c
         """;
 
     // Right before the sends (the claim may have waited behind other messages of this channel): the clock of
@@ -42,9 +44,6 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
         select public.finish_alert_batches(@Batches, @Outcomes, @Errors, @RetryAfterSeconds, @At,
                                            make_interval(mins => @GiveUpMinutes), @Queue)
         """;
-
-    // Kinds about an open incident carry the acknowledge link.
-    private static readonly HashSet<string> Acknowledgeable = ["incident_opened", "incident_reminder", "incident_unacknowledged", "incident_escalated"];
 
     /// <summary>Sends what is due now; returns the messages sent per outcome.</summary>
     public async Task<DeliveryRun> ExecuteAsync(CancellationToken ct)
@@ -131,13 +130,13 @@ public sealed class DeliverDueAlerts(NpgsqlDataSource db, AlertChannels channels
     private OutgoingAlert Render(ClaimedRow row) => new(
         row.AlertId, row.Kind, row.Severity, row.DedupeKey, row.SubjectType, row.SubjectId ?? Guid.Empty,
         row.Title, row.Body, StatusCenterLink(row.Link),
-        row.IncidentOpen && row.SubjectId is { } incident && Acknowledgeable.Contains(row.Kind) ? ackLinks.For(incident) : null,
+        row.Acknowledgeable && row.SubjectId is { } incident ? ackLinks.For(incident) : null,
         row.OccurredAt);
 
     private Uri StatusCenterLink(string link) => new(new Uri(settings.StatusCenterUrl), link);
 
     private sealed record ClaimedRow(Guid BatchId, string Channel, Guid AlertId, string Kind, string Severity, string DedupeKey,
-        string SubjectType, Guid? SubjectId, string Title, string Body, string Link, DateTime OccurredAt, bool IncidentOpen);
+        string SubjectType, Guid? SubjectId, string Title, string Body, string Link, DateTime OccurredAt, bool Acknowledgeable);
 }
 
 /// <summary>Messages of one delivery run: delivered, scheduled again (transient) and failed for good (permanent).</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Leitstand.Tasks;
+using Leitstand.Platform;
 
 namespace Leitstand.Kpi;
 

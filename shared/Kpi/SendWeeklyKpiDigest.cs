@@ -1,7 +1,7 @@
 using Cronos;
 using Dapper;
 using Leitstand.Alerts;
-using Leitstand.Tasks;
+using Leitstand.Platform;
 using Npgsql;
 
 namespace Leitstand.Kpi;

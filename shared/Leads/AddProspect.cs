@@ -1,6 +1,6 @@
 using Dapper;
 using Leitstand.Auth;
-using Leitstand.Tasks;
+using Leitstand.Platform;
 
 namespace Leitstand.Leads;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Leitstand.Alerts;
+using Leitstand.Platform;
 using Npgsql;
 
 namespace Leitstand.Leads;
@@ -15,7 +16,7 @@ public sealed partial class AnnounceLead(NpgsqlDataSource db, AlertOutbox alerts
 {
     public async Task<bool> ExecuteAsync(string message, CancellationToken ct)
     {
-        var captured = JsonSerializer.Deserialize<LeadCaptured>(message, Outbox.Outbox.Json)
+        var captured = JsonSerializer.Deserialize<LeadCaptured>(message, JsonConvention.Default)
             ?? throw new FormatException("Empty lead.captured message.");
         if (captured.LeadId == Guid.Empty || captured.MessageId == Guid.Empty) throw new FormatException("lead.captured without lead_id or message_id.");
 

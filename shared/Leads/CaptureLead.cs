@@ -1,5 +1,7 @@
 using Dapper;
 using Leitstand.Outbox;
+using Leitstand.Platform;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Leitstand.Leads;
@@ -9,7 +11,7 @@ namespace Leitstand.Leads;
 /// reopens a LOST lead as NEW), the touchpoint, and the "lead captured" message in the outbox, all in one
 /// transaction. After the commit the message is sent; if the queue is down it stays in the outbox.
 /// </summary>
-public sealed class CaptureLead(NpgsqlDataSource db, OutboxDispatcher dispatcher, LeadCaptureSettings settings)
+public sealed class CaptureLead(NpgsqlDataSource db, OutboxDispatcher dispatcher, LeadCaptureSettings settings, ILogger<CaptureLead> log)
 {
     // ON CONFLICT makes concurrent identical submissions end in one lead; "prior" only feeds the
     // informational Reopened flag. Missing optional details are filled in, never overwritten. A prospect the
@@ -59,9 +61,18 @@ public sealed class CaptureLead(NpgsqlDataSource db, OutboxDispatcher dispatcher
             await tx.CommitAsync(ct);
         }
 
-        // The lead is safe now. Sending is best effort here; the re-send timer catches up on failure.
-        var dispatch = await dispatcher.DispatchAsync([messageId], 1, CancellationToken.None);
-        return new CaptureLeadResult(row.Id, row.Created, row.Reopened, messageId, dispatch.Sent == 1);
+        // The lead is safe now. Sending is best effort here; the re-send timer catches up on failure, also when
+        // the database went away right after the commit (the sender is told "accepted", which it is).
+        var sent = false;
+        try
+        {
+            sent = (await dispatcher.DispatchAsync([messageId], 1, CancellationToken.None)).Sent == 1;
+        }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            log.LogWarning("Lead {LeadId} stored, its message {MessageId} waits in the outbox: {Error}", row.Id, messageId, ex.Message);
+        }
+        return new CaptureLeadResult(row.Id, row.Created, row.Reopened, messageId, sent);
     }
 
     private sealed record UpsertRow(Guid Id, bool Created, bool Reopened, string Stage, DateTime CapturedAt);

@@ -1,4 +1,4 @@
-using Leitstand.Outbox;
+using Leitstand.Platform;
 
 namespace Leitstand.Leads;
 
@@ -47,7 +47,7 @@ public sealed class LeadCaptureSettings
         if (MinFillSeconds is < 0 or > 60 || double.IsNaN(MinFillSeconds))
             errors.Add($"Leads__MinFillSeconds must be between 0 and 60, got {MinFillSeconds}.");
         if (!QueueNames.IsValid(LeadCapturedQueue))
-            errors.Add($"Leads__LeadCapturedQueue must be a storage queue name (3-63 lower-case letters, digits, '-'), got '{LeadCapturedQueue}'.");
+            errors.Add($"Leads__LeadCapturedQueue must be a storage queue name ({QueueNames.RuleText}), got '{LeadCapturedQueue}'.");
         return errors;
     }
 

@@ -1,9 +1,9 @@
 namespace Leitstand.Monitoring;
 
 /// <summary>
-/// The fixed taxonomy (table public.error_classes, runbooks in docs/runbooks/). Agents may report the
-/// first seven; no_heartbeat and unstable are Leitstand's own. A test keeps this list, the table and the
-/// runbooks equal.
+/// The fixed taxonomy (table public.error_classes, each row with its runbook in docs/runbooks/). Agents may
+/// report the first seven; no_heartbeat and unstable are Leitstand's own. A test keeps this list, the table and
+/// the runbooks equal.
 /// </summary>
 public static class ErrorClasses
 {
@@ -11,6 +11,4 @@ public static class ErrorClasses
         ["crash_loop", "auth_expired", "upstream_down", "rate_limited", "config_invalid", "resource_exhausted", "unknown"];
 
     public static readonly IReadOnlyList<string> All = [.. ReportedByAgents, "no_heartbeat", "unstable"];
-
-    public static string RunbookPath(string errorClass) => $"docs/runbooks/{errorClass.Replace('_', '-')}.md";
 }

@@ -22,6 +22,8 @@ public sealed class GetIncident(NpgsqlDataSource db, TeamDatabase team)
           from public.alerts a join public.alert_deliveries d on d.alert_id = a.id
           where a.subject_type = 'incident' and a.subject_id = @Id and d.state in ('delivered', 'failed')
         ) t order by at, source, id;
+        -- The error class's runbook (public.error_classes.runbook, its one home).
+        select c.runbook from public.incidents i join public.error_classes c on c.key = i.error_class where i.id = @Id;
         """;
 
     /// <summary>For a team member: runs as <paramref name="user"/> (RLS: team members only).</summary>
@@ -46,7 +48,8 @@ public sealed class GetIncident(NpgsqlDataSource db, TeamDatabase team)
         var incident = await grid.ReadSingleOrDefaultAsync<IncidentRow>();
         if (incident is null) return null;
         var timeline = (await grid.ReadAsync<TimelineEntry>()).ToList();
-        return new IncidentView(incident, timeline, ErrorClasses.RunbookPath(incident.ErrorClass));
+        var runbook = await grid.ReadSingleAsync<string>();
+        return new IncidentView(incident, timeline, runbook);
     }
 }
 

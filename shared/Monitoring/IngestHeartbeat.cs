@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Leitstand.Outbox;
 using Leitstand.Alerts;
+using Leitstand.Platform;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -87,9 +88,10 @@ public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispat
             if (alerts.Length > 0) _ = SendAlertsAsync(alerts);
             Complete(ordered, answers);
         }
-        catch (PostgresException) when (batch.Count > 1)
+        catch (PostgresException ex) when (batch.Count > 1 && !DatabaseOutage.Is(ex))
         {
-            // One heartbeat the database refuses must not fail the others: each again on its own.
+            // One heartbeat the database refuses must not fail the others: each again on its own. (The database
+            // going away fails them all at once, below: one by one would only meet it again.)
             Interlocked.Increment(ref splitBatches);
             foreach (var pending in batch) await WriteBatchAsync([pending]);
         }

@@ -1,15 +1,13 @@
 using System.Text.Json;
 using Dapper;
+using Leitstand.Platform;
 using Npgsql;
 
 namespace Leitstand.Outbox;
 
-/// <summary>Writes queue messages into the outbox inside the caller's transaction.</summary>
+/// <summary>Writes queue messages into the outbox inside the caller's transaction, in the one JSON convention (snake_case, docs/queue-messages.md).</summary>
 public static class Outbox
 {
-    /// <summary>Queue messages are snake_case (docs/queue-messages.md).</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private const string InsertSql = """
         insert into public.outbox_messages (id, queue, payload)
         values (@Id, @Queue, @Payload::jsonb)
@@ -18,6 +16,6 @@ public static class Outbox
     public static Task AddAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction,
         Guid messageId, string queue, T message, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql,
-            new { Id = messageId, Queue = queue, Payload = JsonSerializer.Serialize(message, Json) },
+            new { Id = messageId, Queue = queue, Payload = JsonSerializer.Serialize(message, JsonConvention.Default) },
             transaction, cancellationToken: ct));
 }

@@ -4,8 +4,8 @@ using Leitstand.Auth;
 namespace Leitstand.Pipeline;
 
 /// <summary>
-/// The pipeline as columns, one per stage in the order of public.lead_stage: the open stages with all their
-/// leads, WON and LOST with the leads that got there in the last <see cref="ClosedWithinDays"/> days; each column
+/// The pipeline as columns, one per stage of the catalogue (public.lead_stages) in its order: the open stages with
+/// all their leads, the closed ones (WON, LOST) with the leads that got there in the last <see cref="ClosedWithinDays"/> days; each column
 /// at most <see cref="LimitPerStage"/> leads, the most recently moved first, with its total. Per column the moves
 /// public.lead_stage_transitions allows from it (the same for every lead in it), each with its German label,
 /// meaning and what the stage rule asks for. Only what the board shows of a lead: no e-mail, phone or handle.
@@ -20,13 +20,13 @@ public sealed class ListPipeline(TeamDatabase db, TimeProvider clock)
     // of a stage are ranges of leads_stage_idx (stage, stage_changed_at); the requirements are the stage rules of
     // public.enforce_lead_stage_rules (LOST: lost_reason, CALL_BOOKED: call_at, WON: a deal).
     private const string Sql = """
-        select st.stage::text as stage, public.lead_stage_label(st.stage) as stagelabel, c.total,
+        select st.code::text as stage, st.label as stagelabel, c.total,
                m.tostages, m.tolabels, m.meanings, m.requires,
                l.id, l.name, l.company, l.source, l.handlechannel, l.contactbasis, l.stagechangedat, l.callat, l.opentasks, l.hasdeal
-        from unnest(enum_range(null::public.lead_stage)) with ordinality as st(stage, position)
+        from public.lead_stages st
         cross join lateral (
           select count(*)::int as total from public.leads x
-          where x.stage = st.stage and (st.stage not in ('WON', 'LOST') or x.stage_changed_at >= @Since)
+          where x.stage = st.code and (not st.closed or x.stage_changed_at >= @Since)
         ) c
         cross join lateral (
           select array_agg(t.to_stage::text order by t.to_stage) as tostages,
@@ -34,7 +34,7 @@ public sealed class ListPipeline(TeamDatabase db, TimeProvider clock)
                  array_agg(t.meaning order by t.to_stage) as meanings,
                  array_agg(case t.to_stage when 'LOST' then 'lost_reason' when 'CALL_BOOKED' then 'call_at' when 'WON' then 'deal' else '' end
                            order by t.to_stage) as requires
-          from public.lead_stage_transitions t where t.from_stage = st.stage
+          from public.lead_stage_transitions t where t.from_stage = st.code
         ) m
         left join lateral (
           select l.id, l.name, l.company, l.source, l.handle_channel as handlechannel, l.contact_basis::text as contactbasis,
@@ -42,7 +42,7 @@ public sealed class ListPipeline(TeamDatabase db, TimeProvider clock)
                  (select count(*)::int from public.tasks t where t.lead_id = l.id and t.status = 'OPEN') as opentasks,
                  exists (select 1 from public.deals d where d.lead_id = l.id and d.status in ('OPEN', 'WON')) as hasdeal
           from public.leads l
-          where l.stage = st.stage and (st.stage not in ('WON', 'LOST') or l.stage_changed_at >= @Since)
+          where l.stage = st.code and (not st.closed or l.stage_changed_at >= @Since)
           order by l.stage_changed_at desc, l.id
           limit @Limit
         ) l on true

@@ -12,10 +12,10 @@ namespace Leitstand.Pipeline;
 /// (public.enforce_lead_stage_rules: the transitions table, a reason for LOST, the call's time for CALL_BOOKED,
 /// a deal for WON); its refusal comes back with the German reason, the stage codes in it as German labels, at
 /// the field the rule names. History, stage event and deal status follow by trigger in the same transaction.
+/// The stage codes and labels come from the catalogue (public.lead_stages, <see cref="ListLeadStages"/>).
 /// </summary>
-public sealed partial class MoveLeadStage(TeamDatabase db)
+public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalogue)
 {
-    public static readonly IReadOnlyList<string> Stages = ["NEW", "CONTACTED", "REPLIED", "QUALIFIED", "CALL_BOOKED", "WON", "LOST"];
     public const int LostReasonMax = 500;
     /// <summary>A call booked for earlier than this before now is a typo (the past is for touchpoints).</summary>
     public static readonly TimeSpan CallAtPast = TimeSpan.FromHours(24);
@@ -38,9 +38,9 @@ public sealed partial class MoveLeadStage(TeamDatabase db)
 
     // Every stage with its label, in pipeline order, and whether a move from @FromStage to it is allowed.
     private const string StagesSql = """
-        select s.code::text as code, public.lead_stage_label(s.code) as label,
+        select s.code::text as code, s.label,
                exists (select 1 from public.lead_stage_transitions t where t.from_stage = @FromStage::public.lead_stage and t.to_stage = s.code) as allowed
-        from unnest(enum_range(null::public.lead_stage)) with ordinality as s(code, position)
+        from public.lead_stages s
         order by s.position
         """;
 
@@ -50,32 +50,39 @@ public sealed partial class MoveLeadStage(TeamDatabase db)
     /// <summary>What to do, checked and normalised.</summary>
     public sealed record Move(string ToStage, string FromStage, string? LostReason, DateTime? CallAt);
 
+    /// <summary>The move, or problems per field (German), checked against the stage catalogue read as <paramref name="user"/>.</summary>
+    public async Task<(Move? Move, IReadOnlyDictionary<string, string[]> Errors)> ValidateAsync(TeamUser user, Request request, DateTimeOffset now,
+        CancellationToken ct) =>
+        Validate(request, await catalogue.ExecuteAsync(user, ct), now);
+
     /// <summary>The move, or problems per field (German). Whether the move is allowed the database says.</summary>
-    public static (Move? Move, IReadOnlyDictionary<string, string[]> Errors) Validate(Request request, DateTimeOffset now)
+    public static (Move? Move, IReadOnlyDictionary<string, string[]> Errors) Validate(Request request, IReadOnlyList<LeadStage> stages, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var list = string.Join(", ", Stages);
+        var codes = stages.Select(s => s.Code).ToList();
+        var list = string.Join(", ", codes);
+        string Label(string code) => stages.FirstOrDefault(s => s.Code == code)?.Label ?? code;
 
         var to = LeadValidator.NormaliseText(request.ToStage)?.ToUpperInvariant();
         if (to is null) errors["to_stage"] = [$"Bitte die Zielstufe angeben: {list}."];
-        else if (!Stages.Contains(to)) errors["to_stage"] = [$"Unbekannte Stufe. Erlaubt: {list}."];
+        else if (!codes.Contains(to)) errors["to_stage"] = [$"Unbekannte Stufe. Erlaubt: {list}."];
 
         var from = LeadValidator.NormaliseText(request.FromStage)?.ToUpperInvariant();
         if (from is null) errors["from_stage"] = ["Bitte die Stufe angeben, in der die Seite den Lead gezeigt hat."];
-        else if (!Stages.Contains(from)) errors["from_stage"] = [$"Unbekannte Stufe. Erlaubt: {list}."];
+        else if (!codes.Contains(from)) errors["from_stage"] = [$"Unbekannte Stufe. Erlaubt: {list}."];
         else if (from == to) errors["to_stage"] = ["Der Lead steht schon in dieser Stufe. Bitte eine andere Zielstufe wählen."];
 
         var reason = LeadValidator.NormaliseText(request.LostReason);
         if (reason is not null)
         {
-            if (to is not null && to != "LOST") errors["lost_reason"] = ["Ein Verlustgrund gehört nur zur Stufe LOST (Verloren)."];
+            if (to is not null && to != "LOST") errors["lost_reason"] = [$"Ein Verlustgrund gehört nur zur Stufe LOST ({Label("LOST")})."];
             else if (reason.Length > LostReasonMax) errors["lost_reason"] = [$"Der Verlustgrund darf höchstens {LostReasonMax} Zeichen lang sein."];
         }
 
         DateTime? callAt = null;
         if (LeadValidator.NormaliseText(request.CallAt) is { } text)
         {
-            if (to is not null && to != "CALL_BOOKED") errors["call_at"] = ["Ein Call-Termin gehört nur zur Stufe CALL_BOOKED (Call gebucht)."];
+            if (to is not null && to != "CALL_BOOKED") errors["call_at"] = [$"Ein Call-Termin gehört nur zur Stufe CALL_BOOKED ({Label("CALL_BOOKED")})."];
             else if (ProspectValidator.ParseTime(text) is not { } at) errors["call_at"] = [ProspectValidator.TimeFormatMessage];
             else if (at < now - CallAtPast) errors["call_at"] = ["Der Call-Termin liegt mehr als 24 Stunden in der Vergangenheit."];
             else if (at > now + CallAtFuture) errors["call_at"] = ["Der Call-Termin liegt mehr als ein Jahr in der Zukunft."];
@@ -143,10 +150,11 @@ public sealed partial class MoveLeadStage(TeamDatabase db)
 
     /// <summary>The stage codes in a message of the stage rules as German labels: „Kontaktiert“ for CONTACTED.</summary>
     private static string InGerman(string text, IReadOnlyDictionary<string, string> labels) =>
-        StageCode().Replace(text, m => labels.TryGetValue(m.Value, out var label) ? $"„{label}“" : m.Value);
+        UpperCaseWord().Replace(text, m => labels.TryGetValue(m.Value, out var label) ? $"„{label}“" : m.Value);
 
-    [GeneratedRegex(@"\b(NEW|CONTACTED|REPLIED|QUALIFIED|CALL_BOOKED|WON|LOST)\b", RegexOptions.CultureInvariant)]
-    private static partial Regex StageCode();
+    /// <summary>A word that may be a stage code (the catalogue decides whether it is one).</summary>
+    [GeneratedRegex(@"\b[A-Z][A-Z_]*[A-Z]\b", RegexOptions.CultureInvariant)]
+    private static partial Regex UpperCaseWord();
 
     private sealed record MovedRow(string Stage, string Label, DateTime StageChangedAt);
 

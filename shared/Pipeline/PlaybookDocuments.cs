@@ -34,7 +34,7 @@ public static class PlaybookDocuments
             if (!documents.TryGetValue(playbook.Document, out var md))
             {
                 documents[playbook.Document] = md = new StringBuilder();
-                md.Append("<!-- Erzeugt aus public.playbooks und public.playbook_steps (supabase/migrations). Nicht hier ändern: ")
+                md.Append("<!-- Erzeugt aus public.playbooks und public.playbook_steps (supabase/schemas/reference_data.sql). Nicht hier ändern: ")
                   .Append("die Daten ändern, dann `dotnet run --project host -- --render-docs`. -->\n");
             }
             md.Append('\n').Append("# ").Append(playbook.Title).Append("\n\n");

@@ -2,6 +2,7 @@ using Dapper;
 using Leitstand.Alerts;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
+using Leitstand.Platform;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -11,7 +12,9 @@ namespace Leitstand.Pipeline;
 /// Acts on stage changes exactly once. Events are claimed with FOR UPDATE SKIP LOCKED (the earliest
 /// open event per lead only, so a lead's changes are handled in order); the reactions and the
 /// "processed" mark commit in one transaction, so the webhook and the timer, or two deliveries of the
-/// same webhook, never act twice. Reactions are set-based over the whole batch.
+/// same webhook, never act twice. The reactions are state rules and live in SQL
+/// (public.process_pipeline_events, set-based over the whole batch); this class does the I/O around them:
+/// claiming, agent keys, marking processed or failed, and sending the alerts after the commit.
 /// </summary>
 public sealed partial class ProcessPipelineEvents(NpgsqlDataSource db, OutboxDispatcher dispatcher, PipelineSettings settings,
     AlertOutbox alerts, AgentKeys agentKeys, ILogger<ProcessPipelineEvents> log)
@@ -45,31 +48,28 @@ public sealed partial class ProcessPipelineEvents(NpgsqlDataSource db, OutboxDis
             if (events.Count == 0) return (0, []);
             ids = events.Select(e => e.Id).ToArray();
 
+            // The rules run in SQL (public.process_pipeline_events); here only what SQL cannot do: a new
+            // agent key per won deal, hashed and sealed for its one-time handover.
             var won = events.Where(e => e.ToStage == "WON").Select(e => e.Id).ToArray();
             var newKeys = won.Select(_ => AgentKeys.Generate()).ToArray();
-
-            await connection.ExecuteAsync(new CommandDefinition(CancelObsoleteTasksSql, new { Ids = ids }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(CreatePlaybookTasksSql, new { Ids = ids }, tx, cancellationToken: ct));
-            if (won.Length > 0)
+            var messages = await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(ProcessSql, new
             {
-                await connection.ExecuteAsync(new CommandDefinition(CreateAgentsSql, new
-                {
-                    EventIds = won,
-                    Hashes = newKeys.Select(k => k.Hash).ToArray(),
-                    Prefixes = newKeys.Select(k => k.DisplayPrefix).ToArray(),
-                    Sealed = newKeys.Select(k => agentKeys.Seal(k.Key)).ToArray(),
-                }, tx, cancellationToken: ct));
-            }
-            var messages = won.Length == 0 ? [] : await connection.ExecuteScalarAsync<Guid[]>(new CommandDefinition(DealWonAlertsSql,
-                new { EventIds = won, alerts.Queue }, tx, cancellationToken: ct)) ?? [];
-            await connection.ExecuteAsync(new CommandDefinition(ScheduleDeletionSql,
-                new { Ids = ids, settings.LostRetentionDays }, tx, cancellationToken: ct));
+                Ids = ids,
+                settings.LostRetentionDays,
+                alerts.Queue,
+                WonIds = won,
+                Hashes = newKeys.Select(k => k.Hash).ToArray(),
+                Prefixes = newKeys.Select(k => k.DisplayPrefix).ToArray(),
+                Sealed = newKeys.Select(k => agentKeys.Seal(k.Key)).ToArray(),
+            }, tx, cancellationToken: ct)) ?? [];
             await connection.ExecuteAsync(new CommandDefinition(MarkProcessedSql, new { Ids = ids }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
             return (events.Count, messages);
         }
-        catch (Exception ex) when (ids.Length > 0 && ex is not OperationCanceledException)
+        catch (Exception ex) when (ids.Length > 0 && ex is not OperationCanceledException && !DatabaseOutage.Is(ex, ct))
         {
+            // An event that failed counts an attempt. The database going away is not the event's failure: the
+            // transaction is gone with the claim, the events stay pending, and the exception goes to the caller.
             log.LogError(ex, "Pipeline events {Ids} failed", string.Join(",", ids));
             await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(MarkFailedSql, new { Ids = ids, Error = $"{ex.GetType().Name}: {ex.Message}" });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Leitstand.Alerts;
+using Leitstand.Platform;
 using Npgsql;
 
 namespace Leitstand.Tasks;

@@ -1,5 +1,6 @@
 using Dapper;
 using Leitstand.Auth;
+using Leitstand.Platform;
 
 namespace Leitstand.Tasks;
 

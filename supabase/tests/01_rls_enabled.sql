@@ -3,7 +3,7 @@
 -- bypass RLS) without protection makes this file fail.
 begin;
 create extension if not exists pgtap;
-select plan(25);
+select plan(27);
 
 -- Sanity: the catalog query really sees the CRM tables (otherwise the next test would pass vacuously).
 select cmp_ok(
@@ -59,6 +59,8 @@ select ok((select relrowsecurity from pg_class where oid = 'public.agent_mainten
 select ok((select relrowsecurity from pg_class where oid = 'public.incidents'::regclass),          'RLS enabled on public.incidents');
 select ok((select relrowsecurity from pg_class where oid = 'public.incident_events'::regclass),    'RLS enabled on public.incident_events');
 select ok((select relrowsecurity from pg_class where oid = 'public.agent_commands'::regclass),     'RLS enabled on public.agent_commands');
+select ok((select relrowsecurity from pg_class where oid = 'public.lead_stages'::regclass),        'RLS enabled on public.lead_stages');
+select ok((select relrowsecurity from pg_class where oid = 'public.alert_kinds'::regclass),        'RLS enabled on public.alert_kinds');
 
 -- None of the roles the API or the functions use may bypass RLS (service_role does so by design).
 select is_empty(

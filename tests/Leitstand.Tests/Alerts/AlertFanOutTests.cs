@@ -61,7 +61,7 @@ public sealed class AlertFanOutTests(StackFixture stack) : AlertTestBase(stack)
         var lead = await Crm.CreateLeadAsync(Stack.Admin, name: "Petra Privat", company: "Privat & Partner");
         var email = await Crm.ScalarAsync<string>(Stack.Admin, "select email from leads where id = @lead", new { lead });
         var captured = new LeadCaptured(Guid.CreateVersion7(), Clock.GetUtcNow().UtcDateTime, lead, true, false, "NEW", "landing-page", "winter");
-        await Host.Services.GetRequiredService<AnnounceLead>().ExecuteAsync(JsonSerializer.Serialize(captured, Leitstand.Outbox.Outbox.Json), CancellationToken.None);
+        await Host.Services.GetRequiredService<AnnounceLead>().ExecuteAsync(JsonSerializer.Serialize(captured, Leitstand.Platform.JsonConvention.Default), CancellationToken.None);
 
         await DeliverQueuedAsync();
         Clock.Advance(TimeSpan.FromMinutes(5)); // new leads are grouped for five minutes
@@ -81,7 +81,7 @@ public sealed class AlertFanOutTests(StackFixture stack) : AlertTestBase(stack)
     {
         var lead = await Crm.CreateLeadAsync(Stack.Admin);
         var captured = JsonSerializer.Serialize(new LeadCaptured(Guid.CreateVersion7(), Clock.GetUtcNow().UtcDateTime, lead, false, false, "CONTACTED", "landing-page", null),
-            Leitstand.Outbox.Outbox.Json);
+            Leitstand.Platform.JsonConvention.Default);
         var announce = Host.Services.GetRequiredService<AnnounceLead>();
 
         Assert.True(await announce.ExecuteAsync(captured, CancellationToken.None));
@@ -98,7 +98,7 @@ public sealed class AlertFanOutTests(StackFixture stack) : AlertTestBase(stack)
         var incident = await IncidentOfAsync(agent);
         var lead = await Crm.CreateLeadAsync(Stack.Admin);
         await Host.Services.GetRequiredService<AnnounceLead>().ExecuteAsync(JsonSerializer.Serialize(
-            new LeadCaptured(Guid.CreateVersion7(), Clock.GetUtcNow().UtcDateTime, lead, true, false, "NEW", "landing-page", null), Leitstand.Outbox.Outbox.Json), CancellationToken.None);
+            new LeadCaptured(Guid.CreateVersion7(), Clock.GetUtcNow().UtcDateTime, lead, true, false, "NEW", "landing-page", null), Leitstand.Platform.JsonConvention.Default), CancellationToken.None);
 
         var (sqlMessage, fromSql) = await Host.FindAlertAsync("subject", incident, "id");
         var (csharpMessage, fromCSharp) = await Host.FindAlertAsync("subject", lead, "id");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
 

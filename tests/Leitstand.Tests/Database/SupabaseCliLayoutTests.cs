@@ -41,7 +41,7 @@ public sealed partial class SupabaseCliLayoutTests
     [Fact]
     public void Config_toml_has_the_cli_layout_and_matches_the_local_stack()
     {
-        var config = Toml(File.ReadAllText(Path.Combine(RepoPaths.Supabase, "config.toml")));
+        var config = SupabaseConfig.Read();
 
         // Only sections of the CLI's template (pkg/config/templates/config.toml); an unknown one would be a typo.
         string[] known = ["", "api", "api.tls", "db", "db.pooler", "db.migrations", "db.seed", "db.network_restrictions", "db.vault", "realtime",
@@ -62,22 +62,18 @@ public sealed partial class SupabaseCliLayoutTests
         Assert.Equal("false", config["auth.enable_anonymous_sign_ins"]);
     }
 
-    /// <summary>"section.key" → raw value, for the flat TOML the CLI template uses (tables, key = value, comments).</summary>
-    private static Dictionary<string, string> Toml(string text)
+    [Fact]
+    public void Schema_paths_list_every_schema_file_once_and_nothing_else()
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var section = "";
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            if (line.StartsWith('[')) { section = line.Trim('[', ']'); continue; }
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            Assert.True(eq > 0, $"config.toml: '{line}' is neither a table nor key = value.");
-            var key = line[..eq].Trim();
-            Assert.True(values.TryAdd(section.Length == 0 ? key : $"{section}.{key}", line[(eq + 1)..].Trim()), $"config.toml: {section}.{key} twice.");
-        }
-        return values;
+        var listed = SupabaseConfig.Array(SupabaseConfig.Read()["db.migrations.schema_paths"]);
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "schemas")).Select(f => "./schemas/" + Path.GetFileName(f)).Order(StringComparer.Ordinal);
+
+        Assert.Equal(listed.Distinct().Count(), listed.Count);
+        foreach (var path in listed)
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Supabase, path)), $"config.toml schema_paths: {path} does not exist.");
+        Assert.Equal(files, listed.Order(StringComparer.Ordinal));
+        // The rows the rules read come after every table they fill.
+        Assert.Equal("./schemas/reference_data.sql", listed[^1]);
     }
 
     [GeneratedRegex(@"^(?<version>\d{14})_(?<name>[a-z0-9][a-z0-9_]*)\.sql$")]

@@ -13,11 +13,11 @@ public sealed class TeamApiRefusalTests
     [Fact]
     public async Task A_rule_refusal_is_a_409_with_the_german_message_and_without_the_drivers_redacted_detail()
     {
-        var result = await TeamApi.RunAsync(() => throw new PostgresException(
+        var context = new DefaultHttpContext();
+        var result = await TeamApi.RunAsync(context.Request, () => throw new PostgresException(
             "Für LOST bitte einen Grund in lost_reason angeben.", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation,
             detail: "Detail redacted as it may contain sensitive data. Specify 'Include Error Detail' in the connection string to include this information."));
 
-        var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
         context.Response.Body.Position = 0;

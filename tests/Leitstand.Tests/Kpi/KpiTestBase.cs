@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

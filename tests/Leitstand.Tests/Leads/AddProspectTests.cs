@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Leitstand.Leads;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
 

@@ -126,16 +126,17 @@ public sealed class IncidentTests(StackFixture stack) : MonitoringTestBase(stack
     public async Task Every_error_class_has_its_row_and_its_German_runbook()
     {
         await using var connection = await Stack.Admin.OpenConnectionAsync();
-        var rows = (await Dapper.SqlMapper.QueryAsync<(string Key, bool Reported)>(connection, "select key, reported_by_agent from error_classes")).ToList();
+        var rows = (await Dapper.SqlMapper.QueryAsync<(string Key, bool Reported, string Runbook)>(connection,
+            "select key, reported_by_agent, runbook from error_classes")).ToList();
 
         Assert.Equal(ErrorClasses.All.Order(), rows.Select(r => r.Key).Order());
         Assert.Equal(ErrorClasses.ReportedByAgents.Order(), rows.Where(r => r.Reported).Select(r => r.Key).Order());
         var runbooks = Directory.GetFiles(Path.Combine(Leitstand.LocalHost.Stack.RepoPaths.Root, "docs", "runbooks"), "*.md")
-            .Select(Path.GetFileName).Where(f => f != "README.md").Order();
-        Assert.Equal(ErrorClasses.All.Select(c => Path.GetFileName(ErrorClasses.RunbookPath(c))).Order(), runbooks);
-        foreach (var errorClass in ErrorClasses.All)
+            .Select(f => "docs/runbooks/" + Path.GetFileName(f)).Where(f => f != "docs/runbooks/README.md").Order();
+        Assert.Equal(rows.Select(r => r.Runbook).Order(), runbooks);
+        foreach (var (errorClass, _, runbook) in rows)
         {
-            var text = await File.ReadAllTextAsync(Path.Combine(Leitstand.LocalHost.Stack.RepoPaths.Root, ErrorClasses.RunbookPath(errorClass)));
+            var text = await File.ReadAllTextAsync(Path.Combine(Leitstand.LocalHost.Stack.RepoPaths.Root, runbook));
             Assert.StartsWith($"# {errorClass} –", text);
             Assert.Contains("Erste Prüfungen", text);
         }

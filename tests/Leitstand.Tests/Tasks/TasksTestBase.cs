@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Leitstand.Pipeline;
+using Leitstand.Platform;
 using Leitstand.Tasks;
 using Leitstand.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 import { api } from './api.js';
 import { h, toast, formatDateTime, formatTime } from './dom.js';
 
-const STAGES = { NEW: 'Neu', CONTACTED: 'Kontaktiert', REPLIED: 'Geantwortet', QUALIFIED: 'Qualifiziert', CALL_BOOKED: 'Call gebucht', WON: 'Gewonnen', LOST: 'Verloren' };
 export const CHANNELS = [['dm', 'Direktnachricht'], ['email', 'E-Mail'], ['call', 'Anruf'], ['meeting', 'Termin']];
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
 const docsBase = (import.meta.env.VITE_DOCS_URL ?? '').replace(/\/$/, '');
@@ -19,12 +18,15 @@ export function heute(main) {
   main.replaceChildren(h('h1', {}, 'Heute'), status, list,
     h('section', { 'aria-labelledby': 'erledigt-titel' }, h('h2', { id: 'erledigt-titel' }, 'Heute abgeschlossen'), done));
   let noteCodes = null;
+  let stageLabels = null; // stage code → German label, from the database's catalogue (GET /api/stages)
 
   async function load() {
     try {
       noteCodes ??= api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => { noteCodes = null; return []; });
-      const [open, closed, codes] = await Promise.all([api('/api/tasks?view=day'), api('/api/tasks?view=done'), noteCodes]);
-      list.replaceChildren(...(open.tasks.length ? open.tasks.map((t) => card(t, codes, load)) : [h('li', { class: 'empty' }, 'Nichts offen – gut gemacht.')]));
+      stageLabels ??= api('/api/stages').then((r) => Object.fromEntries(r.stages.map((s) => [s.code, s.label])))
+        .catch(() => { stageLabels = null; return {}; });
+      const [open, closed, codes, labels] = await Promise.all([api('/api/tasks?view=day'), api('/api/tasks?view=done'), noteCodes, stageLabels]);
+      list.replaceChildren(...(open.tasks.length ? open.tasks.map((t) => card(t, codes, labels, load)) : [h('li', { class: 'empty' }, 'Nichts offen – gut gemacht.')]));
       done.replaceChildren(...(closed.tasks.length ? closed.tasks.map((t) => closedItem(t, codes, load)) : [h('li', { class: 'empty' }, 'Heute noch nichts abgeschlossen.')]));
       status.textContent = `${open.tasks.length} offen · ${closed.tasks.length} abgeschlossen · Stand ${formatTime(new Date())}${open.truncated ? ' · gekürzt' : ''}`;
     } catch (e) {
@@ -52,7 +54,7 @@ function playbook(task) {
     p.document && !docsBase ? h('span', { class: 'muted small' }, ` (${p.document})`) : null);
 }
 
-function card(task, codes, reload) {
+function card(task, codes, labels, reload) {
   const id = task.id;
   const channel = h('select', { id: `kanal-${id}`, name: 'channel' },
     h('option', { value: '' }, '– Kanal –'), ...CHANNELS.map(([v, label]) => h('option', { value: v }, label)));
@@ -69,7 +71,7 @@ function card(task, codes, reload) {
     try {
       const result = await api(`/api/tasks/${id}/complete`, { method: 'POST', body: JSON.stringify(body) });
       const moved = result.to_stage && result.to_stage !== result.from_stage
-        ? ` ${task.lead?.name ?? 'Lead'}: ${STAGES[result.from_stage] ?? result.from_stage} → ${STAGES[result.to_stage] ?? result.to_stage}.` : '';
+        ? ` ${task.lead?.name ?? 'Lead'}: ${labels[result.from_stage] ?? result.from_stage} → ${labels[result.to_stage] ?? result.to_stage}.` : '';
       toast((outcome === 'done' ? 'Erledigt.' : 'Übersprungen.') + moved);
       document.getElementById('inhalt').focus();
       await reload();
@@ -85,7 +87,7 @@ function card(task, codes, reload) {
       task.priority === 'high' ? h('span', { class: 'badge high' }, 'Priorität hoch') : null,
       task.overdue ? h('span', { class: 'badge late' }, 'überfällig') : null,
       `fällig ${formatDateTime(task.due_at)}`,
-      lead ? ` · ${lead.name} (${lead.stage_label ?? STAGES[lead.stage] ?? lead.stage})` : null,
+      lead ? ` · ${lead.name} (${lead.stage_label ?? labels[lead.stage] ?? lead.stage})` : null,
       task.assignee?.display_name ? ` · ${task.assignee.display_name}` : null),
     task.details ? h('p', { class: 'details' }, task.details) : null,
     playbook(task),

@@ -232,7 +232,7 @@ function prospectForm(state) {
     }
     try {
       const added = await api('/api/prospects', { method: 'POST', body: JSON.stringify(body) });
-      toast(`Angelegt: ${body.name} (${state.labels.NEW ?? 'Neu'})${added.first_contact_task_id ? ', der Erstkontakt steht auf der Liste für heute' : ''}.`);
+      toast(`Angelegt: ${body.name} (${state.labels.NEW ?? 'NEW'})${added.first_contact_task_id ? ', der Erstkontakt steht auf der Liste für heute' : ''}.`);
       form.reset();
       consent.hidden = true;
       details.open = false;

@@ -1,0 +1,292 @@
+-- Leads (CRM): leads and prospects, their touchpoints with the note codes that say what happened (never chat
+-- contents), the stage history, packages and deals. The stage rules and the pipeline's events: pipeline.sql.
+
+create type public.lead_stage as enum
+  ('NEW', 'CONTACTED', 'REPLIED', 'QUALIFIED', 'CALL_BOOKED', 'WON', 'LOST');
+create type public.touchpoint_direction as enum ('INBOUND', 'OUTBOUND');
+-- Prospects: the weekly 30 new leads mostly come from outreach (Instagram, LinkedIn, X, referrals), not the form.
+create type public.contact_basis as enum ('form', 'existing_customer', 'referral', 'cold');
+create type public.deal_package as enum ('SETUP', 'RETAINER');
+create type public.deal_status as enum ('OPEN', 'WON', 'LOST');
+
+-- ---------------------------------------------------------------------------------------------
+-- A lead needs an e-mail address or a channel handle (each unique) and a consent only where the contact basis
+-- is the form (DSGVO Art. 7: the form's consent must be provable).
+create table public.leads (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (char_length(name) between 1 and 120),
+  -- stored normalised (trimmed, lower case); unique across the pipeline
+  email text check (email = lower(btrim(email)) and char_length(email) <= 254
+                    and email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
+  phone text check (char_length(phone) <= 40),
+  company text check (char_length(company) <= 120),
+  message text check (char_length(message) <= 1000),
+  stage public.lead_stage not null default 'NEW',
+  stage_changed_at timestamptz not null default now(),
+  source text check (char_length(source) <= 100),
+  utm_source text check (char_length(utm_source) <= 100),
+  utm_medium text check (char_length(utm_medium) <= 100),
+  utm_campaign text check (char_length(utm_campaign) <= 100),
+  utm_term text check (char_length(utm_term) <= 100),
+  utm_content text check (char_length(utm_content) <= 100),
+  -- consent (DSGVO Art. 7: the controller must be able to prove it): when, which text, where
+  consent_at timestamptz,
+  consent_text_version text check (char_length(consent_text_version) between 1 and 40),
+  consent_source text check (char_length(consent_source) between 1 and 300),
+  lost_reason text check (char_length(lost_reason) <= 500),
+  delete_after timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  -- the booked call (required for CALL_BOOKED, pipeline.sql)
+  call_at timestamptz,
+  contact_basis public.contact_basis not null default 'form',
+  handle_channel text check (handle_channel in ('instagram', 'x', 'linkedin', 'other')),
+  -- stored normalised: lower case, without a leading @ or the profile URL
+  handle text check (handle ~ '^[a-z0-9][a-z0-9._-]{0,99}$'),
+  constraint leads_email_key unique (email),
+  constraint leads_handle_key unique (handle_channel, handle),
+  constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
+  constraint leads_reachable check (email is not null or handle is not null),
+  constraint leads_form_consent check (contact_basis <> 'form'
+    or (consent_at is not null and consent_text_version is not null and consent_source is not null))
+);
+create index leads_stage_idx on public.leads (stage, stage_changed_at);
+create index leads_created_idx on public.leads (created_at);
+
+-- updated_at on every update, stage_changed_at when the stage changes.
+create function public.touch_lead() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  new.updated_at := now();
+  if new.stage is distinct from old.stage then
+    new.stage_changed_at := now();
+  end if;
+  return new;
+end
+$$;
+create trigger leads_touch before update on public.leads
+  for each row execute function public.touch_lead();
+
+-- ---------------------------------------------------------------------------------------------
+-- The stage catalogue: one row per value of public.lead_stage (a test keeps them equal), in pipeline order,
+-- with the German label the status center and the texts show. closed: the lead's way through the pipeline
+-- ended there (the board shows only the recent ones). SQL, C# and the status center read it here instead of
+-- keeping a copy. The rows: reference_data.sql.
+create table public.lead_stages (
+  code public.lead_stage primary key,
+  label text not null unique check (char_length(label) between 1 and 40),
+  position smallint not null unique check (position between 1 and 100),
+  closed boolean not null default false
+);
+
+-- The German label of a stage, from the catalogue. Stable, not immutable: it reads a table.
+create function public.lead_stage_label(p_stage public.lead_stage)
+returns text
+language sql stable as $$
+  select s.label from public.lead_stages s where s.code = p_stage
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- What a touchpoint says, as a code (never chat contents). The codes: reference_data.sql.
+create table public.touchpoint_note_codes (
+  code text primary key check (code ~ '^[a-z][a-z0-9_]{1,40}$'),
+  label text not null check (char_length(label) between 1 and 80),
+  direction public.touchpoint_direction not null,
+  position smallint not null default 0
+);
+
+create table public.lead_touchpoints (
+  id uuid primary key default gen_random_uuid(),
+  lead_id uuid not null references public.leads (id) on delete cascade,
+  direction public.touchpoint_direction not null,
+  channel text not null check (channel in ('landing_page', 'email', 'phone', 'instagram', 'x', 'linkedin', 'call', 'other')),
+  kind text not null check (kind in ('form_submission', 'dm', 'email', 'call', 'meeting', 'note', 'follow_up')),
+  note text check (char_length(note) <= 2000),
+  source text check (char_length(source) <= 100),
+  utm_campaign text check (char_length(utm_campaign) <= 100),
+  consent_text_version text check (char_length(consent_text_version) <= 40),
+  occurred_at timestamptz not null default now(),
+  created_by text not null default current_user,
+  note_code text references public.touchpoint_note_codes (code) on update cascade
+);
+create index lead_touchpoints_lead_idx on public.lead_touchpoints (lead_id, occurred_at);
+
+-- A touchpoint and what it implies for the lead, in the caller's transaction: an outbound contact of a NEW
+-- lead is its first contact (→ CONTACTED, open first-contact task done); an inbound message of a CONTACTED
+-- lead is a reply (→ REPLIED; the open follow-ups are cancelled at once, the stage event does the rest).
+-- Any outbound contact also closes an open "Nachfassen". p_task: the task this touchpoint closes (skipped).
+-- p_channel: dm, email, call, meeting. Returns null when the lead does not exist.
+create function public.record_touchpoint(p_lead uuid, p_channel text, p_note_code text, p_at timestamptz,
+                                         p_task uuid default null, p_direction public.touchpoint_direction default null)
+returns table (touchpoint_id uuid, direction public.touchpoint_direction, from_stage public.lead_stage, to_stage public.lead_stage)
+language plpgsql set search_path = '' as $$
+declare
+  v_code public.touchpoint_note_codes;
+  v_stage public.lead_stage;
+  v_handle_channel text;
+  v_to public.lead_stage;
+  v_tp uuid;
+begin
+  select * into v_code from public.touchpoint_note_codes c where c.code = p_note_code;
+  if not found then
+    raise exception 'Unbekannter Notiz-Code „%“.', p_note_code using errcode = 'invalid_parameter_value';
+  end if;
+  if p_direction is not null and p_direction <> v_code.direction then
+    raise exception 'Der Notiz-Code „%“ passt nicht zur Richtung %.', p_note_code, p_direction using errcode = 'invalid_parameter_value';
+  end if;
+  select l.stage, l.handle_channel into v_stage, v_handle_channel from public.leads l where l.id = p_lead for update;
+  if not found then
+    return;
+  end if;
+
+  insert into public.lead_touchpoints (lead_id, direction, channel, kind, note, note_code, occurred_at)
+  values (p_lead, v_code.direction,
+          case p_channel when 'dm' then coalesce(v_handle_channel, 'other') when 'email' then 'email'
+                         when 'call' then 'phone' when 'meeting' then 'call' end,
+          case p_channel when 'dm' then 'dm' when 'email' then 'email' when 'call' then 'call' when 'meeting' then 'meeting' end,
+          v_code.label, v_code.code, p_at)
+  returning id into v_tp;
+
+  v_to := case when v_stage = 'NEW' and v_code.direction = 'OUTBOUND' then 'CONTACTED'::public.lead_stage
+               when v_stage = 'CONTACTED' and v_code.direction = 'INBOUND' then 'REPLIED'::public.lead_stage end;
+  if v_to is not null then
+    update public.leads set stage = v_to where id = p_lead and stage = v_stage;
+  end if;
+
+  if v_code.direction = 'OUTBOUND' then
+    update public.tasks set status = 'DONE', completed_at = p_at, outcome = 'done', outcome_channel = p_channel,
+      outcome_note_code = v_code.code, touchpoint_id = v_tp
+    where lead_id = p_lead and status = 'OPEN' and rule in ('first_contact', 'stale') and id is distinct from p_task;
+  end if;
+  if v_to = 'REPLIED' then
+    update public.tasks set status = 'CANCELLED', completed_at = p_at, cancel_reason = 'Lead hat geantwortet'
+    where lead_id = p_lead and status = 'OPEN' and playbook_key = 'followup_sequence' and id is distinct from p_task;
+  end if;
+
+  touchpoint_id := v_tp;
+  direction := v_code.direction;
+  from_stage := v_stage;
+  to_stage := coalesce(v_to, v_stage);
+  return next;
+end
+$$;
+revoke all on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction) from public, anon;
+grant execute on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction)
+  to authenticated, leitstand_functions;
+
+-- ---------------------------------------------------------------------------------------------
+-- Stage history: every insert and every stage change writes a row, whoever the writer is (the trigger
+-- leads_stage_history, pipeline.sql). The KPI board's columns are filled by the insert trigger
+-- lead_stage_history_stay (kpi.sql), so the board reads only the period's rows:
+--   lost_reason      leads.lost_reason is cleared when a lead is reopened (LOST → NEW), but the week it was
+--                    lost in should still show why
+--   stay_started_at  when the lead entered from_stage for the stay this row ends
+--   stage_total      the lead's whole time in from_stage up to this row, over all its stays there (a lead that
+--                    went back or was reopened is counted in full)
+--   next_exit_at     when the lead next left from_stage again (null: not yet), so "the lead's last move out of
+--                    a stage in a period" is a condition on the row
+create table public.lead_stage_history (
+  id bigint generated always as identity primary key,
+  lead_id uuid not null references public.leads (id) on delete cascade,
+  from_stage public.lead_stage,
+  to_stage public.lead_stage not null,
+  changed_at timestamptz not null default now(),
+  changed_by text not null,
+  lost_reason text check (char_length(lost_reason) <= 500),
+  stay_started_at timestamptz,
+  stage_total interval,
+  next_exit_at timestamptz
+);
+create index lead_stage_history_lead_idx on public.lead_stage_history (lead_id, changed_at);
+create index lead_stage_history_changed_idx on public.lead_stage_history (changed_at, to_stage);
+-- the KPI board's reads as index-only scans: the period's stage moves (the funnel, with their stays and the
+-- leads' last totals), the moves the weekly minimums count, the decisions
+create index lead_stage_history_kpi_idx on public.lead_stage_history (changed_at)
+  include (lead_id, from_stage, to_stage, id, stay_started_at, stage_total, next_exit_at);
+create index lead_stage_history_metrics_idx on public.lead_stage_history (changed_at) include (lead_id, from_stage, to_stage)
+  where to_stage in ('CONTACTED', 'REPLIED', 'CALL_BOOKED');
+create index lead_stage_history_decisions_idx on public.lead_stage_history (changed_at) include (lead_id, to_stage, id, lost_reason)
+  where to_stage in ('WON', 'LOST');
+
+-- ---------------------------------------------------------------------------------------------
+-- Packages (docs/vertrieb/angebot.md). The key is the deal_package enum, so deals.package references this
+-- table; a deal's amount_cents stays its agreed price (a discount is possible). The rows: reference_data.sql.
+create table public.packages (
+  key public.deal_package primary key,
+  name text not null check (char_length(name) between 1 and 80),
+  kind text not null check (kind in ('one_time', 'monthly')),
+  price_cents integer not null check (price_cents > 0 and price_cents <= 100000000),
+  active boolean not null default true,
+  position smallint not null default 0
+);
+
+-- A lead's deal: its status follows the lead's stage (WON/LOST, record_lead_stage_change in pipeline.sql).
+create table public.deals (
+  id uuid primary key default gen_random_uuid(),
+  lead_id uuid not null references public.leads (id) on delete cascade,
+  package public.deal_package not null,
+  amount_cents integer not null check (amount_cents > 0 and amount_cents <= 100000000),
+  currency text not null default 'EUR' check (currency = 'EUR'),
+  status public.deal_status not null default 'OPEN',
+  won_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  -- Retainers: the first and the last day of service (Berlin dates, inclusive). starts_on empty = the day the
+  -- deal was won; ends_on empty = running. A month counts a retainer that ran on at least one of its days.
+  starts_on date,
+  ends_on date,
+  constraint deals_won_at_matches_status check ((status = 'WON') = (won_at is not null)),
+  constraint deals_package_fkey foreign key (package) references public.packages (key) on update cascade,
+  constraint deals_period check (ends_on is null or starts_on is null or ends_on >= starts_on)
+);
+create index deals_lead_idx on public.deals (lead_id);
+create index deals_won_idx on public.deals (won_at) where status = 'WON';
+create index deals_open_idx on public.deals (lead_id) where status = 'OPEN';
+-- the KPI board's won deals by package, index-only
+create index deals_won_package_idx on public.deals (package, won_at) include (amount_cents, starts_on, ends_on) where status = 'WON';
+-- the oldest won deal, for the KPI keeper's first period (the same as deals_won_idx; both exist in deployed
+-- databases, 20261202060000_kpi_period_figures.sql)
+create index deals_won_at_idx on public.deals (won_at) where status = 'WON';
+
+-- ---------------------------------------------------------------------------------------------
+-- Row level security. anon: nothing. authenticated: team members only. leitstand_functions: what the
+-- functions need. TRUNCATE ignores row level security: nobody but the owner may do it.
+alter table public.leads enable row level security;
+alter table public.touchpoint_note_codes enable row level security;
+alter table public.lead_touchpoints enable row level security;
+alter table public.lead_stage_history enable row level security;
+alter table public.packages enable row level security;
+alter table public.deals enable row level security;
+alter table public.lead_stages enable row level security;
+
+revoke all on public.leads, public.touchpoint_note_codes, public.lead_touchpoints, public.lead_stage_history,
+  public.packages, public.deals, public.lead_stages from anon;
+revoke truncate, references, trigger on public.leads, public.touchpoint_note_codes, public.lead_touchpoints,
+  public.lead_stage_history, public.packages, public.deals, public.lead_stages from authenticated, service_role;
+-- the stage catalogue changes by migration only
+revoke insert, update, delete on public.lead_stages from authenticated;
+
+create policy leads_team on public.leads for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy touchpoint_note_codes_team on public.touchpoint_note_codes for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy lead_touchpoints_team on public.lead_touchpoints for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy lead_stage_history_team on public.lead_stage_history for select to authenticated
+  using ((select public.is_team_member()));
+create policy packages_team on public.packages for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy deals_team on public.deals for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy lead_stages_team on public.lead_stages for select to authenticated using ((select public.is_team_member()));
+
+grant select, insert, update, delete on public.leads to leitstand_functions;
+grant select, insert, update on public.lead_touchpoints, public.deals to leitstand_functions;
+grant select on public.touchpoint_note_codes, public.lead_stage_history, public.packages, public.lead_stages to leitstand_functions;
+create policy leads_functions on public.leads for all to leitstand_functions using (true) with check (true);
+create policy touchpoint_note_codes_functions on public.touchpoint_note_codes for select to leitstand_functions using (true);
+create policy lead_touchpoints_functions on public.lead_touchpoints for all to leitstand_functions using (true) with check (true);
+create policy lead_stage_history_functions on public.lead_stage_history for select to leitstand_functions using (true);
+create policy packages_functions on public.packages for select to leitstand_functions using (true);
+create policy deals_functions on public.deals for all to leitstand_functions using (true) with check (true);
+create policy lead_stages_functions on public.lead_stages for select to leitstand_functions using (true);

@@ -1,0 +1,574 @@
+-- Agent monitoring: the agents installed at customers with hashed keys, heartbeats (operational data only),
+-- status with flips, incidents with a fixed taxonomy of error classes, maintenance windows, snooze, flapping
+-- guard and the restart flow. The logic lives in functions the Azure Functions call: ingest_heartbeats (a
+-- batch of heartbeats in one round trip) and check_agents (the minute timer). Both take the time as a
+-- parameter (testable clock). Incidents become alerts through public.enqueue_alerts (alerts.sql).
+
+create type public.agent_status as enum ('new', 'up', 'late', 'down', 'paused');
+create type public.heartbeat_status as enum ('ok', 'degraded', 'error');
+create type public.heartbeat_kind as enum ('heartbeat', 'start', 'fail');
+create type public.incident_status as enum ('open', 'acknowledged', 'resolved');
+create type public.command_status as enum ('pending', 'delivered', 'acknowledged', 'expired');
+
+-- The agents' rules as domains, not as table check constraints: a table's check constraints are parsed and
+-- evaluated again on every UPDATE of a row, whichever columns change, and every heartbeat updates its agent.
+-- A domain's check runs only when a value is written into such a column.
+create domain public.sha256_hex as text check (value ~ '^[0-9a-f]{64}$');
+create domain public.agent_name as text check (char_length(value) between 1 and 120);
+create domain public.agent_key_prefix as text check (char_length(value) between 4 and 16);
+create domain public.agent_version as text check (char_length(value) <= 32);
+create domain public.heartbeat_interval as interval check (value between interval '10 seconds' and interval '7 days');
+create domain public.grace_interval as interval check (value between interval '0 seconds' and interval '7 days');
+create domain public.error_threshold as integer check (value between 1 and 100);
+
+-- ---------------------------------------------------------------------------------------------
+-- The fixed, documented taxonomy (runbook: docs/runbooks/<key>.md, one German runbook each). The classes:
+-- reference_data.sql.
+create table public.error_classes (
+  key text primary key check (key ~ '^[a-z][a-z_]{2,30}$'),
+  severity text not null check (severity in ('info', 'warning', 'critical')),
+  title text not null check (char_length(title) between 1 and 80),
+  auto_restart boolean not null default false,
+  reported_by_agent boolean not null default true,
+  -- its runbook (C#, SQL and the alerts read it here)
+  runbook text not null check (runbook ~ '^docs/runbooks/[a-z0-9-]+\.md$')
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Agents installed at customers (one per won deal, created by the pipeline). The key is shown once and
+-- stored only as a SHA-256 hash.
+create table public.agents (
+  id uuid primary key default gen_random_uuid(),
+  lead_id uuid not null references public.leads (id) on delete cascade,
+  deal_id uuid references public.deals (id) on delete set null,
+  name public.agent_name not null,
+  key_hash public.sha256_hex not null,
+  key_prefix public.agent_key_prefix not null,
+  expected_interval public.heartbeat_interval not null default interval '5 minutes',
+  grace_period public.grace_interval not null default interval '10 minutes',
+  paused boolean not null default false,
+  created_at timestamptz not null default now(),
+  status public.agent_status not null default 'new',
+  status_changed_at timestamptz not null default now(),
+  last_heartbeat_at timestamptz,
+  last_status public.heartbeat_status,
+  last_error_class text references public.error_classes (key),
+  agent_version public.agent_version,
+  consecutive_errors integer not null default 0,
+  alert_after_errors public.error_threshold not null default 1,
+  snoozed_until timestamptz,
+  run_started_at timestamptz,
+  last_run_seconds double precision,
+  -- key rotation: the previous key is accepted until previous_key_expires_at
+  previous_key_hash public.sha256_hex,
+  previous_key_expires_at timestamptz,
+  revoked_at timestamptz,
+  constraint agents_key_hash_key unique (key_hash),
+  constraint agents_deal_key unique (deal_id)
+)
+-- Every heartbeat updates its agent's row: room on the page lets PostgreSQL do that as a HOT update.
+with (fillfactor = 70);
+create index agents_previous_key_idx on public.agents (previous_key_hash) where previous_key_hash is not null;
+create index agents_watch_idx on public.agents (status) where not paused and revoked_at is null;
+
+-- The plaintext key, encrypted by the functions (AES-GCM, key from configuration), until the team has
+-- looked at it once; then deleted. Expired handovers are deleted by the retention timer.
+create table public.agent_key_handovers (
+  agent_id uuid primary key references public.agents (id) on delete cascade,
+  key_ciphertext bytea not null,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null default now() + interval '14 days'
+);
+
+-- History of heartbeats: kept for Monitoring__HeartbeatRetentionDays, pruned daily. kind is an enum (no check
+-- constraint on the busiest insert) and agent_id has no foreign key: the row is only ever written by
+-- ingest_heartbeat for the agent row it has locked, so a per-insert key check would find nothing new.
+-- Deleting an agent still deletes its heartbeats (trigger agents_delete_heartbeats).
+create table public.agent_heartbeats (
+  id bigint generated always as identity primary key,
+  agent_id uuid not null,
+  received_at timestamptz not null,
+  kind public.heartbeat_kind not null,
+  status public.heartbeat_status not null,
+  agent_version text,
+  uptime_seconds bigint,
+  error_class text,
+  error_code text,
+  messages_handled bigint,
+  failed_runs bigint,
+  queue_depth integer,
+  latency_p50_ms real,
+  latency_p95_ms real,
+  run_seconds double precision
+);
+create index agent_heartbeats_agent_idx on public.agent_heartbeats (agent_id, received_at desc);
+create index agent_heartbeats_received_idx on public.agent_heartbeats (received_at);
+
+-- Every status change, kept longer than heartbeats.
+create table public.agent_status_flips (
+  id bigint generated always as identity primary key,
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  from_status public.agent_status,
+  to_status public.agent_status not null,
+  flipped_at timestamptz not null
+);
+create index agent_status_flips_agent_idx on public.agent_status_flips (agent_id, flipped_at desc);
+
+create table public.agent_maintenance_windows (
+  id uuid primary key default gen_random_uuid(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  starts_at timestamptz not null,
+  ends_at timestamptz not null,
+  note text check (char_length(note) <= 200),
+  check (ends_at > starts_at)
+);
+create index agent_maintenance_windows_agent_idx on public.agent_maintenance_windows (agent_id, ends_at);
+
+create table public.incidents (
+  id uuid primary key default gen_random_uuid(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  error_class text not null references public.error_classes (key),
+  severity text not null,
+  status public.incident_status not null default 'open',
+  opened_at timestamptz not null,
+  last_seen_at timestamptz not null,
+  occurrences integer not null default 1,
+  last_error_code text,
+  acknowledged_at timestamptz,
+  acknowledged_by text,
+  escalated_at timestamptz,
+  resolved_at timestamptz,
+  check ((status = 'resolved') = (resolved_at is not null))
+);
+-- One open incident per agent and error class.
+create unique index incidents_open_key on public.incidents (agent_id, error_class) where status <> 'resolved';
+
+create table public.incident_events (
+  id bigint generated always as identity primary key,
+  incident_id uuid not null references public.incidents (id) on delete cascade,
+  at timestamptz not null,
+  kind text not null check (kind in ('opened', 'acknowledged', 'restart_requested', 'restart_delivered',
+                                     'restart_acknowledged', 'healthy_again', 'escalated', 'resolved')),
+  detail text check (char_length(detail) <= 300)
+);
+create index incident_events_incident_idx on public.incident_events (incident_id, at);
+
+create table public.agent_commands (
+  id uuid primary key default gen_random_uuid(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  incident_id uuid references public.incidents (id) on delete set null,
+  kind text not null check (kind in ('restart')),
+  status public.command_status not null default 'pending',
+  automatic boolean not null default false,
+  requested_at timestamptz not null,
+  requested_by text not null,
+  reason text check (char_length(reason) <= 200),
+  delivered_at timestamptz,
+  acknowledged_at timestamptz
+);
+create index agent_commands_agent_idx on public.agent_commands (agent_id, status);
+-- At most one restart waiting per agent.
+create unique index agent_commands_one_open_key on public.agent_commands (agent_id, kind) where status in ('pending', 'delivered');
+
+-- ---------------------------------------------------------------------------------------------
+-- Status flips are recorded whoever changes the status; pausing sets the status. The trigger runs only when
+-- status or paused actually change.
+create function public.agents_status_bookkeeping() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if tg_op = 'UPDATE' and new.paused is distinct from old.paused then
+    new.status := case when new.paused then 'paused'::public.agent_status
+                       when new.last_heartbeat_at is null then 'new'::public.agent_status
+                       else 'up'::public.agent_status end;
+  end if;
+  if tg_op = 'UPDATE' and new.status is distinct from old.status then
+    new.status_changed_at := coalesce(nullif(current_setting('leitstand.now', true), '')::timestamptz, now());
+    insert into public.agent_status_flips (agent_id, from_status, to_status, flipped_at)
+    values (new.id, old.status, new.status, new.status_changed_at);
+  end if;
+  return new;
+end
+$$;
+create trigger agents_status_bookkeeping before update of status, paused on public.agents
+  for each row when (old.status is distinct from new.status or old.paused is distinct from new.paused)
+  execute function public.agents_status_bookkeeping();
+
+-- Replaces "on delete cascade" for the heartbeats: one statement for all deleted agents (also when a lead's
+-- deletion cascades).
+create function public.agents_delete_heartbeats() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  delete from public.agent_heartbeats h using deleted_agents d where h.agent_id = d.id;
+  return null;
+end
+$$;
+create trigger agents_delete_heartbeats after delete on public.agents
+  referencing old table as deleted_agents
+  for each statement execute function public.agents_delete_heartbeats();
+
+-- Incidents as alerts (called by open_incident, resolve_incidents and check_agents). The severity given is the
+-- error class's; the catalogue overrides it where the kind has its own (resolved: info, escalated: critical).
+-- Returns the alert id, also when it existed already.
+create function public.enqueue_incident_alert(p_queue text, p_incident uuid, p_kind text, p_at timestamptz, p_text text)
+returns uuid
+language plpgsql set search_path = '' as $$
+declare
+  v_key text := format('incident:%s:%s', p_incident, replace(p_kind, 'incident_', ''));
+  v_id uuid;
+begin
+  select (public.enqueue_alerts(p_queue, jsonb_build_array(jsonb_build_object(
+           'kind', p_kind, 'severity', c.severity,
+           'dedupe_key', v_key, 'subject_type', 'incident', 'subject_id', i.id,
+           'title', case p_kind when 'incident_opened' then 'Incident: ' || c.title
+                                when 'incident_resolved' then 'Behoben: ' || c.title
+                                else 'Eskaliert: ' || c.title end,
+           'text', p_text, 'occurred_at', p_at,
+           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)))))[1]
+  into v_id
+  from public.incidents i
+  join public.error_classes c on c.key = i.error_class
+  where i.id = p_incident;
+  return coalesce(v_id, (select a.id from public.alerts a where a.dedupe_key = v_key));
+end
+$$;
+
+-- Opens the incident for (agent, class) or counts another occurrence of the open one. Returns the
+-- alert message id when it opened (null otherwise). A crash loop may request an automatic restart.
+create function public.open_incident(p_agent uuid, p_class text, p_code text, p_at timestamptz, p_queue text, p_auto_restarts_per_hour integer)
+returns uuid
+language plpgsql set search_path = '' as $$
+declare
+  incident uuid;
+  created boolean;
+  alert uuid;
+begin
+  -- The flapping guard: while an agent is marked unstable, no other incidents are opened for it.
+  if p_class <> 'unstable' and exists (select 1 from public.incidents
+      where agent_id = p_agent and error_class = 'unstable' and status <> 'resolved') then
+    return null;
+  end if;
+
+  insert into public.incidents as i (agent_id, error_class, severity, opened_at, last_seen_at, last_error_code)
+  select p_agent, c.key, c.severity, p_at, p_at, p_code from public.error_classes c where c.key = p_class
+  on conflict (agent_id, error_class) where status <> 'resolved'
+  do update set last_seen_at = p_at, occurrences = i.occurrences + 1, last_error_code = coalesce(p_code, i.last_error_code)
+  returning i.id, (i.xmax = 0) into incident, created;
+
+  if not created then
+    return null;
+  end if;
+  insert into public.incident_events (incident_id, at, kind, detail) values (incident, p_at, 'opened', p_code);
+  alert := public.enqueue_incident_alert(p_queue, incident, 'incident_opened', p_at,
+    (select format('Incident geöffnet: %s (%s). Runbook: %s', c.title, coalesce(p_code, p_class), c.runbook)
+     from public.error_classes c where c.key = p_class));
+
+  if (select auto_restart from public.error_classes where key = p_class)
+     and (select count(*) from public.agent_commands
+          where agent_id = p_agent and automatic and requested_at > p_at - interval '1 hour') < p_auto_restarts_per_hour then
+    insert into public.agent_commands (agent_id, incident_id, kind, automatic, requested_at, requested_by, reason)
+    values (p_agent, incident, 'restart', true, p_at, 'leitstand', 'Automatischer Neustart: ' || p_class)
+    on conflict do nothing;
+    if found then
+      insert into public.incident_events (incident_id, at, kind, detail) values (incident, p_at, 'restart_requested', 'automatisch');
+    end if;
+  end if;
+  return alert;
+end
+$$;
+
+-- Resolves the agent's open incidents (all but "unstable", which the flapping guard resolves).
+create function public.resolve_incidents(p_agent uuid, p_at timestamptz, p_queue text)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  alerts uuid[] := '{}';
+  r record;
+begin
+  for r in
+    update public.incidents set status = 'resolved', resolved_at = p_at
+    where agent_id = p_agent and status <> 'resolved' and error_class <> 'unstable'
+    returning id, error_class
+  loop
+    if exists (select 1 from public.agent_commands where incident_id = r.id and status in ('delivered', 'acknowledged')) then
+      insert into public.incident_events (incident_id, at, kind) values (r.id, p_at, 'healthy_again');
+    end if;
+    insert into public.incident_events (incident_id, at, kind) values (r.id, p_at, 'resolved');
+    alerts := alerts || public.enqueue_incident_alert(p_queue, r.id, 'incident_resolved', p_at,
+      format('Agent wieder gesund, Incident behoben (%s).', r.error_class));
+  end loop;
+  return alerts;
+end
+$$;
+
+-- One heartbeat. Returns {result, agentId, agentStatus, commands, alerts}. Three statements for a healthy
+-- agent (lock, insert, update); incidents and commands are looked at only when there are any.
+create function public.ingest_heartbeat(
+  p_key_hash text, p_kind text, p_status text, p_at timestamptz,
+  p_version text, p_uptime bigint, p_error_class text, p_error_code text,
+  p_messages bigint, p_failed bigint, p_queue_depth integer, p_latency_p50 real, p_latency_p95 real,
+  p_ack uuid[], p_alerts_queue text, p_auto_restarts_per_hour integer)
+returns jsonb
+language plpgsql set search_path = '' as $$
+declare
+  a record;
+  after record;
+  hb_status public.heartbeat_status := case when p_kind = 'fail' then 'error' else coalesce(p_status, 'ok') end::public.heartbeat_status;
+  run_seconds double precision;
+  alerts uuid[] := '{}';
+  alert uuid;
+  commands jsonb;
+begin
+  -- The current key, or the previous one during a rotation's overlap period.
+  select ag.id, ag.paused, ag.status, ag.alert_after_errors, ag.snoozed_until, ag.run_started_at
+  into a from public.agents ag
+  where ag.id = (select id from public.agents where key_hash = p_key_hash
+                 union all
+                 select id from public.agents where previous_key_hash = p_key_hash and previous_key_expires_at > p_at
+                 limit 1)
+    and ag.revoked_at is null
+  for update;
+  if not found then
+    return jsonb_build_object('result', 'unknown');
+  end if;
+  -- The time of a status flip (agents_status_bookkeeping), when there is one.
+  if a.status is distinct from (case when a.paused then 'paused' else 'up' end)::public.agent_status then
+    perform set_config('leitstand.now', p_at::text, true);
+  end if;
+  run_seconds := case when p_kind <> 'start' and a.run_started_at is not null then extract(epoch from p_at - a.run_started_at) end;
+
+  insert into public.agent_heartbeats (agent_id, received_at, kind, status, agent_version, uptime_seconds, error_class, error_code,
+    messages_handled, failed_runs, queue_depth, latency_p50_ms, latency_p95_ms, run_seconds)
+  values (a.id, p_at, p_kind::public.heartbeat_kind, hb_status, p_version, p_uptime, p_error_class, p_error_code,
+    p_messages, p_failed, p_queue_depth, p_latency_p50, p_latency_p95, run_seconds);
+
+  -- The update sees everything committed before the lock: whether incidents wait to be resolved and
+  -- commands to be delivered.
+  update public.agents set
+    last_heartbeat_at = p_at,
+    last_status = hb_status,
+    last_error_class = case when hb_status = 'error' then coalesce(p_error_class, 'unknown') end,
+    agent_version = coalesce(p_version, agent_version),
+    consecutive_errors = case when hb_status = 'error' then consecutive_errors + 1 when p_kind = 'start' then consecutive_errors else 0 end,
+    status = case when paused then 'paused'::public.agent_status else 'up'::public.agent_status end,
+    run_started_at = case when p_kind = 'start' then p_at end,
+    last_run_seconds = coalesce(run_seconds, last_run_seconds)
+  where id = a.id
+  returning consecutive_errors,
+    hb_status = 'ok' and not paused
+      and exists (select 1 from public.incidents i where i.agent_id = a.id and i.status <> 'resolved' and i.error_class <> 'unstable') as resolve,
+    exists (select 1 from public.agent_commands c where c.agent_id = a.id and c.status = 'pending') as deliver
+  into after;
+
+  if hb_status = 'error' and not a.paused and after.consecutive_errors >= a.alert_after_errors
+     and not coalesce(a.snoozed_until > p_at, false)
+     and not exists (select 1 from public.agent_maintenance_windows w where w.agent_id = a.id and p_at >= w.starts_at and p_at < w.ends_at) then
+    alert := public.open_incident(a.id, coalesce(p_error_class, 'unknown'), p_error_code, p_at, p_alerts_queue, p_auto_restarts_per_hour);
+    if alert is not null then alerts := alerts || alert; end if;
+  elsif after.resolve then
+    alerts := alerts || public.resolve_incidents(a.id, p_at, p_alerts_queue);
+  end if;
+
+  if cardinality(p_ack) > 0 then
+    with acked as (
+      update public.agent_commands set status = 'acknowledged', acknowledged_at = p_at
+      where agent_id = a.id and id = any(p_ack) and status = 'delivered'
+      returning incident_id
+    )
+    insert into public.incident_events (incident_id, at, kind)
+    select incident_id, p_at, 'restart_acknowledged' from acked where incident_id is not null;
+  end if;
+
+  -- Waiting commands, and the automatic restart the incident just opened may have requested.
+  if after.deliver or alert is not null then
+    with delivered as (
+      update public.agent_commands set status = 'delivered', delivered_at = p_at
+      where agent_id = a.id and status = 'pending'
+      returning id, kind, requested_at, reason, incident_id
+    ), timeline as (
+      insert into public.incident_events (incident_id, at, kind)
+      select incident_id, p_at, 'restart_delivered' from delivered where incident_id is not null
+    )
+    select jsonb_agg(jsonb_build_object('id', id, 'kind', kind, 'requestedAt', requested_at, 'reason', reason))
+    into commands from delivered;
+  end if;
+
+  return jsonb_build_object('result', case when a.paused then 'paused' else 'accepted' end,
+    'agentId', a.id, 'agentStatus', case when a.paused then 'paused' else 'up' end,
+    'commands', coalesce(commands, '[]'::jsonb), 'alerts', to_jsonb(alerts));
+end
+$$;
+
+-- A batch: the functions send the heartbeats that arrive while an earlier batch is being written in one round
+-- trip (at most one per heartbeat, fewer under load).
+-- p_items: [{"key_hash", "kind", "status", "at", "version", "uptime", "error_class", "error_code", "messages",
+-- "failed", "queue_depth", "p50", "p95", "ack"}, …] in the order to apply them (the functions sort by key
+-- hash so that concurrent batches lock agents in the same order). Returns the answers in the same order.
+create function public.ingest_heartbeats(p_items jsonb, p_alerts_queue text, p_auto_restarts_per_hour integer)
+returns jsonb
+language plpgsql set search_path = '' as $$
+declare
+  r record;
+  answers jsonb[] := '{}';
+begin
+  if jsonb_typeof(p_items) is distinct from 'array' or jsonb_array_length(p_items) > 1000 then
+    raise exception 'ingest_heartbeats: p_items must be an array of at most 1000 heartbeats' using errcode = '22023';
+  end if;
+  for r in
+    select * from jsonb_to_recordset(p_items) as x(key_hash text, kind text, status text, at timestamptz, version text,
+      uptime bigint, error_class text, error_code text, messages bigint, failed bigint, queue_depth integer,
+      p50 real, p95 real, ack uuid[])
+  loop
+    answers := answers || public.ingest_heartbeat(r.key_hash, r.kind, r.status, r.at, r.version, r.uptime, r.error_class,
+      r.error_code, r.messages, r.failed, r.queue_depth, r.p50, r.p95, r.ack, p_alerts_queue, p_auto_restarts_per_hour);
+  end loop;
+  return to_jsonb(answers);
+end
+$$;
+
+-- The minute timer: late/down by compare-and-set, incidents for silent agents (not while snoozed or
+-- in maintenance; checked again right after), the flapping guard, escalation of restarts that did not
+-- help. Safe to run concurrently. Returns the alert message ids to send.
+create function public.check_agents(p_at timestamptz, p_alerts_queue text, p_flips_per_hour integer, p_escalate_after interval)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  alerts uuid[] := '{}';
+  r record;
+  alert uuid;
+begin
+  perform set_config('leitstand.now', p_at::text, true);
+
+  with due as (
+    select id, status as old_status,
+           case when p_at > last_heartbeat_at + expected_interval + grace_period then 'down' else 'late' end::public.agent_status as new_status
+    from public.agents
+    where not paused and revoked_at is null and last_heartbeat_at is not null
+      and status in ('up', 'late') and p_at > last_heartbeat_at + expected_interval
+    for update skip locked
+  )
+  update public.agents a set status = due.new_status
+  from due
+  where a.id = due.id and a.status = due.old_status and due.new_status <> due.old_status;
+
+  for r in
+    select a.id from public.agents a
+    where a.status = 'down' and not a.paused and a.revoked_at is null
+      and (a.snoozed_until is null or a.snoozed_until <= p_at)
+      and not exists (select 1 from public.agent_maintenance_windows w where w.agent_id = a.id and p_at >= w.starts_at and p_at < w.ends_at)
+      and not exists (select 1 from public.incidents i where i.agent_id = a.id and i.error_class = 'no_heartbeat' and i.status <> 'resolved')
+  loop
+    alert := public.open_incident(r.id, 'no_heartbeat', null, p_at, p_alerts_queue, 0);
+    if alert is not null then alerts := alerts || alert; end if;
+  end loop;
+
+  for r in
+    select f.agent_id from public.agent_status_flips f join public.agents a on a.id = f.agent_id
+    where f.flipped_at > p_at - interval '1 hour' and f.flipped_at <= p_at and not a.paused
+    group by f.agent_id having count(*) >= p_flips_per_hour
+  loop
+    alert := public.open_incident(r.agent_id, 'unstable', null, p_at, p_alerts_queue, 0);
+    if alert is not null then alerts := alerts || alert; end if;
+  end loop;
+
+  for r in
+    update public.incidents i set status = 'resolved', resolved_at = p_at
+    from public.agents a
+    where a.id = i.agent_id and i.error_class = 'unstable' and i.status <> 'resolved' and a.status = 'up'
+      and (select count(*) from public.agent_status_flips f where f.agent_id = i.agent_id and f.flipped_at > p_at - interval '1 hour') < greatest(1, p_flips_per_hour / 2)
+    returning i.id
+  loop
+    insert into public.incident_events (incident_id, at, kind) values (r.id, p_at, 'resolved');
+    alerts := alerts || public.enqueue_incident_alert(p_alerts_queue, r.id, 'incident_resolved', p_at, 'Agent läuft wieder stabil.');
+  end loop;
+
+  for r in
+    update public.incidents i set escalated_at = p_at
+    where i.status <> 'resolved' and i.escalated_at is null
+      and exists (select 1 from public.agent_commands c where c.incident_id = i.id and c.requested_at <= p_at - p_escalate_after)
+    returning i.id
+  loop
+    insert into public.incident_events (incident_id, at, kind, detail) values (r.id, p_at, 'escalated', 'Neustart hat nicht geholfen');
+    alerts := alerts || public.enqueue_incident_alert(p_alerts_queue, r.id, 'incident_escalated', p_at,
+      'Neustart hat nicht geholfen: Agent ist weiterhin nicht gesund. Bitte eingreifen (Runbook).');
+  end loop;
+
+  -- A restart nobody picked up or acknowledged within an hour stops blocking new ones.
+  update public.agent_commands set status = 'expired'
+  where status in ('pending', 'delivered') and requested_at < p_at - interval '1 hour';
+
+  return alerts;
+end
+$$;
+
+-- Only the functions' role may call the monitoring functions (Supabase exposes public functions as RPC).
+revoke all on function public.agents_status_bookkeeping() from public, anon, authenticated;
+revoke all on function public.agents_delete_heartbeats() from public, anon, authenticated;
+revoke all on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text) from public, anon, authenticated;
+revoke all on function public.open_incident(uuid, text, text, timestamptz, text, integer) from public, anon, authenticated;
+revoke all on function public.resolve_incidents(uuid, timestamptz, text) from public, anon, authenticated;
+revoke all on function public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer)
+  from public, anon, authenticated;
+revoke all on function public.ingest_heartbeats(jsonb, text, integer) from public, anon, authenticated;
+revoke all on function public.check_agents(timestamptz, text, integer, interval) from public, anon, authenticated;
+grant execute on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text),
+  public.open_incident(uuid, text, text, timestamptz, text, integer),
+  public.resolve_incidents(uuid, timestamptz, text),
+  public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer),
+  public.ingest_heartbeats(jsonb, text, integer),
+  public.check_agents(timestamptz, text, integer, interval)
+  to leitstand_functions;
+
+-- ---------------------------------------------------------------------------------------------
+-- Row level security: the team reads everything operational; writes go through the functions
+-- (team may pause, snooze, set maintenance windows and thresholds).
+alter table public.error_classes enable row level security;
+alter table public.agents enable row level security;
+alter table public.agent_key_handovers enable row level security;
+alter table public.agent_heartbeats enable row level security;
+alter table public.agent_status_flips enable row level security;
+alter table public.agent_maintenance_windows enable row level security;
+alter table public.incidents enable row level security;
+alter table public.incident_events enable row level security;
+alter table public.agent_commands enable row level security;
+
+revoke all on public.error_classes, public.agents, public.agent_key_handovers, public.agent_heartbeats, public.agent_status_flips,
+  public.agent_maintenance_windows, public.incidents, public.incident_events, public.agent_commands from anon;
+revoke truncate, references, trigger on public.error_classes, public.agents, public.agent_key_handovers, public.agent_heartbeats,
+  public.agent_status_flips, public.agent_maintenance_windows, public.incidents, public.incident_events, public.agent_commands
+  from authenticated, service_role;
+revoke insert, update, delete on public.error_classes, public.agent_heartbeats, public.agent_status_flips,
+  public.incident_events, public.agent_commands, public.incidents from authenticated;
+-- The key hash is not for people's eyes, and handovers only leave through the functions.
+revoke all on public.agents, public.agent_key_handovers from authenticated;
+grant select (id, lead_id, deal_id, name, key_prefix, expected_interval, grace_period, paused, created_at,
+  status, status_changed_at, last_heartbeat_at, last_status, last_error_class, agent_version, consecutive_errors,
+  alert_after_errors, snoozed_until, last_run_seconds, revoked_at),
+  update (name, expected_interval, grace_period, paused, alert_after_errors, snoozed_until) on public.agents to authenticated;
+
+create policy error_classes_team on public.error_classes for select to authenticated using ((select public.is_team_member()));
+create policy agents_team on public.agents for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy agent_heartbeats_team on public.agent_heartbeats for select to authenticated using ((select public.is_team_member()));
+create policy agent_status_flips_team on public.agent_status_flips for select to authenticated using ((select public.is_team_member()));
+create policy agent_maintenance_windows_team on public.agent_maintenance_windows for all to authenticated
+  using ((select public.is_team_member())) with check ((select public.is_team_member()));
+create policy incidents_team on public.incidents for select to authenticated using ((select public.is_team_member()));
+create policy incident_events_team on public.incident_events for select to authenticated using ((select public.is_team_member()));
+create policy agent_commands_team on public.agent_commands for select to authenticated using ((select public.is_team_member()));
+
+grant select on public.error_classes to leitstand_functions;
+grant select, insert, update on public.agents to leitstand_functions;
+grant select, insert, delete on public.agent_key_handovers, public.agent_heartbeats, public.agent_status_flips to leitstand_functions;
+grant select on public.agent_maintenance_windows to leitstand_functions;
+grant select, insert, update on public.incidents, public.agent_commands to leitstand_functions;
+grant select, insert on public.incident_events to leitstand_functions;
+
+create policy error_classes_functions on public.error_classes for select to leitstand_functions using (true);
+create policy agents_functions on public.agents for all to leitstand_functions using (true) with check (true);
+create policy agent_key_handovers_functions on public.agent_key_handovers for all to leitstand_functions using (true) with check (true);
+create policy agent_heartbeats_functions on public.agent_heartbeats for all to leitstand_functions using (true) with check (true);
+create policy agent_status_flips_functions on public.agent_status_flips for all to leitstand_functions using (true) with check (true);
+create policy agent_maintenance_windows_functions on public.agent_maintenance_windows for select to leitstand_functions using (true);
+create policy incidents_functions on public.incidents for all to leitstand_functions using (true) with check (true);
+create policy incident_events_functions on public.incident_events for all to leitstand_functions using (true) with check (true);
+create policy agent_commands_functions on public.agent_commands for all to leitstand_functions using (true) with check (true);
