@@ -139,7 +139,10 @@ public sealed class PostgresCluster(string directory, int port, bool throwaway, 
         }
     }
 
-    /// <summary>A new database owned by postgres (as on Supabase, postgres has CREATEDB).</summary>
+    /// <summary>
+    /// A new database owned by postgres (as on Supabase, postgres has CREATEDB). In a new cluster the role exists once
+    /// bootstrap.sql ran (<see cref="LocalDatabase.BootstrapAsync"/> or <see cref="LocalDatabase.PrepareAsync(PostgresCluster, string, bool, string, CancellationToken)"/>).
+    /// </summary>
     public async Task CreateDatabaseAsync(string database, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString());

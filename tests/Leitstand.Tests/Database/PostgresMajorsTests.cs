@@ -77,5 +77,37 @@ public sealed class PostgresMajorsTests
         }
     }
 
+    /// <summary>SchemaFilesTests on PostgreSQL 17: the schema files and the migrations build the same catalogue there too.</summary>
+    [Fact]
+    public async Task On_postgres_17_the_schema_files_build_the_same_database_as_the_migrations()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "leitstand-pg17-schemas-" + Guid.NewGuid().ToString("N")[..8]);
+        var cluster = new PostgresCluster(directory, Processes.FreeTcpPort(), throwaway: true, PostgresCluster.Postgres17BinDirectory);
+        try
+        {
+            await cluster.StartAsync();
+            await LocalDatabase.BootstrapAsync(cluster.SuperuserConnectionString(), RepoPaths.Supabase); // the roles, postgres among them
+            await cluster.CreateDatabaseAsync("migrated");
+            await cluster.CreateDatabaseAsync("declared");
+            await LocalDatabase.PrepareAsync(cluster, RepoPaths.Supabase, seed: false, "migrated");
+            await LocalDatabase.BootstrapAsync(cluster.SuperuserConnectionString("declared"), RepoPaths.Supabase);
+            foreach (var file in SupabaseConfig.SchemaPaths())
+                await LocalDatabase.ExecuteFileAsync(cluster.AdminConnectionString("declared"), file);
+
+            var diff = SchemaCatalogue.Diff(
+                await SchemaCatalogue.ReadAsync(cluster.AdminConnectionString("migrated")),
+                await SchemaCatalogue.ReadAsync(cluster.AdminConnectionString("declared")));
+
+            Assert.True(diff.Length == 0, "On PostgreSQL 17 the schema files and the migrations build different databases:\n" + diff);
+            await using var admin = new NpgsqlConnection(cluster.AdminConnectionString("declared"));
+            Assert.Equal(17, await admin.ExecuteScalarAsync<int>("select current_setting('server_version_num')::int / 10000"));
+        }
+        finally
+        {
+            await cluster.StopAsync();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
     private sealed record Role(string Name, bool Super, bool Inherit, bool Login, bool BypassRls, bool CreateRole);
 }
