@@ -138,6 +138,8 @@ log "schema applied (bootstrap, $PG_MIGRATIONS migrations, after-migrations)"
 log "Azurite on 127.0.0.1:$AZURITE_BLOB_PORT/$AZURITE_QUEUE_PORT/$AZURITE_TABLE_PORT (in memory)"
 
 psql_admin() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+# The cluster's superuser (postgres is none, as on Supabase), for what only it may do here: checkpoint.
+psql_superuser() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U supabase_admin -d postgres "$@"; }
 
 # One lead owns all bench agents; agents are added up to the count of the next phase.
 psql_admin -c "insert into public.leads (name, email, consent_at, consent_text_version, consent_source)
@@ -247,7 +249,8 @@ pgbench_percentiles() {
 
 # Same state before every measurement: vacuumed, analysed, checkpointed.
 prepare_db() {
-  psql_admin -c "vacuum (analyze) public.agents" -c "vacuum (analyze) public.agent_heartbeats" -c "checkpoint" >/dev/null
+  psql_admin -c "vacuum (analyze) public.agents" -c "vacuum (analyze) public.agent_heartbeats" >/dev/null
+  psql_superuser -c "checkpoint" >/dev/null
 }
 
 PGB_SCRIPT="$WORK/heartbeat.sql"

@@ -56,8 +56,9 @@ try
         azurite = new AzuriteServer(Path.Combine(RepoPaths.LocalData, "azurite"), 10000, 10001, 10002, inMemory: false);
         Console.WriteLine("Starte PostgreSQL auf 127.0.0.1:54322 …");
         var created = await postgres.StartAsync();
-        var applied = await LocalDatabase.PrepareAsync(postgres.AdminConnectionString(), RepoPaths.Supabase, seed: true);
+        var applied = await LocalDatabase.PrepareAsync(postgres, RepoPaths.Supabase, seed: true);
         Console.WriteLine(created ? "  neue Datenbank angelegt" : "  vorhandene Daten aus .local/postgres weiterverwendet");
+        if (postgres.Converted) Console.WriteLine("  auf die Rollen von Supabase umgestellt: Superuser ist jetzt supabase_admin, postgres ist keiner mehr");
         foreach (var file in applied) Console.WriteLine($"  angewendet: {file}");
         Console.WriteLine("Starte Azurite auf 127.0.0.1:10000-10002 …");
         await azurite.StartAsync();

@@ -49,10 +49,11 @@ try
         Task.Run(async () =>
         {
             await postgres.StartAsync(ct);
-            await LocalDatabase.PrepareAsync(postgres.AdminConnectionString(), RepoPaths.Supabase, seed: false, ct);
+            await LocalDatabase.PrepareAsync(postgres, RepoPaths.Supabase, seed: false, ct: ct);
         }, ct),
         azurite.StartAsync(ct));
-    await using (var admin = new NpgsqlConnection(postgres.AdminConnectionString()))
+    // The cluster's superuser: alter system is beyond postgres (which is not a superuser, as on Supabase).
+    await using (var admin = new NpgsqlConnection(postgres.SuperuserConnectionString()))
     {
         await admin.OpenAsync(ct);
         // Time per PL/pgSQL and SQL function (pg_stat_user_functions) for the "where the time went" table.

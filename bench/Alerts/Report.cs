@@ -68,7 +68,7 @@ public static class Report
 
     private static string PgVersion()
     {
-        try { return Run(Path.Combine(PostgresCluster.BinDirectory, "postgres"), "--version").Trim().Split(' ')[2]; }
+        try { return Run(Path.Combine(PostgresCluster.DefaultBinDirectory, "postgres"), "--version").Trim().Split(' ')[2]; }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { return "?"; }
     }
 

@@ -70,7 +70,7 @@ try
     var database = Task.Run(async () =>
     {
         await postgres.StartAsync(CancellationToken.None);
-        return await LocalDatabase.PrepareAsync(postgres.AdminConnectionString(), RepoPaths.Supabase, options.Seed, stopping.Token);
+        return await LocalDatabase.PrepareAsync(postgres, RepoPaths.Supabase, options.Seed, ct: stopping.Token);
     });
     var storage = azurite?.StartAsync(CancellationToken.None) ?? Task.CompletedTask;
     await Task.WhenAll(database, storage);
@@ -87,7 +87,7 @@ try
         ("PGPORT", postgres.Port.ToString(CultureInfo.InvariantCulture)),
         ("PGUSER", "postgres"),
         ("PGDATABASE", "postgres"),
-        ("PG_BIN", PostgresCluster.BinDirectory),
+        ("PG_BIN", postgres.BinDirectory),
         ("PG_DATA", postgres.DataDirectory),
         ("PG_LOG", postgres.LogFile),
         ("PG_POSTMASTER_PID", postmaster.ToString(CultureInfo.InvariantCulture)),
@@ -95,6 +95,7 @@ try
         ("PG_MIGRATIONS", applied.Count(file => file != "seed.sql").ToString(CultureInfo.InvariantCulture)),
         ("PG_SEEDED", applied.Contains("seed.sql") ? "1" : "0"),
         ("ADMIN_CONNECTION_STRING", postgres.AdminConnectionString()),
+        ("SUPERUSER_CONNECTION_STRING", postgres.SuperuserConnectionString()),
         ("FUNCTIONS_CONNECTION_STRING", postgres.FunctionsConnectionString()),
     };
     if (azurite is not null)

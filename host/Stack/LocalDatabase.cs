@@ -4,19 +4,33 @@ using Npgsql;
 namespace Leitstand.LocalHost.Stack;
 
 /// <summary>
-/// Applies, in order: the Supabase bootstrap (local only), every migration not yet applied (tracked in
-/// supabase_migrations.schema_migrations like the Supabase CLI does), the local after-migration step,
-/// and seed.sql once. Each file runs in its own transaction.
+/// Prepares a database the way a Supabase project gets it: the Supabase bootstrap (local only) as the superuser
+/// supabase_admin, then, as the role postgres (not a superuser, like `supabase db push`), every migration not yet
+/// applied (tracked in supabase_migrations.schema_migrations like the Supabase CLI does), the local after-migration
+/// step and seed.sql once. Each file runs in its own transaction; a failure names the file.
 /// </summary>
 public static class LocalDatabase
 {
-    public static async Task<IReadOnlyList<string>> PrepareAsync(string adminConnectionString, string supabaseDirectory, bool seed, CancellationToken ct = default)
-    {
-        var applied = new List<string>();
-        await using var connection = new NpgsqlConnection(adminConnectionString);
-        await connection.OpenAsync(ct);
+    /// <summary>Bootstrap, migrations, after-migrations and (if <paramref name="seed"/>) seed.sql in one of the cluster's databases.</summary>
+    public static Task<IReadOnlyList<string>> PrepareAsync(PostgresCluster cluster, string supabaseDirectory, bool seed,
+        string database = "postgres", CancellationToken ct = default) =>
+        PrepareAsync(cluster.SuperuserConnectionString(database), cluster.AdminConnectionString(database), supabaseDirectory, seed, ct);
 
-        await ExecuteFileAsync(connection, Path.Combine(supabaseDirectory, "local", "bootstrap.sql"), ct);
+    /// <param name="superuserConnectionString">supabase_admin in the database to prepare: runs local/bootstrap.sql.</param>
+    /// <param name="postgresConnectionString">postgres (not a superuser) in the same database: runs the migrations, after-migrations.sql and seed.sql.</param>
+    /// <returns>The files applied this time (migrations and seed.sql).</returns>
+    public static async Task<IReadOnlyList<string>> PrepareAsync(string superuserConnectionString, string postgresConnectionString,
+        string supabaseDirectory, bool seed, CancellationToken ct = default)
+    {
+        await BootstrapAsync(superuserConnectionString, supabaseDirectory, ct);
+
+        var applied = new List<string>();
+        await using var connection = new NpgsqlConnection(postgresConnectionString);
+        await connection.OpenAsync(ct);
+        if (await connection.ExecuteScalarAsync<bool>("select rolsuper from pg_roles where rolname = current_user"))
+            throw new InvalidOperationException(
+                $"Migrations must run as a role that is not a superuser (postgres, like `supabase db push` on Supabase); {connection.UserName} is one.");
+
         await connection.ExecuteAsync("""
             create schema if not exists supabase_migrations;
             create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);
@@ -50,6 +64,22 @@ public static class LocalDatabase
         return applied;
     }
 
+    /// <summary>supabase/local/bootstrap.sql as the superuser: Supabase's roles, schemas auth and extensions, grants.</summary>
+    public static async Task BootstrapAsync(string superuserConnectionString, string supabaseDirectory, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(superuserConnectionString);
+        await connection.OpenAsync(ct);
+        await ExecuteFileAsync(connection, Path.Combine(supabaseDirectory, "local", "bootstrap.sql"), ct);
+    }
+
+    /// <summary>One SQL file in one transaction on a new connection (e.g. schema files as postgres); a failure names the file.</summary>
+    public static async Task ExecuteFileAsync(string connectionString, string file, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await ExecuteFileAsync(connection, file, ct);
+    }
+
     private static async Task ExecuteFileAsync(NpgsqlConnection connection, string file, CancellationToken ct,
         Func<NpgsqlTransaction, Task<int>>? record = null)
     {
@@ -64,7 +94,11 @@ public static class LocalDatabase
         }
         catch (PostgresException ex)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)}: {ex.MessageText} ({ex.SqlState}) {ex.Where}", ex);
+            var hint = ex.SqlState == PostgresErrorCodes.InsufficientPrivilege
+                ? $" [ran as {connection.UserName}; the migrations run as postgres, which is not a superuser on Supabase]"
+                : "";
+            var where = string.IsNullOrEmpty(ex.Where) ? "" : " " + ex.Where;
+            throw new InvalidOperationException($"{Path.GetFileName(file)}: {ex.MessageText} ({ex.SqlState}){where}{hint}", ex);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class LocalSignIn
     private readonly JsonWebTokenHandler _handler = new();
 
     /// <param name="supabaseUrl">The URL the local host listens on (what Auth__SupabaseUrl is set to).</param>
-    /// <param name="adminConnectionString">The local cluster's superuser: auth.users is Supabase's, not the functions'.</param>
+    /// <param name="adminConnectionString">The role postgres (not a superuser): auth.users is Supabase's, not the functions', and postgres holds all privileges on it as on Supabase (supabase/local/bootstrap.sql).</param>
     /// <param name="keyDirectory">Where the signing key is kept; null: a new key each start.</param>
     public LocalSignIn(string supabaseUrl, string adminConnectionString, string? keyDirectory = null)
     {

@@ -13,7 +13,7 @@ public static class RenderDocs
         try
         {
             await postgres.StartAsync();
-            await LocalDatabase.PrepareAsync(postgres.AdminConnectionString(), RepoPaths.Supabase, seed: false);
+            await LocalDatabase.PrepareAsync(postgres, RepoPaths.Supabase, seed: false);
             await using var connection = new NpgsqlConnection(postgres.AdminConnectionString());
             await connection.OpenAsync();
             foreach (var (path, markdown) in await PlaybookDocuments.RenderAsync(connection))

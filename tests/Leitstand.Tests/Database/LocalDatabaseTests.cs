@@ -12,14 +12,12 @@ public sealed class LocalDatabaseTests(StackFixture stack)
     public async Task Preparing_a_database_twice_applies_migrations_and_seed_only_once()
     {
         var database = "prep_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var admin = await stack.Admin.OpenConnectionAsync())
-            await admin.ExecuteAsync($"create database {database}");
-        var connectionString = stack.Postgres.AdminConnectionString(database);
+        await stack.Postgres.CreateDatabaseAsync(database);
 
-        var first = await LocalDatabase.PrepareAsync(connectionString, RepoPaths.Supabase, seed: true);
-        await using var connection = new NpgsqlConnection(connectionString);
+        var first = await LocalDatabase.PrepareAsync(stack.Postgres, RepoPaths.Supabase, seed: true, database);
+        await using var connection = new NpgsqlConnection(stack.Postgres.AdminConnectionString(database));
         var leadsAfterFirst = await connection.ExecuteScalarAsync<int>("select count(*) from leads");
-        var second = await LocalDatabase.PrepareAsync(connectionString, RepoPaths.Supabase, seed: true);
+        var second = await LocalDatabase.PrepareAsync(stack.Postgres, RepoPaths.Supabase, seed: true, database);
 
         Assert.Contains("seed.sql", first);
         Assert.Equal(Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "migrations"), "*.sql").Length + 1, first.Count);

@@ -63,10 +63,20 @@ public sealed class PgTapTests(StackFixture stack, ITestOutputHelper output)
             await using (var admin = await stack.Admin.OpenConnectionAsync())
             await using (var command = new NpgsqlCommand($"drop database if exists {Database}; create database {Database} template {StackFixture.TemplateDatabase}", admin))
                 await command.ExecuteNonQueryAsync();
+            // pgTAP is not a trusted extension: the superuser installs it (on Supabase: the dashboard), the files
+            // themselves run as postgres, which is not a superuser there.
+            await using (var superuser = new NpgsqlConnection(stack.Postgres.SuperuserConnectionString(Database)))
+            {
+                await superuser.OpenAsync();
+                await using var command = new NpgsqlCommand("create extension if not exists pgtap", superuser);
+                await command.ExecuteNonQueryAsync();
+            }
+            // The files switch to the functions' role (set role leitstand_functions), which takes membership when
+            // postgres is no superuser. postgres created the role, so it may grant it to itself, on Supabase as well.
             await using (var admin = new NpgsqlConnection(stack.Postgres.AdminConnectionString(Database)))
             {
                 await admin.OpenAsync();
-                await using var command = new NpgsqlCommand("create extension if not exists pgtap", admin);
+                await using var command = new NpgsqlCommand("grant leitstand_functions to postgres", admin);
                 await command.ExecuteNonQueryAsync();
             }
             _prepared = true;

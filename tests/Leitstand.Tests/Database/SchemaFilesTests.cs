@@ -19,8 +19,8 @@ public sealed class SchemaFilesTests(StackFixture stack)
         var declared = await CreateDatabaseAsync("schema_files");
         try
         {
-            await LocalDatabase.PrepareAsync(stack.Postgres.AdminConnectionString(migrated), RepoPaths.Supabase, seed: false);
-            await ApplySchemaFilesAsync(stack.Postgres.AdminConnectionString(declared));
+            await LocalDatabase.PrepareAsync(stack.Postgres, RepoPaths.Supabase, seed: false, migrated);
+            await ApplySchemaFilesAsync(declared);
 
             var expected = await SchemaCatalogue.ReadAsync(stack.Postgres.AdminConnectionString(migrated));
             var actual = await SchemaCatalogue.ReadAsync(stack.Postgres.AdminConnectionString(declared));
@@ -43,7 +43,7 @@ public sealed class SchemaFilesTests(StackFixture stack)
         var database = await CreateDatabaseAsync("schema_kinds");
         try
         {
-            await ApplySchemaFilesAsync(stack.Postgres.AdminConnectionString(database));
+            await ApplySchemaFilesAsync(database);
             var catalogue = await SchemaCatalogue.ReadAsync(stack.Postgres.AdminConnectionString(database));
 
             string[] kinds = ["schema", "table", "sequence", "column", "constraint", "index", "function", "trigger", "policy", "enum", "domain",
@@ -77,7 +77,7 @@ public sealed class SchemaFilesTests(StackFixture stack)
         try
         {
             var connectionString = stack.Postgres.AdminConnectionString(database);
-            await ApplySchemaFilesAsync(connectionString);
+            await ApplySchemaFilesAsync(database);
             var before = await SchemaCatalogue.ReadAsync(connectionString);
             await using (var connection = new NpgsqlConnection(connectionString))
             {
@@ -145,12 +145,16 @@ public sealed class SchemaFilesTests(StackFixture stack)
             """.ReplaceLineEndings("\n"), SchemaCatalogue.Diff(left, right));
     }
 
-    /// <summary>bootstrap.sql (what Supabase provides), then every schema file in config.toml's order, each in a transaction.</summary>
-    private static async Task ApplySchemaFilesAsync(string connectionString)
+    /// <summary>
+    /// bootstrap.sql (what Supabase provides) as the superuser supabase_admin, then every schema file in config.toml's
+    /// order as postgres (not a superuser, like the migrations), each in a transaction.
+    /// </summary>
+    private async Task ApplySchemaFilesAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await LocalDatabase.BootstrapAsync(stack.Postgres.SuperuserConnectionString(database), RepoPaths.Supabase);
+        await using var connection = new NpgsqlConnection(stack.Postgres.AdminConnectionString(database));
         await connection.OpenAsync();
-        foreach (var file in SupabaseConfig.SchemaPaths().Prepend(Path.Combine(RepoPaths.Supabase, "local", "bootstrap.sql")))
+        foreach (var file in SupabaseConfig.SchemaPaths())
         {
             await using var tx = await connection.BeginTransactionAsync();
             try

@@ -30,7 +30,7 @@ public sealed class StackFixture : IAsyncLifetime
     private async Task StartPostgresAsync()
     {
         await Postgres.StartAsync();
-        await LocalDatabase.PrepareAsync(Postgres.AdminConnectionString(), RepoPaths.Supabase, seed: false);
+        await LocalDatabase.PrepareAsync(Postgres, RepoPaths.Supabase, seed: false);
         await CreateTemplateAsync();
     }
 

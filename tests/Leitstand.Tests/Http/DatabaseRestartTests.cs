@@ -35,7 +35,7 @@ public sealed class DatabaseRestartTests(StackFixture stack) : IAsyncLifetime
     {
         _postgres = new PostgresCluster(Path.Combine(_directory, "pg"), Processes.FreeTcpPort(), throwaway: true);
         await _postgres.StartAsync();
-        await LocalDatabase.PrepareAsync(_postgres.AdminConnectionString(), RepoPaths.Supabase, seed: false);
+        await LocalDatabase.PrepareAsync(_postgres, RepoPaths.Supabase, seed: false);
         _admin = NpgsqlDataSource.Create(_postgres.AdminConnectionString());
         _host = await RunningHost.StartAsync(stack, s =>
         {
