@@ -48,6 +48,9 @@ public static class ServiceSetup
         services.AddSingleton<ListPipeline>();
         services.AddSingleton<ListLeadStages>();
         services.AddSingleton<MoveLeadStage>();
+        services.AddSingleton<CreateDeal>();
+        services.AddSingleton<GetDeal>();
+        services.AddSingleton<CorrectDeal>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
         services.AddSingleton<IngestHeartbeat>();
