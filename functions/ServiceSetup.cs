@@ -62,6 +62,10 @@ public static class ServiceSetup
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
         services.AddSingleton<CreateAgent>();
+        services.AddSingleton<GetAgent>();
+        services.AddSingleton<PauseAgent>();
+        services.AddSingleton<SnoozeAgent>();
+        services.AddSingleton<AddMaintenanceWindow>();
         services.AddSingleton<AnnounceLead>();
         services.AddAlertChannels();
         services.AddSingleton<AlertOutbox>();
