@@ -48,6 +48,9 @@ public static class ServiceSetup
         services.AddSingleton<ListPipeline>();
         services.AddSingleton<ListLeadStages>();
         services.AddSingleton<MoveLeadStage>();
+        services.AddSingleton<CreateDeal>();
+        services.AddSingleton<GetDeal>();
+        services.AddSingleton<CorrectDeal>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
         services.AddSingleton<IngestHeartbeat>();
@@ -59,6 +62,10 @@ public static class ServiceSetup
         services.AddSingleton<RotateAgentKey>();
         services.AddSingleton<PruneMonitoringHistory>();
         services.AddSingleton<CreateAgent>();
+        services.AddSingleton<GetAgent>();
+        services.AddSingleton<PauseAgent>();
+        services.AddSingleton<SnoozeAgent>();
+        services.AddSingleton<AddMaintenanceWindow>();
         services.AddSingleton<AnnounceLead>();
         services.AddAlertChannels();
         services.AddSingleton<AlertOutbox>();

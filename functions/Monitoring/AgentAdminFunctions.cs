@@ -72,6 +72,7 @@ public sealed class AgentAdminFunctions(RequestRestart restart, AcknowledgeIncid
                 {
                     AgentId = id,
                     rotated.Key.Key,
+                    KeyPrefix = rotated.Key.DisplayPrefix,
                     PreviousKeyValidUntil = rotated.PreviousKeyValidUntil,
                     Note = "Der neue Schlüssel wird nur dieses eine Mal angezeigt. Der alte gilt bis zum genannten Zeitpunkt weiter.",
                 })

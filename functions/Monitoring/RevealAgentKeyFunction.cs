@@ -26,6 +26,7 @@ public sealed class RevealAgentKeyFunction(RevealAgentKey reveal)
                     r.AgentId,
                     r.AgentName,
                     r.Key,
+                    r.KeyPrefix,
                     Note = "Der Schlüssel wird nur dieses eine Mal angezeigt. Trage ihn jetzt beim Agenten ein (Keychain/Passwort-Manager).",
                 }),
                 RevealAgentKeyResult.AlreadyShown => TeamApi.Problem(StatusCodes.Status410Gone,

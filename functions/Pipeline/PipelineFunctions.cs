@@ -33,6 +33,7 @@ public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, Lis
             if (valid is null) return TeamApi.Invalid(errors);
             return await move.ExecuteAsync(user, id, valid, ct) switch
             {
+                MoveLeadStageResult.Moved { DealId: { } dealId } m => TeamApi.Json200(new { m.LeadId, m.FromStage, m.ToStage, m.StageLabel, m.StageChangedAt, DealId = dealId }),
                 MoveLeadStageResult.Moved m => TeamApi.Json200(new { m.LeadId, m.FromStage, m.ToStage, m.StageLabel, m.StageChangedAt }),
                 MoveLeadStageResult.Stale s => TeamApi.Problem(StatusCodes.Status409Conflict,
                     $"Der Lead steht inzwischen in „{s.CurrentLabel}“: Jemand hat ihn verschoben. Es wurde nichts geändert; bitte die Ansicht neu laden.",

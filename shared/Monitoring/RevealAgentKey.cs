@@ -20,7 +20,7 @@ public sealed class RevealAgentKey(NpgsqlDataSource db, AgentKeys keys)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<HandoverRow>(new CommandDefinition(TakeSql, new { AgentId = agentId }, cancellationToken: ct));
         if (row is not null)
-            return new RevealAgentKeyResult.Revealed(agentId, row.Name, keys.Open(row.Ciphertext));
+            return new RevealAgentKeyResult.Revealed(agentId, row.Name, keys.Open(row.Ciphertext), row.KeyPrefix);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(AgentExistsSql, new { AgentId = agentId }, cancellationToken: ct))
             ? new RevealAgentKeyResult.AlreadyShown()
             : new RevealAgentKeyResult.UnknownAgent();
@@ -31,7 +31,8 @@ public sealed class RevealAgentKey(NpgsqlDataSource db, AgentKeys keys)
 
 public abstract record RevealAgentKeyResult
 {
-    public sealed record Revealed(Guid AgentId, string AgentName, string Key) : RevealAgentKeyResult;
+    /// <summary><paramref name="KeyPrefix"/>: the key's first characters as stored (to compare with what the agent shows).</summary>
+    public sealed record Revealed(Guid AgentId, string AgentName, string Key, string KeyPrefix) : RevealAgentKeyResult;
     public sealed record AlreadyShown : RevealAgentKeyResult;
     public sealed record UnknownAgent : RevealAgentKeyResult;
 }

@@ -45,10 +45,14 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
         """;
 
     /// <summary>The body of <c>POST /api/leads/{leadId}/stage</c> (snake_case in JSON).</summary>
-    public sealed record Request(string? ToStage, string? FromStage, string? LostReason, string? CallAt);
+    /// <summary><c>deal</c>: with WON, the deal to record as won in the same transaction ("Gewonnen" in one step).</summary>
+    public sealed record Request(string? ToStage, string? FromStage, string? LostReason, string? CallAt, DealRequest? Deal = null);
+
+    /// <summary>The deal of "Gewonnen": as <see cref="CreateDeal.Request"/> without <c>won</c> (it is won by the move).</summary>
+    public sealed record DealRequest(string? Package, int? AmountCents, string? PriceReason, string? StartsOn);
 
     /// <summary>What to do, checked and normalised.</summary>
-    public sealed record Move(string ToStage, string FromStage, string? LostReason, DateTime? CallAt);
+    public sealed record Move(string ToStage, string FromStage, string? LostReason, DateTime? CallAt, CreateDeal.Deal? Deal = null);
 
     /// <summary>The move, or problems per field (German), checked against the stage catalogue read as <paramref name="user"/>.</summary>
     public async Task<(Move? Move, IReadOnlyDictionary<string, string[]> Errors)> ValidateAsync(TeamUser user, Request request, DateTimeOffset now,
@@ -89,7 +93,19 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
             else callAt = at.UtcDateTime;
         }
 
-        return errors.Count > 0 ? (null, errors) : (new Move(to!, from!, reason, callAt), errors);
+        CreateDeal.Deal? deal = null;
+        if (request.Deal is { } d)
+        {
+            if (to is not null && to != "WON") errors["deal"] = [$"Ein Deal gehört nur zur Stufe WON ({Label("WON")})."];
+            else
+            {
+                var (valid, dealErrors) = CreateDeal.Validate(new CreateDeal.Request(d.Package, d.AmountCents, d.PriceReason, d.StartsOn, Won: false), "deal.");
+                foreach (var (field, messages) in dealErrors) errors[field] = messages;
+                deal = valid;
+            }
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new Move(to!, from!, reason, callAt, deal), errors);
     }
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only), one transaction.</summary>
@@ -100,6 +116,12 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
         {
             try
             {
+                // "Gewonnen" with its deal: the deal first (OPEN; the move marks it WON), in the same transaction, so
+                // the stage rule sees it and a refused move leaves no deal behind.
+                Guid? dealId = null;
+                if (move.Deal is { } deal
+                    && (dealId = await CreateDeal.InsertAsync(team.Connection, team.Transaction, leadId, deal, ct)) is null)
+                    return new MoveLeadStageResult.NotFound();
                 var moved = await team.Connection.QuerySingleOrDefaultAsync<MovedRow>(new CommandDefinition(MoveSql, new
                 {
                     LeadId = leadId, move.ToStage, move.FromStage, move.LostReason, move.CallAt,
@@ -107,14 +129,20 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
                 if (moved is not null)
                 {
                     await team.CommitAsync(ct);
-                    return new MoveLeadStageResult.Moved(leadId, move.FromStage, moved.Stage, moved.Label, moved.StageChangedAt);
+                    return new MoveLeadStageResult.Moved(leadId, move.FromStage, moved.Stage, moved.Label, moved.StageChangedAt, dealId);
                 }
                 var current = await team.Connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition(CurrentSql, new { LeadId = leadId },
                     team.Transaction, cancellationToken: ct));
-                await team.CommitAsync(ct);
+                // not committed: a deal created for this move goes with it
                 return current is null
                     ? new MoveLeadStageResult.NotFound()
                     : new MoveLeadStageResult.Stale(current.Stage, current.Label);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.SchemaName == "public"
+                                               && ex.TableName == "deals" && ex.ColumnName is not null && move.Deal is not null)
+            {
+                // the deal rules (public.create_deal): package, price_reason, starts_on of the deal
+                return new MoveLeadStageResult.Refused("deal." + ex.ColumnName, ex.MessageText, ex.MessageText);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.SchemaName == "public"
                                                && (ex.TableName == "deals" || ex.ColumnName is "stage" or "lost_reason" or "call_at"))
@@ -165,7 +193,8 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
 
 public abstract record MoveLeadStageResult
 {
-    public sealed record Moved(Guid LeadId, string FromStage, string ToStage, string StageLabel, DateTime StageChangedAt) : MoveLeadStageResult;
+    /// <summary><paramref name="DealId"/>: the deal created with the move ("Gewonnen" with its deal), else null.</summary>
+    public sealed record Moved(Guid LeadId, string FromStage, string ToStage, string StageLabel, DateTime StageChangedAt, Guid? DealId = null) : MoveLeadStageResult;
 
     public sealed record NotFound : MoveLeadStageResult;
 

@@ -3,7 +3,7 @@
 -- bypass RLS) without protection makes this file fail.
 begin;
 create extension if not exists pgtap;
-select plan(27);
+select plan(28);
 
 -- Sanity: the catalog query really sees the CRM tables (otherwise the next test would pass vacuously).
 select cmp_ok(
@@ -43,6 +43,7 @@ select ok((select relrowsecurity from pg_class where oid = 'public.leads'::regcl
 select ok((select relrowsecurity from pg_class where oid = 'public.lead_touchpoints'::regclass),   'RLS enabled on public.lead_touchpoints');
 select ok((select relrowsecurity from pg_class where oid = 'public.lead_stage_history'::regclass), 'RLS enabled on public.lead_stage_history');
 select ok((select relrowsecurity from pg_class where oid = 'public.deals'::regclass),              'RLS enabled on public.deals');
+select ok((select relrowsecurity from pg_class where oid = 'public.deal_history'::regclass),       'RLS enabled on public.deal_history');
 select ok((select relrowsecurity from pg_class where oid = 'public.tasks'::regclass),              'RLS enabled on public.tasks');
 select ok((select relrowsecurity from pg_class where oid = 'public.outbox_messages'::regclass),    'RLS enabled on public.outbox_messages');
 select ok((select relrowsecurity from pg_class where oid = 'public.rate_limit_hits'::regclass),    'RLS enabled on public.rate_limit_hits');

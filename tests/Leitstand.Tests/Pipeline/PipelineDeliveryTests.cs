@@ -145,8 +145,10 @@ public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
         var malformed = await _host.TeamClient.PostAsync("/api/agents/not-a-uuid/key-handover", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var key = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var handover = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var key = handover.GetProperty("key").GetString()!;
         Assert.StartsWith("lsa_", key);
+        Assert.Equal(key[..12], handover.GetProperty("key_prefix").GetString());
         Assert.Equal(1, await CountAsync("select count(*) from agents where id = @agent and key_hash = @hash", new { agent, hash = AgentKeys.Hash(key) }));
         Assert.Equal(0, await CountAsync("select count(*) from agent_key_handovers where agent_id = @agent", new { agent }));
         Assert.Equal(HttpStatusCode.Gone, second.StatusCode);

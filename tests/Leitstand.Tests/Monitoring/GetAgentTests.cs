@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Leitstand.Tests.Fixtures;
+
+namespace Leitstand.Tests.Monitoring;
+
+/// <summary>GET /api/agents/{id}: the agent page's detail under the member's claims.</summary>
+[Collection(StackCollection.Name)]
+public sealed class GetAgentTests(StackFixture stack) : MonitoringTestBase(stack)
+{
+    [Fact]
+    public async Task Shows_status_heartbeat_open_incidents_flips_windows_commands_and_no_key_hash()
+    {
+        var (agent, key) = await CreateAgentAsync();
+        await BeatAsync(key);
+        await BeatAsync(key, status: "error", errorClass: "upstream_down");
+        var now = Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.Created, (await Host.TeamClient.PostAsJsonAsync($"/api/agents/{agent}/maintenance-windows",
+            new { starts_at = now.AddHours(1).ToString("O"), ends_at = now.AddHours(2).ToString("O"), reason = "Umzug" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Host.TeamClient.PostAsync($"/api/agents/{agent}/restart", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.TeamClient.PostAsync($"/api/agents/{agent}/pause", null)).StatusCode);
+
+        var body = await Host.TeamClient.GetFromJsonAsync<JsonElement>($"/api/agents/{agent}");
+
+        var a = body.GetProperty("agent");
+        Assert.Equal((agent, "Testagent", "paused", true, "1.0.0"), (a.GetProperty("id").GetGuid(), a.GetProperty("name").GetString(),
+            a.GetProperty("status").GetString(), a.GetProperty("paused").GetBoolean(), a.GetProperty("agent_version").GetString()));
+        Assert.Equal(key[..12], a.GetProperty("key_prefix").GetString());
+        Assert.Equal(("Lena Lead", 300), (a.GetProperty("lead_name").GetString(), a.GetProperty("expected_interval_seconds").GetInt32()));
+        Assert.False(a.GetProperty("snoozed").GetBoolean());
+        Assert.False(a.GetProperty("in_maintenance").GetBoolean());
+        Assert.True(Math.Abs((a.GetProperty("last_heartbeat_at").GetDateTimeOffset() - now).TotalSeconds) < 1);
+        Assert.False(a.TryGetProperty("key_hash", out _));
+        Assert.Equal("upstream_down", Assert.Single(body.GetProperty("open_incidents").EnumerateArray()).GetProperty("error_class").GetString());
+        Assert.Equal("paused", body.GetProperty("recent_flips")[0].GetProperty("to_status").GetString());
+        var window = Assert.Single(body.GetProperty("maintenance_windows").EnumerateArray());
+        Assert.Equal(("Umzug", false), (window.GetProperty("reason").GetString(), window.GetProperty("active").GetBoolean()));
+        var command = Assert.Single(body.GetProperty("commands").EnumerateArray());
+        Assert.Equal(("restart", "pending"), (command.GetProperty("kind").GetString(), command.GetProperty("status").GetString()));
+        Assert.False(body.GetProperty("key_handover").GetProperty("pending").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Unknown_and_malformed_agents_and_non_members_are_refused()
+    {
+        var (agent, _) = await CreateAgentAsync();
+
+        var unknown = await Host.TeamClient.GetAsync($"/api/agents/{Guid.NewGuid()}");
+        var malformed = await Host.TeamClient.GetAsync("/api/agents/kein-uuid");
+        var anonymous = await Host.Client.GetAsync($"/api/agents/{agent}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/agents/{agent}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await TestIssuer.Shared).Token(Guid.NewGuid()));
+        var nonMember = await Host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("Diesen Agenten gibt es nicht.", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, nonMember.StatusCode);
+    }
+}
