@@ -102,6 +102,8 @@ public sealed class SearchLeads(TeamDatabase db, ListLeadStages catalogue)
         if (LeadValidator.NormaliseText(cursor) is { } c && (after = Cursor.Decode(c)) is null)
             errors["cursor"] = ["Ungültiger Cursor. Bitte den Wert von next_cursor der vorigen Seite unverändert übergeben."];
 
+        // Without a letter or digit there is nothing to search for: the list as without q.
+        if (text is not null && !text.Any(char.IsLetterOrDigit)) text = null;
         return errors.Count > 0 ? (null, errors) : (new Query(text, code, from, after), errors);
     }
 

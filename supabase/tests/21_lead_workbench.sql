@@ -33,7 +33,7 @@ select ok((select public.lead_search_document(name, company, email, phone, handl
            from public.leads where id = 'c0000000-0000-4000-8000-000000000211'), 'the phone in the international form');
 select ok((select public.lead_search_document(name, company, email, phone, handle) @@ public.lead_search_query('@nora.brandl_st')
            from public.leads where id = 'c0000000-0000-4000-8000-000000000211'), 'the handle by its start, with or without @');
-select is(public.lead_search_query(' ,; '), null::tsquery, 'nothing to search for is null (no filter)');
+select is(public.lead_search_query(' ,; '), null::tsquery, 'nothing to search for is a null query');
 
 -- Who may run them: not anon; a member and the functions' role may.
 select ok(not has_function_privilege('anon', 'public.lead_search_query(text)', 'EXECUTE'), 'anon cannot run the search');

@@ -39,6 +39,7 @@ public sealed class SearchLeadsTests(StackFixture stack) : ProspectTestBase(stac
         Assert.Equal([lead], Ids(await ItemsAsync($"q=nor+bra+{word}")));
         Assert.Empty(await ItemsAsync($"q=randl+{word}"));
         Assert.Empty(await ItemsAsync($"q=brandt+{word}"));
+        Assert.Contains(lead, Ids(await ItemsAsync("q=+-+"))); // nothing to search for: the list, newest first
     }
 
     [Fact]
