@@ -43,6 +43,9 @@ public static class ServiceSetup
         services.AddSingleton<SubmitLead>();
         services.AddSingleton<AddProspect>();
         services.AddSingleton<LogTouchpoint>();
+        services.AddSingleton<SearchLeads>();
+        services.AddSingleton<GetLead>();
+        services.AddSingleton<EditLead>();
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();

@@ -7,7 +7,8 @@ namespace Leitstand.Functions.Leads;
 
 /// <summary>
 /// Touchpoints logged without a task, and the note codes they carry; for a signed-in team member, under
-/// the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>).
+/// the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>). A note over 500 characters is a 422 when it is the
+/// only problem (the request itself is well-formed); other bad input stays a 400.
 /// </summary>
 public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpointNoteCodes noteCodes, TimeProvider clock)
 {
@@ -20,7 +21,10 @@ public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpo
             var read = await TeamApi.ReadJsonAsync<LogTouchpoint.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             var (touchpoint, errors) = LogTouchpoint.Validate(read.Value!, clock.GetUtcNow());
-            if (touchpoint is null) return TeamApi.Invalid(errors);
+            if (touchpoint is null)
+                return errors.Keys.All(k => k == "note")
+                    ? TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors)
+                    : TeamApi.Invalid(errors);
             return await logTouchpoint.ExecuteAsync(user, id, touchpoint, ct) is { } logged
                 ? TeamApi.Created(logged)
                 : TeamApi.NotFound("Diesen Lead gibt es nicht.");

@@ -45,7 +45,8 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
             if (!Guid.TryParse(taskId, out var id)) return TeamApi.InvalidId("task_id");
             var read = await TeamApi.ReadJsonAsync<CompleteTask.Request>(req, ct);
             if (read.Error is not null) return read.Error;
-            if (CompleteTask.Validate(read.Value!) is { Count: > 0 } errors) return TeamApi.Invalid(errors);
+            if (CompleteTask.Validate(read.Value!) is { Count: > 0 } errors)
+                return errors.Keys.All(k => k == "note") ? NoteRefused(errors) : TeamApi.Invalid(errors);
             var result = await complete.ExecuteAsync(user, id, read.Value!, ct);
             return result.Status switch
             {
@@ -63,9 +64,14 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
                 {
                     ["channel"] = ["Für einen erledigten Erstkontakt oder ein Follow-up bitte den Kanal angeben (dm, email, call oder meeting)."],
                 }),
+                CompleteTaskStatus.NoteWithoutTouchpoint => NoteRefused(new Dictionary<string, string[]> { ["note"] = [CompleteTask.NoteWithoutTouchpoint] }),
                 _ => TeamApi.NotFound("Diese Aufgabe gibt es nicht."),
             };
         });
+
+    /// <summary>A note that is too long or has no touchpoint to belong to: the request is well-formed, so 422.</summary>
+    private static IActionResult NoteRefused(IReadOnlyDictionary<string, string[]> errors) =>
+        TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Notiz.", errors);
 
     [Function("ReopenTask")]
     public Task<IActionResult> Reopen(

@@ -33,50 +33,7 @@ public static partial class ProspectValidator
             list.Add(message);
         }
 
-        var name = LeadValidator.NormaliseText(request.Name);
-        if (name is null) Fail("name", "Bitte den Namen angeben.");
-        else if (name.Length > LeadValidator.NameMax) Fail("name", $"Der Name darf höchstens {LeadValidator.NameMax} Zeichen lang sein.");
-
-        var email = LeadValidator.NormaliseEmail(request.Email);
-        if (email is not null)
-        {
-            if (email.Length > LeadValidator.EmailMax) Fail("email", $"Die E-Mail-Adresse darf höchstens {LeadValidator.EmailMax} Zeichen lang sein.");
-            else if (!LeadValidator.IsPlausibleEmail(email)) Fail("email", "Bitte eine gültige E-Mail-Adresse angeben, z. B. name@firma.de.");
-        }
-
-        var channel = LeadValidator.NormaliseText(request.HandleChannel)?.ToLowerInvariant();
-        var rawHandle = LeadValidator.NormaliseText(request.Handle);
-        string? handle = null;
-        if (channel is not null && !Channels.Contains(channel))
-            Fail("handle_channel", "Unbekannter Kanal. Erlaubt: instagram, x, linkedin, other.");
-        else if (channel is null && rawHandle is not null)
-            Fail("handle_channel", "Bitte den Kanal zum Handle angeben: instagram, x, linkedin oder other.");
-        else if (channel is not null && rawHandle is null)
-            Fail("handle", $"Bitte den Handle für {channel} angeben (Name oder Profil-URL).");
-        else if (channel is not null)
-        {
-            var (value, error) = NormaliseHandle(rawHandle!, channel);
-            if (error is not null) Fail("handle", error);
-            handle = value;
-        }
-
-        // Reported only when neither was given at all; a wrong one has its own message.
-        if (email is null && rawHandle is null && channel is null)
-        {
-            Fail("email", "Bitte eine E-Mail-Adresse oder einen Handle (mit Kanal) angeben.");
-            Fail("handle", "Bitte eine E-Mail-Adresse oder einen Handle (mit Kanal) angeben.");
-        }
-
-        var company = LeadValidator.NormaliseText(request.Company);
-        if (company is not null && company.Length > LeadValidator.CompanyMax)
-            Fail("company", $"Der Firmenname darf höchstens {LeadValidator.CompanyMax} Zeichen lang sein.");
-
-        var phone = LeadValidator.NormaliseText(request.Phone);
-        if (phone is not null)
-        {
-            if (phone.Length > LeadValidator.PhoneMax) Fail("phone", $"Die Telefonnummer darf höchstens {LeadValidator.PhoneMax} Zeichen lang sein.");
-            else if (!LeadValidator.IsPlausiblePhone(phone)) Fail("phone", "Bitte eine gültige Telefonnummer angeben (Ziffern, Leerzeichen, +, -, / und Klammern).");
-        }
+        var contact = ValidateContact(request.Name, request.Email, request.Handle, request.HandleChannel, request.Company, request.Phone, Fail);
 
         var source = LeadValidator.NormaliseText(request.Source);
         if (source is not null && source.Length > SourceMax) Fail("source", $"Die Quelle darf höchstens {SourceMax} Zeichen lang sein.");
@@ -112,10 +69,67 @@ public static partial class ProspectValidator
         }
 
         if (errors.Count > 0) return new ProspectValidation(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        return new ProspectValidation(new Prospect(name!, email, channel, handle, company, phone, source, basis!,
+        return new ProspectValidation(new Prospect(contact.Name!, contact.Email, contact.HandleChannel, contact.Handle, contact.Company, contact.Phone, source, basis!,
             basis == "form" ? (consentAt ?? now).UtcDateTime : null,
             basis == "form" ? consentVersion : null,
             basis == "form" ? consentSource : null), new Dictionary<string, string[]>());
+    }
+
+    /// <summary>
+    /// The contact fields of a lead (name, e-mail, handle with its channel, company, phone) checked and normalised:
+    /// for a new prospect and for a correction of any lead (<see cref="EditLead"/>), the same rules and messages.
+    /// Problems go to <paramref name="fail"/> (field, German message).
+    /// </summary>
+    public static ContactFields ValidateContact(string? rawName, string? rawEmail, string? rawHandleValue, string? rawChannel, string? rawCompany,
+        string? rawPhone, Action<string, string> fail)
+    {
+        void Fail(string field, string message) => fail(field, message);
+        var name = LeadValidator.NormaliseText(rawName);
+        if (name is null) Fail("name", "Bitte den Namen angeben.");
+        else if (name.Length > LeadValidator.NameMax) Fail("name", $"Der Name darf höchstens {LeadValidator.NameMax} Zeichen lang sein.");
+
+        var email = LeadValidator.NormaliseEmail(rawEmail);
+        if (email is not null)
+        {
+            if (email.Length > LeadValidator.EmailMax) Fail("email", $"Die E-Mail-Adresse darf höchstens {LeadValidator.EmailMax} Zeichen lang sein.");
+            else if (!LeadValidator.IsPlausibleEmail(email)) Fail("email", "Bitte eine gültige E-Mail-Adresse angeben, z. B. name@firma.de.");
+        }
+
+        var channel = LeadValidator.NormaliseText(rawChannel)?.ToLowerInvariant();
+        var rawHandle = LeadValidator.NormaliseText(rawHandleValue);
+        string? handle = null;
+        if (channel is not null && !Channels.Contains(channel))
+            Fail("handle_channel", "Unbekannter Kanal. Erlaubt: instagram, x, linkedin, other.");
+        else if (channel is null && rawHandle is not null)
+            Fail("handle_channel", "Bitte den Kanal zum Handle angeben: instagram, x, linkedin oder other.");
+        else if (channel is not null && rawHandle is null)
+            Fail("handle", $"Bitte den Handle für {channel} angeben (Name oder Profil-URL).");
+        else if (channel is not null)
+        {
+            var (value, error) = NormaliseHandle(rawHandle!, channel);
+            if (error is not null) Fail("handle", error);
+            handle = value;
+        }
+
+        // Reported only when neither was given at all; a wrong one has its own message.
+        if (email is null && rawHandle is null && channel is null)
+        {
+            Fail("email", "Bitte eine E-Mail-Adresse oder einen Handle (mit Kanal) angeben.");
+            Fail("handle", "Bitte eine E-Mail-Adresse oder einen Handle (mit Kanal) angeben.");
+        }
+
+        var company = LeadValidator.NormaliseText(rawCompany);
+        if (company is not null && company.Length > LeadValidator.CompanyMax)
+            Fail("company", $"Der Firmenname darf höchstens {LeadValidator.CompanyMax} Zeichen lang sein.");
+
+        var phone = LeadValidator.NormaliseText(rawPhone);
+        if (phone is not null)
+        {
+            if (phone.Length > LeadValidator.PhoneMax) Fail("phone", $"Die Telefonnummer darf höchstens {LeadValidator.PhoneMax} Zeichen lang sein.");
+            else if (!LeadValidator.IsPlausiblePhone(phone)) Fail("phone", "Bitte eine gültige Telefonnummer angeben (Ziffern, Leerzeichen, +, -, / und Klammern).");
+        }
+
+        return new ContactFields(name, email, channel, handle, company, phone);
     }
 
     /// <summary>
@@ -197,5 +211,8 @@ public static partial class ProspectValidator
 public sealed record Prospect(
     string Name, string? Email, string? HandleChannel, string? Handle, string? Company, string? Phone, string? Source,
     string ContactBasis, DateTime? ConsentAt, string? ConsentTextVersion, string? ConsentSource);
+
+/// <summary>Contact fields as stored (normalised); <see cref="Name"/> null only when it was refused.</summary>
+public sealed record ContactFields(string? Name, string? Email, string? HandleChannel, string? Handle, string? Company, string? Phone);
 
 public sealed record ProspectValidation(Prospect? Prospect, IReadOnlyDictionary<string, string[]> Errors);

@@ -1,5 +1,6 @@
 using Dapper;
 using Leitstand.Auth;
+using Leitstand.Leads;
 
 namespace Leitstand.Tasks;
 
@@ -8,7 +9,8 @@ namespace Leitstand.Tasks;
 /// implies it, moves the lead in the same transaction (public.complete_task → public.record_touchpoint): a
 /// first contact done → CONTACTED; a reply recorded (an inbound note code such as "replied") → REPLIED,
 /// which stops the follow-ups at once. Skipped closes the task and nothing else. Never a chat content:
-/// only the channel and a note code.
+/// the channel, a note code and, where a touchpoint is recorded, an optional short note (a call's result in key
+/// words, <see cref="LogTouchpoint.NoteMax"/> characters, as for touchpoints logged without a task).
 /// </summary>
 public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
 {
@@ -17,10 +19,14 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
 
     private const string Sql = """
         select c.result, c.lead_id as leadid, c.touchpoint_id as touchpointid, c.from_stage::text as fromstage, c.to_stage::text as tostage
-        from public.complete_task(@TaskId, @Outcome, @Channel, @NoteCode, @At) c
+        from public.complete_task(@TaskId, @Outcome, @Channel, @NoteCode, @At, @Note) c
         """;
 
-    public sealed record Request(string? Outcome, string? Channel, string? NoteCode);
+    public sealed record Request(string? Outcome, string? Channel, string? NoteCode, string? Note = null);
+
+    /// <summary>What a note needs: a touchpoint, so done with a channel (on a task of a lead).</summary>
+    public const string NoteWithoutTouchpoint =
+        "Eine Notiz gehört zu einem erfassten Kontakt: bitte „done“ mit Kanal angeben (bei einer Aufgabe zu einem Lead).";
 
     public static Dictionary<string, string[]> Validate(Request request)
     {
@@ -31,6 +37,9 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
             errors["channel"] = ["Erlaubt sind dm, email, call und meeting."];
         if (request.NoteCode is not null && (request.NoteCode.Length > 40 || !request.NoteCode.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')))
             errors["note_code"] = ["Ein Notiz-Code aus der Liste (z. B. first_message_sent, replied), keine freie Notiz."];
+        var (note, tooLong) = LogTouchpoint.NormaliseNote(request.Note);
+        if (tooLong) errors["note"] = [LogTouchpoint.NoteTooLong];
+        else if (note is not null && (request.Outcome != "done" || request.Channel is null)) errors["note"] = [NoteWithoutTouchpoint];
         return errors;
     }
 
@@ -44,6 +53,7 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
             request.Outcome,
             request.Channel,
             request.NoteCode,
+            LogTouchpoint.NormaliseNote(request.Note).Note,
             At = clock.GetUtcNow().UtcDateTime,
         }, team.Transaction, cancellationToken: ct));
         await team.CommitAsync(ct);
@@ -52,6 +62,7 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
             "completed" => CompleteTaskStatus.Completed,
             "not_open" => CompleteTaskStatus.NotOpen,
             "channel_required" => CompleteTaskStatus.ChannelRequired,
+            "note_without_touchpoint" => CompleteTaskStatus.NoteWithoutTouchpoint,
             _ => CompleteTaskStatus.NotFound,
         }, row.LeadId, row.TouchpointId, row.FromStage, row.ToStage);
     }
@@ -59,6 +70,6 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
     private sealed record Row(string Result, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);
 }
 
-public enum CompleteTaskStatus { Completed, NotFound, NotOpen, ChannelRequired }
+public enum CompleteTaskStatus { Completed, NotFound, NotOpen, ChannelRequired, NoteWithoutTouchpoint }
 
 public sealed record CompleteTaskResult(CompleteTaskStatus Status, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);

@@ -1,6 +1,11 @@
 -- Leads (CRM): leads and prospects, their touchpoints with the note codes that say what happened (never chat
 -- contents), the stage history, packages and deals. The stage rules and the pipeline's events: pipeline.sql.
 
+-- The lead search (public.search_text) folds accents with unaccent; on Supabase extensions live in schema extensions.
+create extension if not exists unaccent with schema extensions;
+-- the search runs as every role that writes leads (its index) or searches them
+grant usage on schema extensions to leitstand_functions;
+
 create type public.lead_stage as enum
   ('NEW', 'CONTACTED', 'REPLIED', 'QUALIFIED', 'CALL_BOOKED', 'WON', 'LOST');
 create type public.touchpoint_direction as enum ('INBOUND', 'OUTBOUND');
@@ -43,6 +48,8 @@ create table public.leads (
   handle_channel text check (handle_channel in ('instagram', 'x', 'linkedin', 'other')),
   -- stored normalised: lower case, without a leading @ or the profile URL
   handle text check (handle ~ '^[a-z0-9][a-z0-9._-]{0,99}$'),
+  -- the version of the contact data, for optimistic concurrency (PATCH /api/leads/{id}); bumped by touch_lead
+  version integer not null default 1 check (version > 0),
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
@@ -52,8 +59,11 @@ create table public.leads (
 );
 create index leads_stage_idx on public.leads (stage, stage_changed_at);
 create index leads_created_idx on public.leads (created_at);
+comment on column public.leads.version is
+  'Version of the contact data (name, company, email, phone, handle, handle_channel, message): +1 on every change of them (trigger leads_touch); an edit names the version it read (PATCH /api/leads/{id}), a stale one is refused.';
 
--- updated_at on every update, stage_changed_at when the stage changes.
+-- updated_at on every update, stage_changed_at when the stage changes, version when the contact data changes
+-- (a writer cannot set the version itself).
 create function public.touch_lead() returns trigger
 language plpgsql set search_path = '' as $$
 begin
@@ -61,9 +71,74 @@ begin
   if new.stage is distinct from old.stage then
     new.stage_changed_at := now();
   end if;
+  new.version := old.version
+    + case when (new.name, new.company, new.email, new.phone, new.handle, new.handle_channel, new.message)
+                is distinct from (old.name, old.company, old.email, old.phone, old.handle, old.handle_channel, old.message)
+           then 1 else 0 end;
   return new;
 end
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The lead search (GET /api/leads): case and accents do not matter ("brandl" finds "Brändl"), every word of
+-- the search is the start of a word of the lead's name, company, e-mail, phone or handle. Immutable, so a GIN
+-- index holds the words (leads_search_idx); unaccent with its dictionary named, so the result does not
+-- depend on the search_path.
+
+-- Lower case, without accents, punctuation as a word break: "Brändl-Öz" → "brandl oz", "a.b@c.de" → "a b c de".
+create function public.search_text(p_text text) returns text
+language sql immutable parallel safe strict set search_path = '' as $$
+  select pg_catalog.btrim(pg_catalog.regexp_replace(
+    pg_catalog.lower(extensions.unaccent('extensions.unaccent'::regdictionary, p_text)), '[[:punct:][:space:]]+', ' ', 'g'))
+$$;
+
+-- The words a lead is found by: name, company, e-mail, phone and handle, and the phone's digits in the
+-- international and the national form (+49 30 1234567 → 49301234567 and 0301234567).
+create function public.lead_search_document(p_name text, p_company text, p_email text, p_phone text, p_handle text)
+returns tsvector
+language sql immutable parallel safe set search_path = '' as $$
+  select pg_catalog.to_tsvector('pg_catalog.simple'::regconfig, coalesce(public.search_text(
+           concat_ws(' ', p_name, p_company, p_email, p_phone, p_handle, d.digits,
+                     case when d.digits like '49%' then '0' || substr(d.digits, 3)
+                          when d.digits like '0%' then '49' || substr(d.digits, 2) end)), ''))
+  from (select nullif(regexp_replace(regexp_replace(coalesce(p_phone, ''), '[^0-9]', '', 'g'), '^00', ''), '') as digits) d
+$$;
+
+-- A search string as a query of lead_search_document: all its words, each as a word start; a string that looks
+-- like a phone number (digits, spaces, + - / . and brackets, at least 3 digits) also as the start of the
+-- digits ("0049 30 12", "+49 30 12" and "030 12" alike). Null when nothing is left to search for.
+create function public.lead_search_query(p_search text) returns tsquery
+language sql immutable parallel safe set search_path = '' as $$
+  select nullif(concat_ws(' | ', '(' || w.words || ')', quote_literal(d.digits) || ':*'), '')::tsquery
+  from (select string_agg(quote_literal(x.lexeme) || ':*', ' & ' order by x.lexeme) as words
+        from unnest(tsvector_to_array(pg_catalog.to_tsvector('pg_catalog.simple'::regconfig,
+                                                             coalesce(public.search_text(p_search), '')))) as x(lexeme)) w
+  cross join (select case when p_search ~ '^[0-9 +()/.-]+$' and length(regexp_replace(p_search, '[^0-9]', '', 'g')) >= 3
+                          then regexp_replace(regexp_replace(p_search, '[^0-9]', '', 'g'), '^00', '') end as digits) d
+$$;
+
+revoke all on function public.search_text(text), public.lead_search_document(text, text, text, text, text),
+  public.lead_search_query(text) from public, anon;
+grant execute on function public.search_text(text), public.lead_search_document(text, text, text, text, text),
+  public.lead_search_query(text) to authenticated, leitstand_functions;
+
+-- fastupdate off: a new lead goes into the index at once instead of a pending list that every search reads (and
+-- the planner counts) until the next vacuum; leads are written a few hundred times a day, searched all day.
+create index leads_search_idx on public.leads using gin (public.lead_search_document(name, company, email, phone, handle))
+  with (fastupdate = off);
+
+-- The leads a search finds, as ids, for a team member (anyone else: none). Under row level security PostgreSQL
+-- may not use the GIN index for @@: the operator is not leakproof, so it must run after the policies, on every
+-- row. This function runs as its owner (not subject to the policies), asks public.is_team_member() itself, as the
+-- policies do, and gives only the ids; the caller reads the leads under its own rights.
+create function public.search_lead_ids(p_search text) returns setof uuid
+language sql stable security definer set search_path = '' rows 100 as $$
+  select l.id from public.leads l
+  where (select public.is_team_member())
+    and public.lead_search_document(l.name, l.company, l.email, l.phone, l.handle) @@ public.lead_search_query(p_search)
+$$;
+revoke all on function public.search_lead_ids(text) from public, anon;
+grant execute on function public.search_lead_ids(text) to authenticated;
 create trigger leads_touch before update on public.leads
   for each row execute function public.touch_lead();
 
@@ -110,14 +185,18 @@ create table public.lead_touchpoints (
   note_code text references public.touchpoint_note_codes (code) on update cascade
 );
 create index lead_touchpoints_lead_idx on public.lead_touchpoints (lead_id, occurred_at);
+comment on column public.lead_touchpoints.note is
+  'Free text about the contact: the form''s message, the team''s short note (at most 500 characters by the API: business notes, never chat contents or sensitive data). Personal data of the lead: exported and erased with it (DSGVO Art. 15, 17). What happened as a code: note_code.';
 
 -- A touchpoint and what it implies for the lead, in the caller's transaction: an outbound contact of a NEW
 -- lead is its first contact (→ CONTACTED, open first-contact task done); an inbound message of a CONTACTED
 -- lead is a reply (→ REPLIED; the open follow-ups are cancelled at once, the stage event does the rest).
 -- Any outbound contact also closes an open "Nachfassen". p_task: the task this touchpoint closes (skipped).
--- p_channel: dm, email, call, meeting. Returns null when the lead does not exist.
+-- p_channel: dm, email, call, meeting. p_note: the team's short free-text note besides the code (a call's
+-- result in key words; personal data, see lead_touchpoints.note). Returns null when the lead does not exist.
 create function public.record_touchpoint(p_lead uuid, p_channel text, p_note_code text, p_at timestamptz,
-                                         p_task uuid default null, p_direction public.touchpoint_direction default null)
+                                         p_task uuid default null, p_direction public.touchpoint_direction default null,
+                                         p_note text default null)
 returns table (touchpoint_id uuid, direction public.touchpoint_direction, from_stage public.lead_stage, to_stage public.lead_stage)
 language plpgsql set search_path = '' as $$
 declare
@@ -144,7 +223,7 @@ begin
           case p_channel when 'dm' then coalesce(v_handle_channel, 'other') when 'email' then 'email'
                          when 'call' then 'phone' when 'meeting' then 'call' end,
           case p_channel when 'dm' then 'dm' when 'email' then 'email' when 'call' then 'call' when 'meeting' then 'meeting' end,
-          v_code.label, v_code.code, p_at)
+          p_note, v_code.code, p_at)
   returning id into v_tp;
 
   v_to := case when v_stage = 'NEW' and v_code.direction = 'OUTBOUND' then 'CONTACTED'::public.lead_stage
@@ -170,8 +249,8 @@ begin
   return next;
 end
 $$;
-revoke all on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction) from public, anon;
-grant execute on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction)
+revoke all on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction, text) from public, anon;
+grant execute on function public.record_touchpoint(uuid, text, text, timestamptz, uuid, public.touchpoint_direction, text)
   to authenticated, leitstand_functions;
 
 -- ---------------------------------------------------------------------------------------------

@@ -67,13 +67,15 @@ nie private Profile.
   anschreiben.
 - **Ohne Antwort höchstens zwei Follow-ups** und eine kurze Abschlussnachricht. Danach ist Schluss.
 - **Datenschutz (DSGVO):** Keine Chat-Inhalte in den Leitstand kopieren, keine Screenshots. Wir halten nur fest,
-  dass Kontakt stattfand: Touchpoint mit Kanal (`instagram`, `x`, `linkedin`), Art `dm` oder `follow_up` und
-  einer Notiz wie „Erst-DM gesendet“.
+  dass Kontakt stattfand: die Aufgabe mit Kanal `dm` erledigen oder einen Touchpoint anlegen (Kanal `dm`,
+  Notiz-Code wie `first_message_sent` „Erstnachricht gesendet“; die Plattform ist die des Handles). Die
+  optionale Notiz (höchstens 500 Zeichen) nur für Geschäftliches in Stichworten, nie für Chat-Inhalte.
 - Versand werktags zwischen 8 und 18 Uhr.
 
 ## Ablauf
 
-1. Erst-DM senden (Varianten unten), Touchpoint anlegen, Stufe auf CONTACTED setzen.
+1. Erst-DM senden (Varianten unten), dann die Aufgabe „Erstkontakt“ mit Kanal `dm` erledigen (oder einen
+   Touchpoint mit Notiz-Code `first_message_sent` anlegen): Der Lead steht danach auf CONTACTED.
 2. Der Leitstand legt die Aufgaben an: Follow-up 1 an Tag 2, Follow-up 2 an Tag 5, an Tag 10 die Frage
    „als LOST markieren?“.
 3. Antwortet die Person: REPLIED, weiter mit dem Qualifizierungsskript.
@@ -173,8 +175,9 @@ spätestens nach zwei Tagen entscheiden.
 
 ## Festhalten (DSGVO)
 
-Im Leitstand nur das Ergebnis in Stichworten als Touchpoint (Art `call`): Zeitfresser, grobe Stunden pro Woche,
-Tools, Budget ok, Entscheider, Startwunsch. Keine Gesprächsmitschrift, keine Namen oder Daten von Kunden des
+Im Leitstand nur das Ergebnis als Touchpoint: Kanal `call`, Notiz-Code `call_held` („Gespräch geführt“) und in
+der Notiz (höchstens 500 Zeichen) Stichworte: Zeitfresser, grobe Stunden pro Woche, Tools, Budget ok,
+Entscheider, Startwunsch. Keine Gesprächsmitschrift, keine Namen oder Daten von Kunden des
 Leads. Dann die Stufe setzen: QUALIFIED oder LOST mit Grund. Steht der Call-Termin schon, erst QUALIFIED, dann
 `call_at` eintragen und weiter auf CALL_BOOKED.$txt$,
   'vorlagen/qualifizierung.md', 2
@@ -350,7 +353,7 @@ insert into public.playbook_steps (playbook_key, step, kind, title, body, due_an
 
 - Hat {name} inzwischen geantwortet: nichts senden, Stufe auf REPLIED setzen (die übrigen Follow-ups werden
   abgebrochen).
-- Touchpoint anlegen: Kanal, Art `follow_up`, Notiz „Follow-up 1 gesendet“. Keine Chat-Inhalte.$txt$,
+- Die Aufgabe mit Kanal `dm` erledigen (Notiz-Code `follow_up_sent`, „Follow-up gesendet“). Keine Chat-Inhalte.$txt$,
   'stage_changed', '2 days'
 ),
 (
@@ -361,7 +364,7 @@ insert into public.playbook_steps (playbook_key, step, kind, title, body, due_an
 
 - Beispiel an das Geschäft von {name} anpassen, wenn du etwas Passenderes weißt.
 - Hat {name} inzwischen geantwortet: nichts senden, Stufe auf REPLIED setzen.
-- Touchpoint anlegen: Kanal, Art `follow_up`, Notiz „Follow-up 2 gesendet“. Keine Chat-Inhalte.$txt$,
+- Die Aufgabe mit Kanal `dm` erledigen (Notiz-Code `follow_up_sent`, „Follow-up gesendet“). Keine Chat-Inhalte.$txt$,
   'stage_changed', '5 days'
 ),
 (
@@ -374,7 +377,8 @@ insert into public.playbook_steps (playbook_key, step, kind, title, body, due_an
 
 2. Stufe auf **LOST** setzen, `lost_reason` = „Keine Antwort“. Offene Aufgaben werden abgebrochen, der Lead
    bekommt automatisch ein Löschdatum.
-3. Falls die Abschlussnachricht rausging: Touchpoint mit Notiz „Abschluss-DM gesendet“. Keine Chat-Inhalte.
+3. Falls die Abschlussnachricht rausging: Touchpoint mit Kanal `dm` und Notiz-Code `closing_message_sent`
+   („Abschlussnachricht gesendet“). Keine Chat-Inhalte.
 
 Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den Lead wiedereröffnen (LOST → NEW).$txt$,
   'stage_changed', '10 days'
@@ -389,7 +393,8 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Gespräch nach dem Skript führen: `docs/vorlagen/qualifizierung.md` (Begrüßung, Zeitfresser, Ziele,
   Passung/Budget/Entscheidung, nächster Schritt).
 - Preis offen nennen: Setup 1.490 € zzgl. USt. einmalig, optional 149 € im Monat.
-- Ergebnis in Stichworten als Touchpoint festhalten. Keine Mitschrift, keine Chat-Inhalte.
+- Ergebnis als Touchpoint festhalten: Kanal `call`, Notiz-Code `call_held`, Stichworte in der Notiz (höchstens
+  500 Zeichen). Keine Mitschrift, keine Chat-Inhalte.
 - Entscheiden: QUALIFIED oder LOST mit Grund (Kriterien im Skript). Steht der Call-Termin schon: erst
   QUALIFIED, dann `call_at` eintragen und CALL_BOOKED.$txt$,
   'stage_changed', '1 day'
@@ -415,7 +420,7 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 -- Call preparation and follow-up (CALL_BOOKED) -------------------------------------------------------------
 (
   'call_prep', 1, 'call_prep', 'Call mit {name} vorbereiten',
-  $txt$- Notizen aus der Qualifizierung lesen (Touchpoints im Leitstand): Zeitfresser, Stunden pro Woche, Tools,
+  $txt$- Notizen aus der Qualifizierung lesen (Touchpoints in der Lead-Ansicht): Zeitfresser, Stunden pro Woche, Tools,
   Ziele, Entscheider.
 - Drei Workflow-Ideen aufschreiben, die zu {firma} passen: je Idee Auslöser → was der Agent tut → Ergebnis,
   und was nur mit Freigabe läuft.
@@ -445,7 +450,8 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 
   > Hi {vorname}, schade, dass es heute nicht geklappt hat. Sollen wir einen neuen Termin finden?
 
-- Ergebnis in Stichworten als Touchpoint. Keine Mitschrift.$txt$,
+- Ergebnis als Touchpoint: Kanal `call` oder `meeting`, Notiz-Code `call_held`, Stichworte in der Notiz
+  (höchstens 500 Zeichen). Keine Mitschrift.$txt$,
   'call_at', '2 hours'
 ),
 -- Onboarding (WON) -----------------------------------------------------------------------------------------

@@ -592,8 +592,11 @@ $$;
 
 -- Closes an open task (compare-and-set on status): done with a channel records the touchpoint and the
 -- stage move it implies (record_touchpoint, leads.sql); skipped only closes it. result: completed, not_found,
--- not_open, channel_required (a first contact or follow-up done needs the channel it went out on).
-create function public.complete_task(p_task uuid, p_outcome text, p_channel text, p_note_code text, p_at timestamptz)
+-- not_open, channel_required (a first contact or follow-up done needs the channel it went out on),
+-- note_without_touchpoint (p_note, the touchpoint's free-text note, needs a touchpoint: done, with a channel,
+-- on a lead's task; nothing is changed).
+create function public.complete_task(p_task uuid, p_outcome text, p_channel text, p_note_code text, p_at timestamptz,
+                                     p_note text default null)
 returns table (result text, lead_id uuid, touchpoint_id uuid, from_stage public.lead_stage, to_stage public.lead_stage)
 language plpgsql set search_path = '' as $$
 declare
@@ -620,11 +623,14 @@ begin
                                          when v_task.kind = 'follow_up' then 'follow_up_sent'
                                          when v_task.kind = 'mark_lost' then 'closing_message_sent'
                                          else 'other_outbound' end);
-    select * into v_tp from public.record_touchpoint(v_task.lead_id, p_channel, v_code, p_at, p_task);
+    select * into v_tp from public.record_touchpoint(v_task.lead_id, p_channel, v_code, p_at, p_task, null, p_note);
     v_tp_id := v_tp.touchpoint_id;
     touchpoint_id := v_tp_id;
     from_stage := v_tp.from_stage;
     to_stage := v_tp.to_stage;
+  end if;
+  if p_note is not null and v_tp_id is null then
+    result := 'note_without_touchpoint'; return next; return;
   end if;
 
   update public.tasks t set status = case when p_outcome = 'done' then 'DONE'::public.task_status else 'CANCELLED'::public.task_status end,
@@ -639,7 +645,7 @@ $$;
 revoke all on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz) from public, anon;
 revoke all on function public.generate_daily_tasks(date, timestamptz, text, text) from public, anon, authenticated;
 revoke all on function public.run_daily_tasks(timestamptz, text) from public, anon, authenticated;
-revoke all on function public.complete_task(uuid, text, text, text, timestamptz) from public, anon;
+revoke all on function public.complete_task(uuid, text, text, text, timestamptz, text) from public, anon;
 revoke all on function public.create_follow_up_tasks(date, timestamptz), public.create_stale_lead_tasks(date, timestamptz),
   public.create_call_prep_tasks(date, timestamptz), public.create_overdue_summary_tasks(date, timestamptz),
   public.create_kpi_shortfall_tasks(date, timestamptz), public.send_daily_tasks_digest(date, timestamptz, text, jsonb)
@@ -649,8 +655,8 @@ grant execute on function public.create_follow_up_tasks(date, timestamptz), publ
   public.create_kpi_shortfall_tasks(date, timestamptz), public.send_daily_tasks_digest(date, timestamptz, text, jsonb)
   to leitstand_functions;
 grant execute on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz), public.generate_daily_tasks(date, timestamptz, text, text),
-  public.run_daily_tasks(timestamptz, text), public.complete_task(uuid, text, text, text, timestamptz) to leitstand_functions;
-grant execute on function public.complete_task(uuid, text, text, text, timestamptz),
+  public.run_daily_tasks(timestamptz, text), public.complete_task(uuid, text, text, text, timestamptz, text) to leitstand_functions;
+grant execute on function public.complete_task(uuid, text, text, text, timestamptz, text),
   public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------

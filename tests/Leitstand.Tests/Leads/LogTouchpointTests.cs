@@ -32,11 +32,41 @@ public sealed class LogTouchpointTests(StackFixture stack) : ProspectTestBase(st
         Assert.Equal(1, await CountAsync("select count(*) from lead_stage_history where lead_id = @lead and from_stage = 'NEW' and to_stage = 'CONTACTED'", new { lead }));
         Assert.Equal(1, await CountAsync("""
             select count(*) from lead_touchpoints where id = @touchpoint and lead_id = @lead and direction = 'OUTBOUND' and channel = 'instagram'
-              and kind = 'dm' and note_code = 'first_message_sent' and note = 'Erstnachricht gesendet' and occurred_at = @now
+              and kind = 'dm' and note_code = 'first_message_sent' and note is null and occurred_at = @now
             """, new { touchpoint, lead, now = Clock.GetUtcNow().UtcDateTime }));
         Assert.Equal(1, await CountAsync(
             "select count(*) from tasks where lead_id = @lead and rule = 'first_contact' and status = 'DONE' and touchpoint_id = @touchpoint and outcome_channel = 'dm'",
             new { lead, touchpoint }));
+    }
+
+    [Fact]
+    public async Task Touchpoint_with_a_note_stores_the_note_beside_the_code()
+    {
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
+
+        var response = await Prospects.LogTouchpointAsync(Host, lead, new
+        {
+            channel = "call", note_code = "call_held", note = "  Zeitfresser: Angebote,\r\n ca. 6 Std./Woche;  MacBook vorhanden  ",
+        });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var touchpoint = (await BodyAsync(response)).GetProperty("touchpoint_id").GetGuid();
+        Assert.Equal("Zeitfresser: Angebote,\nca. 6 Std./Woche; MacBook vorhanden",
+            await Crm.ScalarAsync<string>(Stack.Admin, "select note from lead_touchpoints where id = @touchpoint and note_code = 'call_held'", new { touchpoint }));
+    }
+
+    [Fact]
+    public async Task Note_over_500_characters_gets_422_in_German_and_records_nothing()
+    {
+        var lead = await Crm.CreateLeadAsync(Stack.Admin);
+
+        var atLimit = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "call", note_code = "call_held", note = new string('n', 500) });
+        var over = await Prospects.LogTouchpointAsync(Host, lead, new { channel = "call", note_code = "call_held", note = new string('n', 501) });
+
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, over.StatusCode);
+        Assert.Contains("höchstens 500 Zeichen", (await BodyAsync(over)).GetProperty("errors").GetProperty("note")[0].GetString());
+        Assert.Equal(1, await CountAsync("select count(*) from lead_touchpoints where lead_id = @lead", new { lead }));
     }
 
     [Fact]

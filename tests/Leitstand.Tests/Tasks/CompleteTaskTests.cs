@@ -67,6 +67,36 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
     }
 
     [Fact]
+    public async Task A_note_given_with_the_completion_is_stored_on_its_touchpoint()
+    {
+        var lead = await LeadAsync("NEW", Local(2024, 4, 16, 10));
+        var task = await FirstContactTaskAsync(lead);
+
+        var response = await CompleteAsync(task, new { outcome = "done", channel = "call", note = "Erreicht, will Angebot per Mail." });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var touchpoint = (await JsonAsync(response)).GetProperty("touchpoint_id").GetGuid();
+        Assert.Equal("Erreicht, will Angebot per Mail.", await ScalarAsync<string>("select note from lead_touchpoints where id = @touchpoint", new { touchpoint }));
+    }
+
+    [Fact]
+    public async Task A_note_without_a_touchpoint_or_over_500_characters_gets_422_and_leaves_the_task_open()
+    {
+        var lead = await LeadAsync("NEW", Local(2024, 4, 16, 10));
+        var task = await FirstContactTaskAsync(lead);
+
+        var skipped = await CompleteAsync(task, new { outcome = "skipped", note = "Keine Zeit gehabt." });
+        var tooLong = await CompleteAsync(task, new { outcome = "done", channel = "dm", note = new string('n', 501) });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, skipped.StatusCode);
+        Assert.Contains("erfassten Kontakt", (await JsonAsync(skipped)).GetProperty("errors").GetProperty("note")[0].GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
+        Assert.Contains("höchstens 500 Zeichen", (await JsonAsync(tooLong)).GetProperty("errors").GetProperty("note")[0].GetString());
+        Assert.Equal("OPEN", Assert.Single(await TasksOfAsync(lead)).Status);
+        Assert.Equal(0, await ScalarAsync<int>("select count(*) from lead_touchpoints where lead_id = @lead and kind <> 'form_submission'", new { lead }));
+    }
+
+    [Fact]
     public async Task Skipping_closes_the_task_and_changes_nothing_else()
     {
         var lead = await LeadAsync("NEW", Local(2024, 4, 16, 10));
@@ -103,14 +133,14 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
 
         var bad = await JsonAsync(await CompleteAsync(task, new { outcome = "erledigt", channel = "fax", note_code = "Hat sich gefreut!" }));
         var unknownCode = await CompleteAsync(task, new { outcome = "done", channel = "dm", note_code = "made_up" });
-        var unknownField = await CompleteAsync(task, new { outcome = "done", channel = "dm", note = "Chat-Inhalt" });
+        var unknownField = await CompleteAsync(task, new { outcome = "done", channel = "dm", chat = "Chat-Inhalt" });
         var notJson = await Host.TeamClient.PostAsync($"/api/tasks/{task}/complete", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(["channel", "note_code", "outcome"], bad.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(HttpStatusCode.BadRequest, unknownCode.StatusCode);
         Assert.Contains("Notiz-Code", await unknownCode.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
-        Assert.True((await JsonAsync(unknownField)).GetProperty("errors").TryGetProperty("note", out _));
+        Assert.True((await JsonAsync(unknownField)).GetProperty("errors").TryGetProperty("chat", out _));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         Assert.Equal("OPEN", Assert.Single(await TasksOfAsync(lead)).Status);
         Assert.Equal("NEW", await ScalarAsync<string>("select stage::text from leads where id = @lead", new { lead }));
