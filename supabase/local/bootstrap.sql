@@ -66,6 +66,17 @@ alter schema extensions owner to supabase_admin;
 grant all on schema extensions to postgres;
 grant usage on schema extensions to anon, authenticated, service_role;
 
+-- A trusted extension's script runs as the cluster's bootstrap user. In a developer's cluster converted from the old
+-- layout that user is postgres, which is no superuser any more, so postgres could not create even a trusted
+-- extension there: install the ones the migrations create (only in such a cluster; elsewhere the migrations do it).
+do $$
+begin
+  if not (select rolsuper from pg_catalog.pg_roles where oid = 10) then
+    create extension if not exists unaccent with schema extensions;
+  end if;
+end
+$$;
+
 -- Schema auth: Supabase's (GoTrue's tables); postgres may use it, read and write its tables, but not create in it.
 create schema if not exists auth authorization supabase_admin;
 alter schema auth owner to supabase_admin;

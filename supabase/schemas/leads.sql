@@ -3,8 +3,8 @@
 
 -- The lead search (public.search_text) folds accents with unaccent; on Supabase extensions live in schema extensions.
 create extension if not exists unaccent with schema extensions;
--- the search runs as every role that writes leads (its index) or searches them
-grant usage on schema extensions to leitstand_functions;
+-- public.search_text runs as its owner (security definer): the roles that write leads (the index) need no usage on
+-- schema extensions, which belongs to supabase_admin on Supabase (the migration role cannot grant it).
 
 create type public.lead_stage as enum
   ('NEW', 'CONTACTED', 'REPLIED', 'QUALIFIED', 'CALL_BOOKED', 'WON', 'LOST');
@@ -87,7 +87,7 @@ $$;
 
 -- Lower case, without accents, punctuation as a word break: "Brändl-Öz" → "brandl oz", "a.b@c.de" → "a b c de".
 create function public.search_text(p_text text) returns text
-language sql immutable parallel safe strict set search_path = '' as $$
+language sql immutable parallel safe strict security definer set search_path = '' as $$
   select pg_catalog.btrim(pg_catalog.regexp_replace(
     pg_catalog.lower(extensions.unaccent('extensions.unaccent'::regdictionary, p_text)), '[[:punct:][:space:]]+', ' ', 'g'))
 $$;
