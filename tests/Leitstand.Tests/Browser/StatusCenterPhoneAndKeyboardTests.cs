@@ -118,7 +118,7 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack, Chromi
         session.AssertNoRequestLeftLocalhost();
     }
 
-    private static async Task AssertNothingOverflowsAsync(IPage page)
+    internal static async Task AssertNothingOverflowsAsync(IPage page)
     {
         var bad = await page.EvaluateAsync<string>(Overflowing);
         var view = await page.EvaluateAsync<string>("location.hash");

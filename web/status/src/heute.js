@@ -87,7 +87,7 @@ function card(task, codes, labels, reload) {
       task.priority === 'high' ? h('span', { class: 'badge high' }, 'Priorität hoch') : null,
       task.overdue ? h('span', { class: 'badge late' }, 'überfällig') : null,
       `fällig ${formatDateTime(task.due_at)}`,
-      lead ? ` · ${lead.name} (${lead.stage_label ?? labels[lead.stage] ?? lead.stage})` : null,
+      lead ? [' · ', h('a', { href: `#/leads/${lead.id}`, 'data-field': 'lead-link' }, lead.name), ` (${lead.stage_label ?? labels[lead.stage] ?? lead.stage})`] : null,
       task.assignee?.display_name ? ` · ${task.assignee.display_name}` : null),
     task.details ? h('p', { class: 'details' }, task.details) : null,
     playbook(task),

@@ -5,8 +5,23 @@ import { heute } from './heute.js';
 import { pipeline } from './pipeline.js';
 import { zahlen } from './zahlen.js';
 import { agenten } from './agenten.js';
+import { leads, leadDetail } from './leads.js';
 
-const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/zahlen': zahlen, '#/agenten': agenten };
+const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten };
+// Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
+const paramRoutes = [
+  { pattern: /^#\/leads\/([0-9a-fA-F-]{36})$/, view: leadDetail, nav: '#/leads' },
+];
+
+/** The view for a hash: { view(main), nav } or null when there is none. */
+function route(hash) {
+  if (routes[hash]) return { view: routes[hash], nav: hash };
+  for (const r of paramRoutes) {
+    const m = r.pattern.exec(hash);
+    if (m) return { view: (main) => r.view(main, m[1]), nav: r.nav };
+  }
+  return null;
+}
 const main = document.getElementById('inhalt');
 const nav = document.getElementById('nav');
 const signOutButton = document.getElementById('sign-out');
@@ -27,22 +42,23 @@ function render() {
     main.replaceChildren(signInForm());
     return;
   }
-  if (!routes[location.hash]) {
+  const target = route(location.hash);
+  if (!target) {
     location.replace('#/heute');
     return;
   }
   if (shown === location.hash) return; // e.g. a refreshed token: the view stays as it is
   leave();
   shown = location.hash;
-  for (const a of nav.querySelectorAll('a')) a.toggleAttribute('aria-current', a.getAttribute('href') === location.hash);
+  for (const a of nav.querySelectorAll('a')) a.toggleAttribute('aria-current', a.getAttribute('href') === target.nav);
   if (a11yFocus) main.focus();
   document.title = `${nav.querySelector('[aria-current]')?.textContent ?? ''} | Status-Center`;
-  leave = routes[location.hash](main) ?? (() => {});
+  leave = target.view(main) ?? (() => {});
 }
 
 function signedIn() {
   a11yFocus = true;
-  if (!routes[location.hash]) location.hash = '#/heute';
+  if (!route(location.hash)) location.hash = '#/heute';
   else render();
 }
 

@@ -137,7 +137,7 @@ function card(lead, col, state) {
   const where = [lead.company, lead.handle_channel ? CHANNEL_LABEL[lead.handle_channel] ?? lead.handle_channel : null, lead.source].filter(Boolean).join(' · ');
 
   return h('li', { class: 'card', 'data-lead': id, tabindex: '-1', 'aria-labelledby': `lead-${id}` },
-    h('h3', { id: `lead-${id}` }, lead.name),
+    h('h3', { id: `lead-${id}` }, h('a', { href: `#/leads/${id}`, 'data-field': 'lead-link' }, lead.name)),
     where ? h('p', { class: 'meta' }, where) : null,
     h('p', { class: 'meta' },
       h('span', { 'data-field': 'age' }, ageText(lead.hours_in_stage)),

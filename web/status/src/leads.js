@@ -1,0 +1,272 @@
+import { api } from './api.js';
+import { h, toast, formatDateTime } from './dom.js';
+import { CHANNELS } from './heute.js';
+
+export const SEARCH_DEBOUNCE_MS = 250;
+const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
+const HANDLE_CHANNELS = { instagram: 'Instagram', x: 'X', linkedin: 'LinkedIn', other: 'anderer Kanal' };
+const PROFILE_URL = {
+  instagram: (handle) => `https://instagram.com/${encodeURIComponent(handle)}`,
+  x: (handle) => `https://x.com/${encodeURIComponent(handle)}`,
+  linkedin: (handle) => `https://www.linkedin.com/in/${encodeURIComponent(handle)}`,
+};
+const BASES = { cold: 'Kaltakquise (keine Einwilligung)', referral: 'Empfehlung', existing_customer: 'Bestandskunde', form: 'Formular (mit Einwilligung)' };
+const DEAL_STATUS = { open: 'offen', won: 'gewonnen', lost: 'verloren' };
+export const NOTE_HINT = 'Nur geschäftliche Notizen – keine Chatinhalte, keine sensiblen Daten.';
+const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
+
+/**
+ * #/leads: search as you type (debounced), filters by stage and source, 50 a page with "Weitere laden"; each row
+ * links to #/leads/<id>.
+ */
+export function leads(main) {
+  const q = h('input', { id: 'lead-suche', name: 'q', type: 'search', maxlength: '200', autocomplete: 'off', placeholder: 'Name, Firma, E-Mail, Telefon, Handle' });
+  const stage = h('select', { id: 'lead-stufe', name: 'stage' }, h('option', { value: '' }, 'Alle Stufen'));
+  const source = h('input', { id: 'lead-quelle', name: 'source', type: 'text', maxlength: '100', autocomplete: 'off', placeholder: 'z. B. landing-page' });
+  const status = h('p', { class: 'muted', id: 'leads-stand', role: 'status' });
+  const list = h('ul', { class: 'lead-list', id: 'leads', 'aria-busy': 'true' });
+  const more = h('button', { type: 'button', id: 'weitere-laden', hidden: true }, 'Weitere laden');
+  main.replaceChildren(h('h1', {}, 'Leads'),
+    h('form', { class: 'filters', role: 'search', onsubmit: (e) => { e.preventDefault(); search(); } },
+      h('div', { class: 'field' }, h('label', { for: q.id }, 'Suche'), q),
+      h('div', { class: 'field' }, h('label', { for: stage.id }, 'Stufe'), stage),
+      h('div', { class: 'field' }, h('label', { for: source.id }, 'Quelle'), source)),
+    status, list, more);
+
+  api('/api/stages').then((r) => stage.append(...r.stages.map((s) => h('option', { value: s.code }, s.label)))).catch(() => {});
+
+  let cursor = null;
+  let generation = 0; // answers of an older search are dropped
+  let timer = null;
+  let shown = 0;
+
+  async function load(append) {
+    const mine = ++generation;
+    const params = new URLSearchParams();
+    if (q.value.trim()) params.set('q', q.value.trim());
+    if (stage.value) params.set('stage', stage.value);
+    if (source.value.trim()) params.set('source', source.value.trim());
+    if (append && cursor) params.set('cursor', cursor);
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const data = await api(`/api/leads?${params}`);
+      if (mine !== generation) return;
+      const rows = data.items.map(row);
+      if (append) list.append(...rows);
+      else list.replaceChildren(...(rows.length ? rows : [h('li', { class: 'empty' }, 'Keine Leads gefunden.')]));
+      shown = (append ? shown : 0) + data.items.length;
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+      status.textContent = shown === 1 ? '1 Lead' : `${shown} Leads${cursor ? ' (weitere vorhanden)' : ''}`;
+    } catch (e) {
+      if (mine === generation) status.textContent = e.message;
+    } finally {
+      if (mine === generation) list.setAttribute('aria-busy', 'false');
+    }
+  }
+  function search() {
+    clearTimeout(timer);
+    cursor = null;
+    load(false);
+  }
+  const later = () => { clearTimeout(timer); timer = setTimeout(search, SEARCH_DEBOUNCE_MS); };
+  q.addEventListener('input', later);
+  source.addEventListener('input', later);
+  stage.addEventListener('change', search);
+  more.addEventListener('click', () => load(true));
+  load(false);
+  return () => { clearTimeout(timer); generation++; };
+}
+
+function row(lead) {
+  return h('li', { class: 'lead-row', 'data-lead': lead.id },
+    h('a', { href: `#/leads/${lead.id}` },
+      h('span', { class: 'lead-name' }, lead.name),
+      lead.company ? h('span', { class: 'muted' }, ` · ${lead.company}`) : null),
+    h('p', { class: 'meta' },
+      h('span', { class: 'badge', 'data-field': 'stage' }, lead.stage_label ?? lead.stage),
+      lead.source ? `${lead.source} · ` : null,
+      lead.last_activity_at ? `zuletzt ${formatDateTime(lead.last_activity_at)}` : 'noch keine Aktivität'));
+}
+
+/** #/leads/<id>: everything about one lead, and "Kontakt notieren". */
+export function leadDetail(main, id) {
+  main.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, 'Lädt …'));
+  let gone = false;
+  const codes = api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => []);
+
+  async function load(focus) {
+    let lead;
+    try {
+      lead = await api(`/api/leads/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (gone) return;
+      main.replaceChildren(h('p', {}, h('a', { href: '#/leads' }, '← Alle Leads')),
+        h('h1', {}, e.status === 404 || e.status === 400 ? 'Lead nicht gefunden' : 'Lead'),
+        h('p', { class: 'error', role: 'alert', id: 'lead-fehler' }, e.status === 404 || e.status === 400
+          ? 'Diesen Lead gibt es nicht (mehr). Bitte in der Liste suchen.' : e.message));
+      return;
+    }
+    if (gone) return;
+    document.title = `${lead.name} | Status-Center`;
+    main.replaceChildren(
+      h('p', {}, h('a', { href: '#/leads' }, '← Alle Leads')),
+      h('h1', { id: 'lead-name' }, lead.name),
+      h('p', { class: 'meta' },
+        h('span', { class: 'badge', 'data-field': 'stage', 'data-stage': lead.stage }, lead.stage_label),
+        `seit ${formatDateTime(lead.stage_changed_at)}`,
+        lead.call_at ? ` · Call ${formatDateTime(lead.call_at)}` : null,
+        lead.lost_reason ? ` · Grund: ${lead.lost_reason}` : null),
+      contact(lead),
+      consent(lead),
+      touchpointForm(lead, await codes, () => load(true)),
+      timeline(lead),
+      tasks(lead),
+      deals(lead));
+    if (focus) main.focus();
+  }
+  load(false);
+  return () => { gone = true; };
+}
+
+function copyButton(label, value) {
+  return h('button', { type: 'button', class: 'copy', 'aria-label': `${label} kopieren`, 'data-copy': value, onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      toast(`${label} kopiert.`);
+    } catch {
+      toast(`${label} konnte nicht kopiert werden.`);
+    }
+  } }, 'Kopieren');
+}
+
+function contact(lead) {
+  const rows = [];
+  const add = (label, field, value, link) => {
+    if (!value) return;
+    rows.push(h('dt', {}, label), h('dd', { 'data-field': field },
+      link ? h('a', { href: link, ...(link.startsWith('https:') ? { target: '_blank', rel: 'noopener noreferrer' } : {}) }, value) : h('span', {}, value),
+      ' ', copyButton(label, value)));
+  };
+  add('Name', 'name', lead.name);
+  add('Firma', 'company', lead.company);
+  add('E-Mail', 'email', lead.email, lead.email ? `mailto:${lead.email}` : null);
+  add('Telefon', 'phone', lead.phone, lead.phone ? `tel:${lead.phone.replace(/[^\d+]/g, '')}` : null);
+  if (lead.handle) {
+    const profile = PROFILE_URL[lead.handle_channel]?.(lead.handle);
+    add(`Handle (${HANDLE_CHANNELS[lead.handle_channel] ?? lead.handle_channel})`, 'handle', lead.handle, profile);
+  }
+  return h('section', { 'aria-labelledby': 'kontakt-titel', id: 'kontakt' },
+    h('h2', { id: 'kontakt-titel' }, 'Kontakt'),
+    rows.length ? h('dl', { class: 'facts contact-facts' }, rows) : h('p', { class: 'empty' }, 'Keine Kontaktdaten.'),
+    lead.message ? h('div', {}, h('h3', {}, 'Nachricht aus dem Formular'), h('p', { class: 'details', 'data-field': 'message' }, lead.message)) : null);
+}
+
+function consent(lead) {
+  const c = lead.consent;
+  const origin = lead.origin?.source;
+  return h('section', { 'aria-labelledby': 'einwilligung-titel', id: 'einwilligung' },
+    h('h2', { id: 'einwilligung-titel' }, 'Einwilligung und Herkunft'),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Kontaktgrundlage'), h('dd', { 'data-field': 'contact_basis' }, BASES[lead.contact_basis] ?? lead.contact_basis),
+      c ? [h('dt', {}, 'Einwilligung'), h('dd', { 'data-field': 'consent' },
+        [c.at ? formatDateTime(c.at) : null, c.text_version ? `Textversion ${c.text_version}` : null, c.source].filter(Boolean).join(' · '))]
+        : [h('dt', {}, 'Einwilligung'), h('dd', { 'data-field': 'consent' }, 'keine erfasst')],
+      origin ? [h('dt', {}, 'Quelle'), h('dd', {}, origin)] : null));
+}
+
+function timeline(lead) {
+  const entries = [
+    ...lead.stage_history.map((s) => ({
+      at: s.changed_at,
+      el: h('li', { 'data-kind': 'stage' },
+        h('span', { class: 'when' }, formatDateTime(s.changed_at)), ' ',
+        h('strong', {}, s.from_label ? `${s.from_label} → ${s.to_label}` : `Angelegt: ${s.to_label}`),
+        s.changed_by_name ? ` · ${s.changed_by_name}` : null,
+        s.lost_reason ? ` · Grund: ${s.lost_reason}` : null),
+    })),
+    ...lead.touchpoints.map((t) => ({
+      at: t.occurred_at,
+      el: h('li', { 'data-kind': 'touchpoint', 'data-touchpoint': t.id },
+        h('span', { class: 'when' }, formatDateTime(t.occurred_at)), ' ',
+        h('strong', {}, t.note_label ?? t.note_code ?? 'Kontakt'),
+        ` · ${t.direction === 'inbound' ? 'eingehend' : 'ausgehend'} · ${CHANNEL_LABEL[t.channel] ?? HANDLE_CHANNELS[t.channel] ?? t.channel}`,
+        t.note ? h('p', { class: 'details note', 'data-field': 'note' }, t.note) : null),
+    })),
+  ].sort((a, b) => new Date(b.at) - new Date(a.at));
+  return h('section', { 'aria-labelledby': 'verlauf-titel' },
+    h('h2', { id: 'verlauf-titel' }, 'Verlauf'),
+    entries.length ? h('ol', { class: 'history', id: 'verlauf' }, entries.map((e) => e.el)) : h('p', { class: 'empty' }, 'Noch nichts passiert.'));
+}
+
+function tasks(lead) {
+  return h('section', { 'aria-labelledby': 'aufgaben-titel' },
+    h('h2', { id: 'aufgaben-titel' }, 'Offene Aufgaben'),
+    lead.open_tasks.length
+      ? h('ul', { class: 'plain', id: 'lead-aufgaben' }, lead.open_tasks.map((t) => h('li', { 'data-task': t.id },
+        h('strong', {}, t.title), ` · fällig ${formatDateTime(t.due_at)}`, t.assignee_name ? ` · ${t.assignee_name}` : null)))
+      : h('p', { class: 'empty' }, 'Keine offenen Aufgaben.'));
+}
+
+function deals(lead) {
+  return h('section', { 'aria-labelledby': 'deals-titel' },
+    h('h2', { id: 'deals-titel' }, 'Deals'),
+    lead.deals.length
+      ? h('ul', { class: 'plain', id: 'lead-deals' }, lead.deals.map((d) => h('li', { 'data-deal': d.id },
+        h('strong', {}, d.package_name), ` · ${euro.format(d.amount_cents / 100)} · ${DEAL_STATUS[d.status] ?? d.status}`,
+        d.starts_on ? ` · ab ${d.starts_on.split('-').reverse().join('.')}` : null)))
+      : h('p', { class: 'empty' }, 'Noch kein Deal.'));
+}
+
+/** "Kontakt notieren": channel, note code, optional short note (≤ 500); errors at their field. */
+function touchpointForm(lead, codes, reload) {
+  const errors = {};
+  const inputs = {};
+  const field = (name, label, input, hint) => {
+    input.id = `kontakt-${name}`;
+    input.name = name;
+    const error = h('p', { class: 'error', id: `kontakt-${name}-fehler` });
+    const help = hint ? h('p', { class: 'muted small', id: `kontakt-${name}-hinweis` }, hint) : null;
+    input.setAttribute('aria-describedby', [help?.id, error.id].filter(Boolean).join(' '));
+    errors[name] = error;
+    inputs[name] = input;
+    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, help, error);
+  };
+  const code = h('select', { required: true }, h('option', { value: '' }, '– Was ist passiert? –'),
+    [['outbound', 'Ausgehend'], ['inbound', 'Eingehend']].map(([direction, label]) => {
+      const group = codes.filter((c) => c.direction === direction);
+      return group.length ? h('optgroup', { label }, group.map((c) => h('option', { value: c.code }, c.label))) : null;
+    }));
+  const summary = h('p', { class: 'error', id: 'kontakt-fehler', role: 'alert' });
+  const form = h('form', { class: 'touchpoint-form', id: 'kontakt-form' },
+    field('channel', 'Kanal', h('select', { required: true }, h('option', { value: '' }, '– Kanal wählen –'), CHANNELS.map(([v, label]) => h('option', { value: v }, label)))),
+    field('note_code', 'Notiz-Code', code),
+    field('note', 'Notiz (optional, höchstens 500 Zeichen)', h('textarea', { maxlength: '500', rows: '3' }), NOTE_HINT),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'kontakt-senden' }, 'Kontakt speichern')),
+    summary);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    summary.textContent = '';
+    for (const el of Object.values(errors)) el.textContent = '';
+    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    const note = inputs.note.value.trim();
+    try {
+      await api(`/api/leads/${lead.id}/touchpoints`, {
+        method: 'POST', body: JSON.stringify({ channel: inputs.channel.value, note_code: inputs.note_code.value, ...(note ? { note } : {}) }),
+      });
+      toast(`Kontakt notiert: ${lead.name}.`);
+      await reload();
+    } catch (err) {
+      let first = null;
+      for (const [name, messages] of Object.entries(err.errors ?? {})) {
+        const at = errors[name] ?? summary;
+        at.textContent = messages.join(' ');
+        inputs[name]?.setAttribute('aria-invalid', 'true');
+        first ??= inputs[name];
+      }
+      if (!first) summary.textContent = err.message;
+      first?.focus();
+    }
+  });
+  return h('details', { class: 'add', id: 'kontakt-notieren' }, h('summary', {}, 'Kontakt notieren'), form);
+}
