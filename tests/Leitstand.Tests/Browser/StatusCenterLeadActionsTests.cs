@@ -115,6 +115,7 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
         // An invalid e-mail address: the API's German message at the field, nothing saved.
         await page.ClickAsync("#kontakt-bearbeiten");
         await Expect(page.Locator("#bearbeiten-name")).ToBeFocusedAsync();
+        await Expect(page.Locator("#kontakt .contact-facts")).ToBeHiddenAsync();
         await page.FillAsync("#bearbeiten-email", "edith@");
         await page.ClickAsync("#bearbeiten-senden");
         await Expect(page.Locator("#bearbeiten-email-fehler")).Not.ToBeEmptyAsync();
@@ -132,7 +133,6 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
         await Expect(page.Locator("#bearbeiten-email-fehler")).ToBeEmptyAsync();
         await page.FillAsync("#bearbeiten-company", "Editor & Söhne GmbH");
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
-        await page.Locator("#kontakt").ScrollIntoViewIfNeededAsync();
         await page.EvaluateAsync("document.getElementById('kontakt').scrollIntoView()");
         await session.ScreenshotAsync("lead-edit");
         await page.ClickAsync("#bearbeiten-senden");
