@@ -50,6 +50,7 @@ public static class ServiceSetup
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();
         services.AddSingleton<ListLeadStages>();
+        services.AddSingleton<ListPackages>();
         services.AddSingleton<MoveLeadStage>();
         services.AddSingleton<CreateDeal>();
         services.AddSingleton<GetDeal>();

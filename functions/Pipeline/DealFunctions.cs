@@ -6,13 +6,18 @@ using Microsoft.Azure.Functions.Worker;
 namespace Leitstand.Functions.Pipeline;
 
 /// <summary>
-/// A lead's deals for the status center (<c>#/leads/&lt;id&gt;</c>, <c>#/deals/&lt;id&gt;</c>): create one from a package,
-/// read it with its history, correct it. For a signed-in team member under the user's claims
+/// A lead's deals for the status center (<c>#/leads/&lt;id&gt;</c>, <c>#/deals/&lt;id&gt;</c>): the packages a deal is made
+/// from, create one from a package, read it with its history, correct it. For a signed-in team member under the user's claims
 /// (<see cref="TeamApi.RunAsTeamAsync"/>); the deal rules' refusals are 422 at their field.
 /// </summary>
-public sealed class DealFunctions(CreateDeal create, GetDeal get, CorrectDeal correct)
+public sealed class DealFunctions(CreateDeal create, GetDeal get, CorrectDeal correct, ListPackages packages)
 {
     private const string UnknownDeal = "Diesen Deal gibt es nicht.";
+
+    [Function("ListPackages")]
+    public Task<IActionResult> Packages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "packages")] HttpRequest req, CancellationToken ct) =>
+        TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { Packages = await packages.ExecuteAsync(user, ct) }));
 
     [Function("CreateDeal")]
     public Task<IActionResult> Create(

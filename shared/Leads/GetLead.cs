@@ -6,7 +6,8 @@ namespace Leitstand.Leads;
 /// <summary>
 /// One lead as the workbench shows it: contact data, the consent record and contact basis, the stage history
 /// with who and when, the touchpoints with their notes, open and closed tasks, deals, and the lead's agents with
-/// their open incidents. <see cref="LeadDetail.Version"/> is the contact data's version (leads.version) that an edit
+/// their open incidents, and the stage moves allowed from its stage as the pipeline board offers them (public.lead_stage_transitions,
+/// with what the stage rule asks for). <see cref="LeadDetail.Version"/> is the contact data's version (leads.version) that an edit
 /// names (<see cref="EditLead"/>). Runs under the member's claims (RLS), one round trip.
 /// </summary>
 public sealed class GetLead(TeamDatabase db)
@@ -64,6 +65,13 @@ public sealed class GetLead(TeamDatabase db)
         join public.error_classes c on c.key = i.error_class
         where a.lead_id = @LeadId and i.status <> 'resolved'
         order by i.opened_at, i.id;
+
+        select t.to_stage::text as tostage, public.lead_stage_label(t.to_stage) as label, t.meaning,
+               case t.to_stage when 'LOST' then 'lost_reason' when 'CALL_BOOKED' then 'call_at' when 'WON' then 'deal' end as requires
+        from public.leads l
+        join public.lead_stage_transitions t on t.from_stage = l.stage
+        where l.id = @LeadId
+        order by t.to_stage;
         """;
 
     /// <summary>The lead, or null when there is none with this id. Runs as <paramref name="user"/> (RLS: team members only).</summary>
@@ -80,6 +88,7 @@ public sealed class GetLead(TeamDatabase db)
             var deals = (await grid.ReadAsync<LeadDeal>()).AsList();
             var agents = (await grid.ReadAsync<AgentRow>()).AsList();
             var incidents = (await grid.ReadAsync<LeadIncident>()).ToLookup(i => i.AgentId);
+            var moves = (await grid.ReadAsync<Pipeline.StageMove>()).AsList();
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
                 lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.ContactBasis,
@@ -88,7 +97,7 @@ public sealed class GetLead(TeamDatabase db)
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
                 tasks.Where(t => t.Status == "open").ToList(), tasks.Where(t => t.Status != "open").ToList(), deals,
                 agents.Select(a => new LeadAgent(a.Id, a.Name, a.Status, a.Paused, a.LastHeartbeatAt, a.SnoozedUntil, a.RevokedAt, a.DealId,
-                    incidents[a.Id].ToList())).ToList());
+                    incidents[a.Id].ToList())).ToList(), moves);
         }
         await team.CommitAsync(ct);
         return detail;
@@ -107,14 +116,15 @@ public sealed class GetLead(TeamDatabase db)
 /// A lead with everything the workbench shows. <see cref="Consent"/>: null when none was recorded (prospects
 /// without the form); <see cref="Version"/>: the contact data's version for <c>PATCH /api/leads/{id}</c>.
 /// <see cref="StageHistory"/> oldest first, <see cref="Touchpoints"/> newest first, <see cref="OpenTasks"/> by due
-/// date, <see cref="ClosedTasks"/> (done or cancelled) newest first.
+/// date, <see cref="ClosedTasks"/> (done or cancelled) newest first; <see cref="Moves"/> as the board's column of its stage.
 /// </summary>
 public sealed record LeadDetail(
     Guid Id, int Version, string Name, string? Company, string? Email, string? Phone, string? Handle, string? HandleChannel, string? Message,
     string Stage, string StageLabel, DateTime StageChangedAt, DateTime? CallAt, string? LostReason, string ContactBasis,
     LeadConsent? Consent, LeadOrigin Origin, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<LeadStageChange> StageHistory, IReadOnlyList<LeadTouchpoint> Touchpoints,
-    IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents);
+    IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents,
+    IReadOnlyList<Pipeline.StageMove> Moves);
 
 /// <summary>The consent record (DSGVO Art. 7): which text version, when, where.</summary>
 public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source);

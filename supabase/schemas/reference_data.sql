@@ -67,10 +67,27 @@ nie private Profile.
   anschreiben.
 - **Ohne Antwort höchstens zwei Follow-ups** und eine kurze Abschlussnachricht. Danach ist Schluss.
 - **Datenschutz (DSGVO):** Keine Chat-Inhalte in den Leitstand kopieren, keine Screenshots. Wir halten nur fest,
-  dass Kontakt stattfand: die Aufgabe mit Kanal `dm` erledigen oder einen Touchpoint anlegen (Kanal `dm`,
-  Notiz-Code wie `first_message_sent` „Erstnachricht gesendet“; die Plattform ist die des Handles). Die
-  optionale Notiz (höchstens 500 Zeichen) nur für Geschäftliches in Stichworten, nie für Chat-Inhalte.
+  dass Kontakt stattfand: im Status-Center die Aufgabe unter „Heute“ mit Kanal „Direktnachricht“ erledigen
+  oder in der Lead-Ansicht „Kontakt notieren“ (siehe „Im Status-Center festhalten“).
 - Versand werktags zwischen 8 und 18 Uhr.
+
+## Im Status-Center festhalten
+
+„Kontakt notieren“ in der Lead-Ansicht (und „Erledigt“ einer Aufgabe unter „Heute“) hat genau diese Felder:
+
+- **Kanal:** `dm` „Direktnachricht“ (die Plattform ist die des Handles am Lead), `email` „E-Mail“, `call`
+  „Anruf“, `meeting` „Termin“.
+- **Notiz-Code** (Pflicht): was passiert ist. Ausgehend: `first_message_sent` „Erstnachricht gesendet“, `follow_up_sent` „Follow-up gesendet“,
+  `closing_message_sent` „Abschlussnachricht gesendet“, `proposal_sent` „Terminvorschlag oder Angebot gesendet“,
+  `call_held` „Gespräch geführt“, `not_reached` „Nicht erreicht“, `handover_done` „Übergabe erledigt“,
+  `other_outbound` „Sonstiges (ausgehend)“.
+  Eingehend: `replied` „Hat geantwortet“, `interested` „Hat Interesse“, `call_requested` „Möchte
+  einen Termin“, `not_interested` „Kein Interesse“, `other_inbound` „Sonstiges (eingehend)“.
+- **Notiz** (optional, höchstens 500 Zeichen): nur Geschäftliches in Stichworten, z. B. „will Preise, Rückruf
+  Dienstag“. Nie Chat-Inhalte oder Zitate daraus, keine sensiblen Daten (Gesundheit, Finanzen, Daten Dritter).
+  Die Notiz gehört zu den personenbezogenen Daten des Leads: Sie wird mit ihm exportiert und gelöscht.
+
+Ein ausgehender Code bewegt einen neuen Lead nach CONTACTED, ein eingehender einen kontaktierten nach REPLIED.
 
 ## Ablauf
 
@@ -175,11 +192,12 @@ spätestens nach zwei Tagen entscheiden.
 
 ## Festhalten (DSGVO)
 
-Im Leitstand nur das Ergebnis als Touchpoint: Kanal `call`, Notiz-Code `call_held` („Gespräch geführt“) und in
-der Notiz (höchstens 500 Zeichen) Stichworte: Zeitfresser, grobe Stunden pro Woche, Tools, Budget ok,
-Entscheider, Startwunsch. Keine Gesprächsmitschrift, keine Namen oder Daten von Kunden des
-Leads. Dann die Stufe setzen: QUALIFIED oder LOST mit Grund. Steht der Call-Termin schon, erst QUALIFIED, dann
-`call_at` eintragen und weiter auf CALL_BOOKED.$txt$,
+Im Status-Center nur das Ergebnis, in der Lead-Ansicht mit „Kontakt notieren“: Kanal `call` („Anruf“; per Video
+`meeting` „Termin“), Notiz-Code `call_held` („Gespräch geführt“; nicht erreicht: `not_reached`) und in der Notiz
+(optional, höchstens 500 Zeichen, nur Geschäftliches) Stichworte: Zeitfresser, grobe Stunden pro Woche, Tools,
+Budget ok, Entscheider, Startwunsch. Keine Gesprächsmitschrift, keine Chat-Inhalte, keine sensiblen Daten, keine
+Namen oder Daten von Kunden des Leads. Dann in der Lead-Ansicht die Stufe setzen: QUALIFIED oder „Verloren“ mit
+Grund. Steht der Call-Termin schon: „→ Call gebucht“ mit Datum und Uhrzeit.$txt$,
   'vorlagen/qualifizierung.md', 2
 ),
 (
@@ -190,8 +208,13 @@ zu fragen „Wann passt es dir?“. Die Termine liegen möglichst in den nächst
 - Call: ca. 30 Minuten, per Video; der Link kommt mit der Kalendereinladung.
 - In die Einladung gehört eine kurze Agenda: Zeitfresser und Ziele, drei Workflow-Ideen, Angebot, nächster
   Schritt.
-- Sobald der Termin steht: `call_at` (Datum und Uhrzeit) am Lead eintragen, dann die Stufe CALL_BOOKED. Ohne
-  `call_at` lehnt der Leitstand den Wechsel ab. Die Call-Vorbereitung wird dann automatisch 2 Stunden vor dem
+- Terminvorschlag gesendet: in der Lead-Ansicht „Kontakt notieren“ mit dem Kanal (`dm`, `email`, `call`),
+  Notiz-Code `proposal_sent` („Terminvorschlag oder Angebot gesendet“), optional eine Notiz in Stichworten
+  (höchstens 500 Zeichen, nur Geschäftliches, keine Chat-Inhalte, keine sensiblen Daten). Meldet sich der Lead
+  mit einem Terminwunsch: `call_requested` („Möchte einen Termin“).
+- Sobald der Termin steht: in der Lead-Ansicht (oder an der Pipeline-Karte) „→ Call gebucht“ mit Datum und
+  Uhrzeit (Berliner Zeit); das trägt `call_at` ein und setzt die Stufe CALL_BOOKED in einem Schritt. Ohne
+  Termin lehnt der Leitstand den Wechsel ab. Die Call-Vorbereitung wird dann automatisch 2 Stunden vor dem
   Termin fällig.$txt$,
   'vorlagen/call-buchen.md', 3
 ),
@@ -393,8 +416,9 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Gespräch nach dem Skript führen: `docs/vorlagen/qualifizierung.md` (Begrüßung, Zeitfresser, Ziele,
   Passung/Budget/Entscheidung, nächster Schritt).
 - Preis offen nennen: Setup 1.490 € zzgl. USt. einmalig, optional 149 € im Monat.
-- Ergebnis als Touchpoint festhalten: Kanal `call`, Notiz-Code `call_held`, Stichworte in der Notiz (höchstens
-  500 Zeichen). Keine Mitschrift, keine Chat-Inhalte.
+- Ergebnis in der Lead-Ansicht mit „Kontakt notieren“ festhalten: Kanal `call`, Notiz-Code `call_held`
+  (nicht erreicht: `not_reached`), Stichworte in der Notiz (optional, höchstens 500 Zeichen, nur
+  Geschäftliches). Keine Mitschrift, keine Chat-Inhalte, keine sensiblen Daten.
 - Entscheiden: QUALIFIED oder LOST mit Grund (Kriterien im Skript). Steht der Call-Termin schon: erst
   QUALIFIED, dann `call_at` eintragen und CALL_BOOKED.$txt$,
   'stage_changed', '1 day'
@@ -437,10 +461,11 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   'call_prep', 2, 'call_follow_up', 'Nach dem Call mit {name}: WON oder nächster Schritt',
   $txt$Direkt nach dem Call entscheiden und im Leitstand festhalten:
 
-- **Zusage:** Deal anlegen (Tabelle `deals`): Paket `SETUP`, `amount_cents` 149000. Retainer gebucht:
-  zusätzlich `RETAINER`, `amount_cents` 14900. Gibt es schon einen offenen SETUP-Deal, keinen zweiten anlegen.
-  Dann Stufe auf **WON** – Onboarding, Installationsaufgaben und Monitoring-Eintrag entstehen automatisch.
-  Auftragsbestätigung und Rechnung an {name} senden.
+- **Zusage:** in der Lead-Ansicht „→ Gewonnen“: Das Deal-Formular fragt nach dem Paket (Setup, der Preis ist
+  vorausgefüllt; ein anderer Preis braucht einen Grund) und legt Deal und Stufe **WON** in einem Schritt an –
+  Onboarding, Installationsaufgaben und Monitoring-Eintrag entstehen automatisch. Retainer gebucht: zusätzlich
+  ein Deal `RETAINER` mit Startdatum (`POST /api/leads/{id}/deals`). Gibt es schon einen offenen Deal, fragt
+  „Gewonnen“ nicht erneut. Auftragsbestätigung und Rechnung an {name} senden.
 - **Absage:** Stufe auf **LOST**, Grund in `lost_reason` (z. B. „Kein Budget“, „Falscher Zeitpunkt“, „Passt
   nicht zum Angebot“). Kurze, freundliche Nachricht, dass die Tür offen bleibt.
 - **Noch unentschieden:** einen festen Termin für die Entscheidung vereinbaren und als eigene Aufgabe anlegen;
@@ -450,8 +475,9 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 
   > Hi {vorname}, schade, dass es heute nicht geklappt hat. Sollen wir einen neuen Termin finden?
 
-- Ergebnis als Touchpoint: Kanal `call` oder `meeting`, Notiz-Code `call_held`, Stichworte in der Notiz
-  (höchstens 500 Zeichen). Keine Mitschrift.$txt$,
+- Ergebnis in der Lead-Ansicht mit „Kontakt notieren“: Kanal `call` oder `meeting`, Notiz-Code `call_held`,
+  Stichworte in der Notiz (optional, höchstens 500 Zeichen, nur Geschäftliches). Keine Mitschrift, keine
+  Chat-Inhalte, keine sensiblen Daten.$txt$,
   'call_at', '2 hours'
 ),
 -- Onboarding (WON) -----------------------------------------------------------------------------------------

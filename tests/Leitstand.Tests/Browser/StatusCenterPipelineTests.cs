@@ -7,8 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Leitstand.Tests.Browser;
 
 /// <summary>
-/// #/pipeline: a column per stage with the moves the database allows; a refused move shows its German reason at
-/// the card; a prospect added and its first message logged. Each column shows the most recently moved leads
+/// #/pipeline: a column per stage with the moves the database allows; "Gewonnen" asks for the deal at the card, its
+/// refusal at the field; a prospect added and its first message logged. Each column shows the most recently moved leads
 /// first, so a lead a test has just created is at the top of its column.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -19,7 +19,7 @@ public sealed class StatusCenterPipelineTests(StackFixture stack, Chromium chrom
     private static async Task<string> TextAsync(ILocator locator) => (await locator.TextContentAsync())!;
 
     [Fact]
-    public async Task A_lead_moved_to_call_booked_shows_in_that_column_and_won_without_a_deal_shows_the_german_reason_at_its_card()
+    public async Task A_lead_moved_to_call_booked_shows_in_that_column_and_won_asks_for_its_deal_at_the_card()
     {
         var name = $"Quirin Board {Guid.NewGuid():N}"[..22];
         var lead = await Crm.CreateLeadAsync(stack.Admin, "QUALIFIED", name, "Board GmbH");
@@ -49,14 +49,21 @@ public sealed class StatusCenterPipelineTests(StackFixture stack, Chromium chrom
         Assert.Equal(TimeZoneInfo.ConvertTimeToUtc(callAt, BerlinTime.Zone), await Crm.ScalarAsync<DateTime>(stack.Admin, "select call_at from leads where id = @lead", new { lead }));
         Assert.Contains($"{callAt.ToString("dd.MM.", CultureInfo.InvariantCulture)}, 14:30", await TextAsync(booked));
 
-        // Gewonnen is an allowed move, but the rule wants a deal: the database's reason shows at the card.
+        // Gewonnen without a deal opens the deal form at the card (deal-form.js, as in the lead view): another price
+        // without a reason is refused at its field, with the reason deal and move go in one step.
+        Assert.DoesNotContain("Tabelle deals", await TextAsync(booked));
         await booked.Locator("[data-move='WON']").ClickAsync();
-        var error = page.Locator($"#pipeline-fehler-{lead}");
-        await Expect(error).ToContainTextAsync("braucht der Lead einen Deal");
-        Assert.StartsWith("Für „Gewonnen“ braucht der Lead einen Deal", await TextAsync(error));
-        Assert.Equal("alert", await error.GetAttributeAsync("role"));
-        Assert.Equal(1, await booked.Locator($"#pipeline-fehler-{lead}").CountAsync());
+        await Expect(page.Locator($"#deal-{lead}-package")).ToBeFocusedAsync();
+        await Expect(page.Locator($"#deal-{lead}-price")).ToHaveValueAsync("1490,00");
+        await page.FillAsync($"#deal-{lead}-price", "1.290,00");
+        await booked.Locator("[data-action='confirm']").ClickAsync();
+        await Expect(page.Locator($"#deal-{lead}-price_reason-fehler")).ToContainTextAsync("Bitte den Grund angeben");
         Assert.Equal("CALL_BOOKED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
+        await page.FillAsync($"#deal-{lead}-price_reason", "Frühbucher");
+        await booked.Locator("[data-action='confirm']").ClickAsync();
+        await Expect(Card(page, "WON", lead)).ToBeAttachedAsync();
+        Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin,
+            "select count(*)::int from deals where lead_id = @lead and status = 'WON' and amount_cents = 129000 and price_reason = 'Frühbucher'", new { lead }));
         await session.ScreenshotAsync("pipeline");
         session.AssertNoRequestLeftLocalhost();
     }

@@ -112,4 +112,24 @@ public sealed class GetLeadTests(StackFixture stack) : ProspectTestBase(stack)
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.DoesNotContain("Lena Lead", await forbidden.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task The_moves_offered_are_the_ones_the_pipeline_allows_from_its_stage_with_what_each_asks_for()
+    {
+        var qualified = await Crm.CreateLeadAsync(Stack.Admin, "QUALIFIED");
+        var booked = await Crm.CreateLeadAsync(Stack.Admin, "CALL_BOOKED");
+
+        static List<(string?, string?, string?)> Moves(System.Text.Json.JsonElement lead) =>
+            lead.GetProperty("moves").EnumerateArray()
+                .Select(m => (m.GetProperty("to_stage").GetString(), m.GetProperty("label").GetString(), m.GetProperty("requires").GetString()))
+                .ToList();
+        var fromQualified = Moves(await BodyAsync(await Host.TeamClient.GetAsync($"/api/leads/{qualified}")));
+        var fromBooked = Moves(await BodyAsync(await Host.TeamClient.GetAsync($"/api/leads/{booked}")));
+
+        Assert.Equal([("CALL_BOOKED", "Call gebucht", "call_at"), ("LOST", "Verloren", "lost_reason")], fromQualified);
+        Assert.Contains(("WON", "Gewonnen", "deal"), fromBooked);
+        Assert.Equal(
+            await Crm.ScalarAsync<int>(Stack.Admin, "select count(*)::int from lead_stage_transitions where from_stage = 'CALL_BOOKED'"),
+            fromBooked.Count);
+    }
 }

@@ -1,6 +1,7 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime } from './dom.js';
+import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
+import { dealForm } from './deal-form.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -14,6 +15,11 @@ const BASES = { cold: 'Kaltakquise (keine Einwilligung)', referral: 'Empfehlung'
 const DEAL_STATUS = { open: 'offen', won: 'gewonnen', lost: 'verloren' };
 export const NOTE_HINT = 'Nur geschäftliche Notizen – keine Chatinhalte, keine sensiblen Daten.';
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
+/** After "Gewonnen": how often and how long the view looks for the onboarding tasks the pipeline creates. */
+export const ONBOARDING_POLL_MS = 3000;
+const ONBOARDING_POLLS = 40;
+const ONBOARDING_KINDS = new Set(['onboarding', 'install']);
+export const STALE_EDIT = 'Dieser Lead wurde inzwischen geändert (von jemand anderem oder in einem anderen Tab). Deine Änderung wurde nicht gespeichert, nichts wurde überschrieben. Bitte neu laden und die Änderung erneut eintragen.';
 
 /**
  * #/leads: search as you type (debounced), filters by stage and source, 50 a page with "Weitere laden"; each row
@@ -89,26 +95,31 @@ function row(lead) {
       lead.last_activity_at ? `zuletzt ${formatDateTime(lead.last_activity_at)}` : 'noch keine Aktivität'));
 }
 
-/** #/leads/<id>: everything about one lead, and "Kontakt notieren". */
+/**
+ * #/leads/<id>: everything about one lead, "Bearbeiten" of its contact data, the stage moves the pipeline allows
+ * (with "Gewonnen" and its deal form), and "Kontakt notieren".
+ */
 export function leadDetail(main, id) {
   main.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, 'Lädt …'));
   let gone = false;
+  let poll = null;
   const codes = api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => []);
 
-  async function load(focus) {
+  async function load(focus, after) {
     let lead;
     try {
       lead = await api(`/api/leads/${encodeURIComponent(id)}`);
     } catch (e) {
-      if (gone) return;
+      if (gone) return null;
       main.replaceChildren(h('p', {}, h('a', { href: '#/leads' }, '← Alle Leads')),
         h('h1', {}, e.status === 404 || e.status === 400 ? 'Lead nicht gefunden' : 'Lead'),
         h('p', { class: 'error', role: 'alert', id: 'lead-fehler' }, e.status === 404 || e.status === 400
           ? 'Diesen Lead gibt es nicht (mehr). Bitte in der Liste suchen.' : e.message));
-      return;
+      return null;
     }
-    if (gone) return;
+    if (gone) return null;
     document.title = `${lead.name} | Status-Center`;
+    const reload = (f, a) => load(f ?? true, a);
     main.replaceChildren(
       h('p', {}, h('a', { href: '#/leads' }, '← Alle Leads')),
       h('h1', { id: 'lead-name' }, lead.name),
@@ -117,16 +128,102 @@ export function leadDetail(main, id) {
         `seit ${formatDateTime(lead.stage_changed_at)}`,
         lead.call_at ? ` · Call ${formatDateTime(lead.call_at)}` : null,
         lead.lost_reason ? ` · Grund: ${lead.lost_reason}` : null),
-      contact(lead),
+      stageMoves(lead, { reload, won: () => reload(true, 'won') }),
+      contact(lead, reload),
       consent(lead),
       touchpointForm(lead, await codes, () => load(true)),
       timeline(lead),
       tasks(lead),
       deals(lead));
+    if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
+    return lead;
   }
+
+  // The onboarding and install tasks come from the pipeline's reaction to WON (a moment later, at the latest with
+  // the next run of ProcessPipelineEvents): look again until they are there.
+  function awaitOnboarding(lead, left = ONBOARDING_POLLS) {
+    clearTimeout(poll);
+    if (lead.stage !== 'WON' || lead.open_tasks.some((t) => ONBOARDING_KINDS.has(t.kind)) || left <= 0) return;
+    document.getElementById('aufgaben-stand')?.replaceChildren('Die Onboarding-Aufgaben werden gerade angelegt …');
+    poll = setTimeout(async () => {
+      if (gone) return;
+      // not while something is being filled in: look again later
+      if (document.querySelector('#inhalt form[data-dirty], #inhalt details[open], #stufe-formular form')) { awaitOnboarding(lead, left - 1); return; }
+      const next = await load(false);
+      if (next) awaitOnboarding(next, left - 1);
+    }, ONBOARDING_POLL_MS);
+  }
+
   load(false);
-  return () => { gone = true; };
+  return () => { gone = true; clearTimeout(poll); };
+}
+
+/** The moves the pipeline allows from the lead's stage (lead.moves), each asking what its stage rule needs. */
+function stageMoves(lead, { reload, won }) {
+  const error = h('p', { class: 'error', id: 'stufe-fehler', role: 'alert' });
+  const slot = h('div', { class: 'ask-slot', id: 'stufe-formular' });
+  const hasDeal = lead.deals.some((d) => d.status === 'open' || d.status === 'won');
+
+  async function move(m, extra = {}) {
+    error.textContent = '';
+    try {
+      const moved = await api(`/api/leads/${lead.id}/stage`, { method: 'POST', body: JSON.stringify({ to_stage: m.to_stage, from_stage: lead.stage, ...extra }) });
+      toast(`${lead.name}: ${lead.stage_label} → ${moved.stage_label}.`);
+      await (m.to_stage === 'WON' ? won() : reload());
+    } catch (e) {
+      if (e.status === 409) {
+        await reload();
+        document.getElementById('stufe-fehler')?.replaceChildren(e.message);
+      } else {
+        error.textContent = e.message;
+      }
+    }
+  }
+
+  function ask(m, button) {
+    const close = () => { slot.replaceChildren(); button.focus(); };
+    const lost = m.requires === 'lost_reason';
+    const input = lost
+      ? h('input', { id: 'stufe-lost_reason', name: 'lost_reason', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })
+      : h('input', { id: 'stufe-call_at', name: 'call_at', type: 'datetime-local', required: true });
+    const form = h('form', { class: 'ask', 'data-ask': m.to_stage },
+      h('label', { for: input.id }, `${lost ? 'Grund' : 'Datum und Uhrzeit (Berliner Zeit)'} für „${m.label}“`), input,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', 'data-action': 'confirm' }, lost ? 'Als verloren markieren' : 'Call eintragen'),
+        h('button', { type: 'button', 'data-action': 'cancel', onclick: close }, 'Abbrechen')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      move(m, lost ? { lost_reason: input.value } : { call_at: berlinInputToIso(input.value) });
+    });
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
+    slot.replaceChildren(form);
+    input.focus();
+  }
+
+  function askDeal(button) {
+    error.textContent = '';
+    slot.replaceChildren(dealForm({
+      prefix: 'deal',
+      lead,
+      onWon: won,
+      onStale: () => reload(),
+      onCancel: () => { slot.replaceChildren(); button.focus(); },
+    }));
+  }
+
+  const buttons = lead.moves.map((m) => {
+    const button = h('button', { type: 'button', 'data-move': m.to_stage, title: m.meaning }, `→ ${m.label}`);
+    button.addEventListener('click', () => (m.requires === 'deal' && !hasDeal ? askDeal(button)
+      : m.requires === 'lost_reason' || m.requires === 'call_at' ? ask(m, button) : move(m)));
+    return button;
+  });
+  return h('section', { 'aria-labelledby': 'stufe-titel', id: 'stufe' },
+    h('h2', { id: 'stufe-titel' }, 'Stufe ändern'),
+    buttons.length
+      ? h('div', { class: 'actions moves', role: 'group', 'aria-label': `${lead.name} verschieben` }, buttons)
+      : h('p', { class: 'empty' }, `„${lead.stage_label}“ ist eine Endstufe.`),
+    slot, error);
 }
 
 function copyButton(label, value) {
@@ -140,7 +237,7 @@ function copyButton(label, value) {
   } }, 'Kopieren');
 }
 
-function contact(lead) {
+function contact(lead, reload) {
   const rows = [];
   const add = (label, field, value, link) => {
     if (!value) return;
@@ -156,9 +253,18 @@ function contact(lead) {
     const profile = PROFILE_URL[lead.handle_channel]?.(lead.handle);
     add(`Handle (${HANDLE_CHANNELS[lead.handle_channel] ?? lead.handle_channel})`, 'handle', lead.handle, profile);
   }
+  const facts = rows.length ? h('dl', { class: 'facts contact-facts' }, rows) : h('p', { class: 'empty' }, 'Keine Kontaktdaten.');
+  const edit = h('button', { type: 'button', id: 'kontakt-bearbeiten', 'aria-expanded': 'false' }, 'Bearbeiten');
+  const slot = h('div', { id: 'bearbeiten-slot' });
+  edit.addEventListener('click', () => {
+    const open = !slot.firstChild;
+    edit.setAttribute('aria-expanded', String(open));
+    facts.hidden = open;
+    slot.replaceChildren(...(open ? [editForm(lead, reload, () => { slot.replaceChildren(); facts.hidden = false; edit.setAttribute('aria-expanded', 'false'); edit.focus(); })] : []));
+  });
   return h('section', { 'aria-labelledby': 'kontakt-titel', id: 'kontakt' },
-    h('h2', { id: 'kontakt-titel' }, 'Kontakt'),
-    rows.length ? h('dl', { class: 'facts contact-facts' }, rows) : h('p', { class: 'empty' }, 'Keine Kontaktdaten.'),
+    h('div', { class: 'section-head' }, h('h2', { id: 'kontakt-titel' }, 'Kontakt'), edit),
+    facts, slot,
     lead.message ? h('div', {}, h('h3', {}, 'Nachricht aus dem Formular'), h('p', { class: 'details', 'data-field': 'message' }, lead.message)) : null);
 }
 
@@ -202,6 +308,7 @@ function timeline(lead) {
 function tasks(lead) {
   return h('section', { 'aria-labelledby': 'aufgaben-titel' },
     h('h2', { id: 'aufgaben-titel' }, 'Offene Aufgaben'),
+    h('p', { class: 'muted small', id: 'aufgaben-stand', role: 'status' }),
     lead.open_tasks.length
       ? h('ul', { class: 'plain', id: 'lead-aufgaben' }, lead.open_tasks.map((t) => h('li', { 'data-task': t.id },
         h('strong', {}, t.title), ` · fällig ${formatDateTime(t.due_at)}`, t.assignee_name ? ` · ${t.assignee_name}` : null)))
@@ -213,7 +320,8 @@ function deals(lead) {
     h('h2', { id: 'deals-titel' }, 'Deals'),
     lead.deals.length
       ? h('ul', { class: 'plain', id: 'lead-deals' }, lead.deals.map((d) => h('li', { 'data-deal': d.id },
-        h('strong', {}, d.package_name), ` · ${euro.format(d.amount_cents / 100)} · ${DEAL_STATUS[d.status] ?? d.status}`,
+        h('a', { href: `#/deals/${d.id}`, 'data-field': 'deal-link' }, h('strong', {}, d.package_name)),
+        ` · ${euro.format(d.amount_cents / 100)} · ${DEAL_STATUS[d.status] ?? d.status}`,
         d.starts_on ? ` · ab ${d.starts_on.split('-').reverse().join('.')}` : null)))
       : h('p', { class: 'empty' }, 'Noch kein Deal.'));
 }
@@ -269,4 +377,85 @@ function touchpointForm(lead, codes, reload) {
     }
   });
   return h('details', { class: 'add', id: 'kontakt-notieren' }, h('summary', {}, 'Kontakt notieren'), form);
+}
+
+/**
+ * "Bearbeiten": the contact fields PATCH /api/leads/{id} takes, with the version the view loaded. Only changed
+ * fields are sent (empty clears a field). 422: the German message at each field; 409 on the version: someone
+ * changed the lead in between, nothing is overwritten, "Neu laden" shows their change.
+ */
+function editForm(lead, reload, close) {
+  const inputs = {};
+  const errors = {};
+  const field = (name, label, input) => {
+    input.id = `bearbeiten-${name}`;
+    input.name = name;
+    const error = h('p', { class: 'error', id: `bearbeiten-${name}-fehler` });
+    input.setAttribute('aria-describedby', error.id);
+    inputs[name] = input;
+    errors[name] = error;
+    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, error);
+  };
+  const text = (value, attrs = {}) => h('input', { type: 'text', autocomplete: 'off', value: value ?? '', ...attrs });
+  const channel = h('select', {}, h('option', { value: '' }, '– kein Handle –'),
+    Object.entries(HANDLE_CHANNELS).map(([v, label]) => h('option', { value: v, selected: v === lead.handle_channel }, label)));
+  const summary = h('p', { class: 'error', id: 'bearbeiten-fehler', role: 'alert' });
+  const stale = h('div', { class: 'stale', id: 'bearbeiten-veraltet', hidden: true },
+    h('p', { role: 'alert' }, STALE_EDIT),
+    h('button', { type: 'button', id: 'bearbeiten-neu-laden', onclick: () => reload(true) }, 'Neu laden'));
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'bearbeiten-senden' }, 'Speichern');
+  const form = h('form', { class: 'edit-form', id: 'bearbeiten-form', novalidate: true },
+    field('name', 'Name', text(lead.name, { required: true, maxlength: '120' })),
+    field('company', 'Firma', text(lead.company, { maxlength: '120' })),
+    field('email', 'E-Mail-Adresse', h('input', { type: 'email', autocomplete: 'off', maxlength: '254', value: lead.email ?? '' })),
+    field('phone', 'Telefon', h('input', { type: 'tel', autocomplete: 'off', maxlength: '40', value: lead.phone ?? '' })),
+    field('handle_channel', 'Kanal des Handles', channel),
+    field('handle', 'Handle oder Profil-URL', text(lead.handle, { maxlength: '300' })),
+    h('div', { class: 'actions' }, submit, h('button', { type: 'button', id: 'bearbeiten-abbrechen', onclick: close }, 'Abbrechen')),
+    summary, stale);
+  form.addEventListener('input', () => form.setAttribute('data-dirty', ''));
+  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    summary.textContent = '';
+    for (const el of Object.values(errors)) el.textContent = '';
+    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    const body = { version: lead.version };
+    for (const [name, el] of Object.entries(inputs)) {
+      const value = el.value.trim();
+      if (value !== (lead[name] ?? '')) body[name] = value || null;
+    }
+    // handle and channel belong together: a change of one sends both
+    if ('handle' in body || 'handle_channel' in body) {
+      body.handle = inputs.handle.value.trim() || null;
+      body.handle_channel = inputs.handle_channel.value || null;
+    }
+    if (Object.keys(body).length === 1) { close(); return; }
+    submit.disabled = true;
+    try {
+      const saved = await api(`/api/leads/${lead.id}`, { method: 'PATCH', body: JSON.stringify(body) });
+      toast(`Kontaktdaten gespeichert: ${saved.name}.`);
+      await reload(true);
+    } catch (err) {
+      if (err.status === 409 && err.errors.version) {
+        stale.hidden = false;
+        stale.querySelector('button').focus();
+        return;
+      }
+      let first = null;
+      for (const [name, messages] of Object.entries(err.errors ?? {})) {
+        const at = errors[name] ?? summary;
+        at.textContent = [at === summary ? at.textContent : '', ...messages].filter(Boolean).join(' ');
+        inputs[name]?.setAttribute('aria-invalid', 'true');
+        first ??= inputs[name];
+      }
+      if (!first) summary.textContent = err.message;
+      first?.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  requestAnimationFrame(() => inputs.name.focus());
+  return form;
 }

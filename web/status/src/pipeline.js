@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
+import { dealForm } from './deal-form.js';
 
 export const PIPELINE_REFRESH_MS = 30_000;
 const HANDLE_CHANNELS = [['instagram', 'Instagram'], ['x', 'X'], ['linkedin', 'LinkedIn'], ['other', 'anderer Kanal']];
@@ -128,12 +129,23 @@ function card(lead, col, state) {
     input.focus();
   }
 
+  // "Gewonnen" without a deal yet: the deal form (deal-form.js), deal and move in one step.
+  function askDeal(button) {
+    const close = () => { slot.replaceChildren(); button.focus(); };
+    slot.replaceChildren(dealForm({
+      prefix: `deal-${id}`,
+      lead: { id, name: lead.name, stage: lead.stage },
+      onWon: async () => { state.focusLead = id; await state.reload(); },
+      onStale: async (e) => { state.notes.set(id, e.message); state.focusLead = id; await state.reload(); },
+      onCancel: close,
+    }));
+  }
+
   const buttons = col.moves.map((m) => {
     const button = h('button', { type: 'button', 'data-move': m.to_stage, title: m.meaning }, `→ ${m.label}`);
-    button.addEventListener('click', () => (ASKS[m.requires] ? ask(m, button) : move(m)));
+    button.addEventListener('click', () => (m.requires === 'deal' && !lead.has_deal ? askDeal(button) : ASKS[m.requires] ? ask(m, button) : move(m)));
     return button;
   });
-  const needsDeal = col.moves.find((m) => m.requires === 'deal');
   const where = [lead.company, lead.handle_channel ? CHANNEL_LABEL[lead.handle_channel] ?? lead.handle_channel : null, lead.source].filter(Boolean).join(' · ');
 
   return h('li', { class: 'card', 'data-lead': id, tabindex: '-1', 'aria-labelledby': `lead-${id}` },
@@ -144,7 +156,6 @@ function card(lead, col, state) {
       lead.call_at ? ` · Call ${formatDateTime(lead.call_at)}` : null,
       lead.open_tasks ? ` · ${lead.open_tasks === 1 ? '1 offene Aufgabe' : `${lead.open_tasks} offene Aufgaben`}` : null),
     buttons.length ? h('div', { class: 'actions moves', role: 'group', 'aria-label': `${lead.name} verschieben` }, buttons) : null,
-    needsDeal && !lead.has_deal ? h('p', { class: 'muted small' }, `„${needsDeal.label}“ braucht einen Deal (Tabelle deals).`) : null,
     slot,
     touchpoint(lead, state),
     error);
