@@ -79,6 +79,7 @@ public static class ServiceSetup
         services.AddSingleton<DeliverAlert>();
         services.AddSingleton<RunAlertFollowUps>();
         services.AddSingleton<ListAlertDeliveries>();
+        services.AddSingleton<GetAlert>();
         services.AddSingleton<GenerateDailyTasks>();
         services.AddSingleton<ListTasks>();
         services.AddSingleton<CompleteTask>();

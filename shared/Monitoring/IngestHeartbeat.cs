@@ -19,7 +19,12 @@ namespace Leitstand.Monitoring;
 public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispatcher, AlertOutbox alerts,
     MonitoringSettings settings, TimeProvider clock, ILogger<IngestHeartbeat> log)
 {
-    private const string Sql = "select public.ingest_heartbeats(@Items::jsonb, @Queue, @AutoRestarts)::text";
+    // leitstand.alerts_queue (transaction-local): the queue of the "Agent verbunden" alert that the trigger on an
+    // agent's first heartbeat writes (public.agents_connected_alert); same statement, no extra round trip.
+    private const string Sql = """
+        select public.ingest_heartbeats(@Items::jsonb, @Queue, @AutoRestarts)::text
+        from (select set_config('leitstand.alerts_queue', @Queue, true)) q
+        """;
 
     private readonly ConcurrentQueue<Pending> queue = new();
     private readonly int maxWriters = Math.Max(1, settings.HeartbeatWriters);

@@ -206,6 +206,30 @@ create trigger agents_delete_heartbeats after delete on public.agents
   referencing old table as deleted_agents
   for each statement execute function public.agents_delete_heartbeats();
 
+-- "Agent verbunden": an info alert at an agent's first heartbeat (its link opens #/agents/<id>), made beside the
+-- heartbeat's own update, never inside public.ingest_heartbeat (the hot path): the trigger fires once per agent.
+-- The alert names no one (the agent's name may carry the customer's); the queue is the caller's
+-- (leitstand.alerts_queue, transaction-local, set by the heartbeat writer), else 'alerts' (Alerts__Queue's default).
+-- Its queue message goes out with the ResendOutbox timer (within a minute).
+create function public.agents_connected_alert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform public.enqueue_alerts(coalesce(nullif(current_setting('leitstand.alerts_queue', true), ''), 'alerts'),
+    jsonb_build_array(jsonb_build_object(
+      'kind', 'agent_connected', 'severity', 'info', 'dedupe_key', 'agent_connected:' || new.id,
+      'subject_type', 'agent', 'subject_id', new.id,
+      'title', 'Agent verbunden',
+      'text', 'Ein neuer Agent hat seinen ersten Heartbeat geschickt' || coalesce(' (Version ' || new.agent_version::text || ')', '')
+              || '. Status, Wartungsfenster und Aktionen stehen im Status-Center.',
+      'occurred_at', new.last_heartbeat_at,
+      'attributes', jsonb_build_object('agent_id', new.id, 'agent_version', new.agent_version))));
+  return null;
+end
+$$;
+create trigger agents_connected_alert after update of last_heartbeat_at on public.agents
+  for each row when (old.last_heartbeat_at is null and new.last_heartbeat_at is not null)
+  execute function public.agents_connected_alert();
+
 -- Incidents as alerts (called by open_incident, resolve_incidents and check_agents). The severity given is the
 -- error class's; the catalogue overrides it where the kind has its own (resolved: info, escalated: critical).
 -- Returns the alert id, also when it existed already.
@@ -503,6 +527,7 @@ $$;
 -- Only the functions' role may call the monitoring functions (Supabase exposes public functions as RPC).
 revoke all on function public.agents_status_bookkeeping() from public, anon, authenticated;
 revoke all on function public.agents_delete_heartbeats() from public, anon, authenticated;
+revoke all on function public.agents_connected_alert() from public, anon, authenticated;
 revoke all on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text) from public, anon, authenticated;
 revoke all on function public.open_incident(uuid, text, text, timestamptz, text, integer) from public, anon, authenticated;
 revoke all on function public.resolve_incidents(uuid, timestamptz, text) from public, anon, authenticated;

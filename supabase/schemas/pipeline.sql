@@ -231,18 +231,22 @@ begin
     select c.id, i.sealed from created c join input i on i.key_hash = c.key_hash;
 
     -- "Deal gewonnen" through the alert contract (public.enqueue_alerts: outbox, sent after the commit), once per event.
+    -- Its link opens the won deal (#/deals/<id>; the deal corrected away from WON meanwhile: the lead's latest deal).
     select public.enqueue_alerts(p_queue, coalesce(jsonb_agg(jsonb_build_object(
              'kind', 'deal_won', 'severity', 'info', 'dedupe_key', 'deal_won:' || m.event_id,
-             'subject_type', 'lead', 'subject_id', m.lead_id,
+             'subject_type', 'deal', 'subject_id', m.deal_id,
              'title', 'Deal gewonnen',
              'text', format('Deal gewonnen: %s, %s €. Onboarding und Installation sind als Aufgaben angelegt; der Agent-Schlüssel wartet auf die einmalige Anzeige.',
                             m.packages, replace(to_char(m.amount_cents / 100.0, 'FM9999990.00'), '.', ',')),
              'occurred_at', m.occurred_at,
-             'attributes', jsonb_build_object('deal_ids', m.deal_ids, 'amount_cents', m.amount_cents,
-                                              'agent_id', m.agent_id, 'source_event_id', m.event_id))), '[]'::jsonb))
+             'attributes', jsonb_build_object('deal_ids', m.deal_ids, 'amount_cents', m.amount_cents, 'lead_id', m.lead_id,
+                                              'agent_id', m.agent_id, 'source_event_id', m.event_id)))
+             filter (where m.deal_id is not null), '[]'::jsonb))
     into v_messages
     from (
       select e.id as event_id, e.lead_id, e.occurred_at,
+             coalesce((select w.deal_id from public.latest_won_deal(e.lead_id) w),
+                      (select d2.id from public.deals d2 where d2.lead_id = e.lead_id order by d2.created_at desc, d2.id limit 1)) as deal_id,
              coalesce(sum(d.amount_cents), 0) as amount_cents,
              coalesce(string_agg(initcap(d.package::text), ' + ' order by d.package), 'ohne Paket') as packages,
              coalesce(jsonb_agg(d.id order by d.package) filter (where d.id is not null), '[]'::jsonb) as deal_ids,

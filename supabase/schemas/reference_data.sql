@@ -628,10 +628,11 @@ insert into public.alert_kinds (kind, label, severity, subject_type, acknowledge
   ('incident_resolved', 'Incident behoben', 'info', 'incident', false, '#/incidents/{id}'),
   ('lead_new', 'Neuer Lead', 'info', 'lead', false, '#/leads/{id}'),
   ('lead_repeat', 'Erneute Anfrage', 'info', 'lead', false, '#/leads/{id}'),
-  ('deal_won', 'Deal gewonnen', 'info', 'lead', false, '#/leads/{id}'),
+  ('deal_won', 'Deal gewonnen', 'info', 'deal', false, '#/deals/{id}'),
   ('daily_tasks', 'Tagesliste', 'info', 'team', false, '#/heute'),
   ('kpi_weekly', 'Wochenbilanz', 'info', 'kpi', false, '#/zahlen'),
-  ('delivery_failed', 'Zustellung fehlgeschlagen', 'warning', 'alert', false, '#/alerts/{id}');
+  ('delivery_failed', 'Zustellung fehlgeschlagen', 'warning', 'alert', false, '#/alerts/{id}'),
+  ('agent_connected', 'Agent verbunden', 'info', 'agent', false, '#/agents/{id}');
 
 -- ---------------------------------------------------------------------------------------------
 -- Alerts (alerts.sql): the routes, in this order (their ids). Sensible defaults (docs/alerts.md); the team
@@ -656,6 +657,10 @@ insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet
 insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
   ('kpi_weekly', 'info', '{slack,teams,telegram,email,webhook}', '21:00', '07:00', interval '0',
    'Wochenbilanz: Chat und E-Mail, montags 08:00');
+-- A new agent's first heartbeat: chat, at working hours.
+insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
+  ('agent_connected', 'info', '{slack,teams,telegram,webhook}', '19:00', '08:00', interval '0',
+   'Agent verbunden: Chat zu Arbeitszeiten');
 
 -- ---------------------------------------------------------------------------------------------
 -- Leads (leads.sql): what a touchpoint says.

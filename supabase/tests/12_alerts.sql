@@ -23,16 +23,16 @@ insert into public.incidents (id, agent_id, error_class, severity, opened_at, la
 
 -- The producer path: one row, one outbox message of the v2 contract; the same dedupe key again adds nothing.
 set local role leitstand_functions;
-select is(cardinality(public.enqueue_alerts('alerts', '[{"kind":"deal_won","severity":"info","dedupe_key":"pgtap:deal","subject_type":"lead",
+select is(cardinality(public.enqueue_alerts('alerts', '[{"kind":"deal_won","severity":"info","dedupe_key":"pgtap:deal","subject_type":"deal",
   "subject_id":"b0000000-0000-4000-8000-000000000001","title":"Deal gewonnen","text":"Test","occurred_at":"2026-12-02T10:00:00Z"}]')),
   1, 'enqueue_alerts writes a new alert');
-select is(cardinality(public.enqueue_alerts('alerts', '[{"kind":"deal_won","severity":"info","dedupe_key":"pgtap:deal","subject_type":"lead",
+select is(cardinality(public.enqueue_alerts('alerts', '[{"kind":"deal_won","severity":"info","dedupe_key":"pgtap:deal","subject_type":"deal",
   "subject_id":"b0000000-0000-4000-8000-000000000001","title":"Deal gewonnen","text":"Test","occurred_at":"2026-12-02T10:05:00Z"}]')),
   0, 'the same dedupe key makes no second alert');
 select results_eq(
   $$ select o.payload ->> 'type', (o.payload ->> 'version')::int, o.payload #>> '{alerts,0,link}', o.payload #>> '{alerts,0,subject,type}'
        from public.outbox_messages o join public.alerts a on a.id = o.id where a.dedupe_key = 'pgtap:deal' $$,
-  $$ values ('alerts'::text, 2, '#/leads/b0000000-0000-4000-8000-000000000001'::text, 'lead'::text) $$,
+  $$ values ('alerts'::text, 2, '#/deals/b0000000-0000-4000-8000-000000000001'::text, 'deal'::text) $$,
   'its queue message is the v2 contract with a status center link');
 select ok(public.enqueue_incident_alert('alerts', '1c000000-0000-4000-8000-000000000001', 'incident_opened', '2026-12-02 10:00:00+00', 'Test') is not null,
   'incident alerts go through the same path');

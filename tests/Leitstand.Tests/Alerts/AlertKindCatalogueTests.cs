@@ -44,7 +44,7 @@ public sealed class AlertKindCatalogueTests(StackFixture stack)
     {
         var kinds = await KindsAsync();
 
-        Assert.Equal(["daily_tasks", "deal_won", "delivery_failed", "incident_escalated", "incident_opened", "incident_reminder", "incident_resolved",
+        Assert.Equal(["agent_connected", "daily_tasks", "deal_won", "delivery_failed", "incident_escalated", "incident_opened", "incident_reminder", "incident_resolved",
             "incident_unacknowledged", "kpi_weekly", "lead_new", "lead_repeat"], kinds.Select(k => k.Name));
         var subject = Guid.NewGuid();
         await using var connection = await stack.Admin.OpenConnectionAsync();
@@ -57,7 +57,9 @@ public sealed class AlertKindCatalogueTests(StackFixture stack)
         }
         // The links of today, kind by kind (what the status center opens).
         Assert.Equal("#/incidents/{id}", kinds.Single(k => k.Name == "incident_opened").Route);
-        Assert.Equal("#/leads/{id}", kinds.Single(k => k.Name == "deal_won").Route);
+        Assert.Equal("#/deals/{id}", kinds.Single(k => k.Name == "deal_won").Route);
+        Assert.Equal("#/agents/{id}", kinds.Single(k => k.Name == "agent_connected").Route);
+        Assert.Equal("#/leads/{id}", kinds.Single(k => k.Name == "lead_new").Route);
         Assert.Equal("#/alerts/{id}", kinds.Single(k => k.Name == "delivery_failed").Route);
         Assert.Equal("#/heute", kinds.Single(k => k.Name == "daily_tasks").Route);
         Assert.Equal("#/zahlen", kinds.Single(k => k.Name == "kpi_weekly").Route);
@@ -102,19 +104,19 @@ public sealed class AlertKindCatalogueTests(StackFixture stack)
     {
         var won = "catalogue-test:" + Guid.NewGuid();
         var reminder = "catalogue-test:" + Guid.NewGuid();
-        var (lead, incident) = (Guid.NewGuid(), Guid.NewGuid());
+        var (deal, incident) = (Guid.NewGuid(), Guid.NewGuid());
         await using var connection = await stack.Admin.OpenConnectionAsync();
         try
         {
             // A producer's contradicting severity and subject type do not count for a kind with its own.
             await connection.ExecuteScalarAsync<Guid[]>(EnqueueSql, new
             {
-                Items = $"[{Item("deal_won", "critical", "team", lead, won)}, {Item("incident_reminder", "warning", "incident", incident, reminder)}]",
+                Items = $"[{Item("deal_won", "critical", "team", deal, won)}, {Item("incident_reminder", "warning", "incident", incident, reminder)}]",
             });
 
             var rows = (await connection.QueryAsync<(string Key, string Severity, string SubjectType, string Link)>(
                 "select dedupe_key, severity::text, subject_type, link from alerts where dedupe_key in (@won, @reminder)", new { won, reminder })).ToDictionary(r => r.Key);
-            Assert.Equal(("info", "lead", $"#/leads/{lead}"), (rows[won].Severity, rows[won].SubjectType, rows[won].Link));
+            Assert.Equal(("info", "deal", $"#/deals/{deal}"), (rows[won].Severity, rows[won].SubjectType, rows[won].Link));
             Assert.Equal(("warning", "incident", $"#/incidents/{incident}"), (rows[reminder].Severity, rows[reminder].SubjectType, rows[reminder].Link));
 
             // Where the catalogue leaves the severity to the producer, the producer must give one.

@@ -43,9 +43,10 @@ public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
         await Webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
         await Email.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10));
         Assert.Contains("Deal gewonnen", Slack.Requests[0].Body);
-        // The log is written right after each send.
-        for (var i = 0; i < 50 && (await DeliveriesAsync("deal_won", lead)).Any(d => d.State != "delivered"); i++) await Task.Delay(100);
-        await AssertDeliveriesAsync("deal_won", lead, "delivered", EveryChannel);
+        // The log is written right after each send; the alert is about the won deal.
+        var deal = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from deals where lead_id = @lead", new { lead });
+        for (var i = 0; i < 50 && (await DeliveriesAsync("deal_won", deal)).Any(d => d.State != "delivered"); i++) await Task.Delay(100);
+        await AssertDeliveriesAsync("deal_won", deal, "delivered", EveryChannel);
     }
 
     [Fact]

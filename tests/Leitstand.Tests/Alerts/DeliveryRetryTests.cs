@@ -8,6 +8,7 @@ namespace Leitstand.Tests.Alerts;
 public sealed class DeliveryRetryTests(StackFixture stack) : AlertTestBase(stack)
 {
     /// <summary>A deal-won alert (info, no grouping, every channel): due at once.</summary>
+    /// <summary>A lead won with its deal, the alert delivered once; returns the deal.</summary>
     private async Task<Guid> DealWonAsync()
     {
         var lead = await Crm.CreateLeadAsync(Stack.Admin, "CALL_BOOKED");
@@ -15,11 +16,12 @@ public sealed class DeliveryRetryTests(StackFixture stack) : AlertTestBase(stack
             await Crm.MoveAsync(connection, lead, "WON");
         await Host.Services.GetRequiredService<Leitstand.Pipeline.ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
         await DeliverQueuedAsync();
-        return lead;
+        // The alert is about the won deal (its link opens #/deals/<id>).
+        return await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from deals where lead_id = @lead", new { lead });
     }
 
-    private Task<(string Channel, string State, int Attempts, string? LastError)> WebhookDeliveryAsync(Guid lead) =>
-        DeliveriesAsync("deal_won", lead).ContinueWith(t => t.Result.Single(d => d.Channel == "webhook"));
+    private Task<(string Channel, string State, int Attempts, string? LastError)> WebhookDeliveryAsync(Guid deal) =>
+        DeliveriesAsync("deal_won", deal).ContinueWith(t => t.Result.Single(d => d.Channel == "webhook"));
 
     [Fact]
     public async Task Outage_longer_than_the_retries_is_scheduled_in_the_database_and_sent_later_with_the_same_webhook_id()

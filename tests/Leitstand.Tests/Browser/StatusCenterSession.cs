@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Leitstand.LocalHost.Functions;
 using Leitstand.LocalHost.Stack;
 using Leitstand.Tests.Fixtures;
 using Microsoft.Playwright;
@@ -34,28 +35,35 @@ public sealed class StatusCenterSession : IAsyncDisposable
     /// <summary>http://127.0.0.1:&lt;port&gt;/status/</summary>
     public Uri Url { get; }
 
-    public static async Task<StatusCenterSession> StartAsync(StackFixture stack, Chromium chromium, BrowserNewContextOptions? options = null)
+    /// <param name="settings">Further host settings, given the host's URL (e.g. the alert channels of a local inbox).</param>
+    /// <param name="host">Further host options (e.g. the inbox, queue polling).</param>
+    public static async Task<StatusCenterSession> StartAsync(StackFixture stack, Chromium chromium, BrowserNewContextOptions? options = null,
+        Action<string, Dictionary<string, string?>>? settings = null, Func<FunctionsHostOptions, FunctionsHostOptions>? host = null)
     {
         if (!File.Exists(Path.Combine(RepoPaths.StatusCenter, "index.html")))
             throw new InvalidOperationException("web/status/dist fehlt: erst `npm run build:status` (scripts/test baut es selbst).");
         var url = $"http://127.0.0.1:{Processes.FreeTcpPort()}";
-        var host = await RunningHost.StartAsync(stack, s => s["Auth:SupabaseUrl"] = url, o => o with
+        var running = await RunningHost.StartAsync(stack, s => { s["Auth:SupabaseUrl"] = url; settings?.Invoke(url, s); }, o =>
         {
-            Url = url,
-            SignIn = new LocalSignIn(url, stack.Postgres.AdminConnectionString()),
-            StatusCenterDirectory = RepoPaths.StatusCenter,
+            var own = o with
+            {
+                Url = url,
+                SignIn = new LocalSignIn(url, stack.Postgres.AdminConnectionString()),
+                StatusCenterDirectory = RepoPaths.StatusCenter,
+            };
+            return host?.Invoke(own) ?? own;
         });
         IBrowserContext? context = null;
         try
         {
             context = await chromium.NewContextAsync(options);
             var requests = context.RecordRequests();
-            return new StatusCenterSession(host, context, requests, await context.NewPageAsync(), new Uri(host.BaseAddress, "/status/"));
+            return new StatusCenterSession(running, context, requests, await context.NewPageAsync(), new Uri(running.BaseAddress, "/status/"));
         }
         catch
         {
             if (context is not null) await context.DisposeAsync();
-            await host.DisposeAsync();
+            await running.DisposeAsync();
             throw;
         }
     }

@@ -111,7 +111,7 @@ public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
         var fulfilmentSteps = await CountAsync("select count(*) from playbook_steps s join playbooks p on p.key = s.playbook_key where p.trigger_stage = 'WON'", new { });
         Assert.Equal(fulfilmentSteps, await CountAsync("select count(*) from tasks t join playbooks p on p.key = t.playbook_key where t.lead_id = @lead and p.trigger_stage = 'WON'", new { lead }));
         Assert.Equal(1, await CountAsync("select count(*) from agents where lead_id = @lead", new { lead }));
-        Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'deal_won' and subject_id = @lead", new { lead }));
+        Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'deal_won' and subject_id in (select id from deals where lead_id = @lead)", new { lead }));
         Assert.Equal(1, await CountAsync("select count(*) from pipeline_events where lead_id = @lead and to_stage = 'WON' and processed_at is not null and attempts = 1", new { lead }));
     }
 

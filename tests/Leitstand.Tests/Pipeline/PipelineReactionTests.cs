@@ -114,9 +114,13 @@ public sealed class PipelineReactionTests(StackFixture stack) : IAsyncLifetime
             """, new { lead }));
         Assert.Equal(1, await CountAsync("select count(*) from agents a join agent_key_handovers h on h.agent_id = a.id where a.lead_id = @lead and a.name = 'Agent Kurz Elektro'", new { lead }));
         Assert.Equal(0, await CountAsync("select count(*) from tasks where lead_id = @lead and status = 'OPEN' and playbook_key not in ('onboarding', 'install_checklist')", new { lead }));
-        var alertId = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from alerts where kind = 'deal_won' and subject_id = @lead", new { lead });
+        var deal = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from deals where lead_id = @lead and status = 'WON'", new { lead });
+        var alertId = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from alerts where kind = 'deal_won' and subject_id = @deal", new { deal });
         var (message, alert) = await _host.FindAlertAsync("alert_id", alertId);
         Assert.Equal("deal_won", alert.GetProperty("kind").GetString());
+        // Its link opens the won deal.
+        Assert.Equal(("deal", $"#/deals/{deal}"), (alert.GetProperty("subject").GetProperty("type").GetString(), alert.GetProperty("link").GetString()));
+        Assert.Equal(lead, alert.GetProperty("attributes").GetProperty("lead_id").GetGuid());
         Assert.Equal(2, message.GetProperty("version").GetInt32());
         Assert.Equal(149000, alert.GetProperty("attributes").GetProperty("amount_cents").GetInt32());
         Assert.Contains("1490,00 €", alert.GetProperty("text").GetString());

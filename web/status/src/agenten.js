@@ -63,7 +63,7 @@ function delivery(d) {
   return h('li', { class: 'task delivery overdue', 'data-delivery': `${d.alert_id}:${d.channel}` },
     h('p', { class: 'incident-title' },
       h('span', { class: 'badge late' }, CHANNELS[d.channel] ?? d.channel),
-      h('strong', {}, d.title)),
+      h('a', { href: `#/alerts/${d.alert_id}` }, h('strong', {}, d.title))),
     h('p', { class: 'meta' }, `${formatDateTime(d.occurred_at)} · ${d.attempts} ${d.attempts === 1 ? 'Versuch' : 'Versuche'}`,
       d.last_error ? h('span', { 'data-field': 'last-error' }, ` · ${d.last_error}`) : null));
 }
@@ -84,7 +84,7 @@ function card(agent, reload, opened) {
 
   const late = agent.status === 'late' || agent.status === 'down';
   return h('li', { class: `task agent${late || agent.open_incidents.length ? ' overdue' : ''}`, 'data-agent': agent.id },
-    h('h2', {}, agent.name),
+    h('h2', {}, h('a', { href: `#/agents/${agent.id}`, 'data-field': 'agent-link' }, agent.name)),
     h('p', { class: 'meta' },
       h('span', { class: `badge${late ? ' late' : ''}`, 'data-field': 'status' }, STATUS[agent.status] ?? agent.status),
       agent.last_heartbeat_at ? `letzter Heartbeat ${formatDateTime(agent.last_heartbeat_at)}` : 'noch kein Heartbeat',
@@ -130,7 +130,7 @@ function incident(item, reload, opened) {
   return h('li', { class: `incident ${item.severity}`, 'data-incident': item.id },
     h('p', { class: 'incident-title' },
       h('span', { class: `badge${item.severity === 'critical' ? ' late' : ''}` }, SEVERITY[item.severity] ?? item.severity),
-      h('strong', {}, item.title),
+      h('a', { href: `#/incidents/${item.id}` }, h('strong', {}, item.title)),
       ' · ', h('span', { 'data-field': 'incident-status' }, INCIDENT_STATUS[item.status] ?? item.status),
       ` · seit ${formatDateTime(item.opened_at)}`),
     item.status === 'open'

@@ -6,11 +6,20 @@ import { pipeline } from './pipeline.js';
 import { zahlen } from './zahlen.js';
 import { agenten } from './agenten.js';
 import { leads, leadDetail } from './leads.js';
+import { dealDetail } from './deal.js';
+import { agentDetail } from './agent.js';
+import { incidentDetail } from './incident.js';
+import { alertDetail } from './alert.js';
 
 const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten };
 // Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
 const paramRoutes = [
   { pattern: /^#\/leads\/([0-9a-fA-F-]{36})$/, view: leadDetail, nav: '#/leads' },
+  // The detail views every alert link opens (public.alert_kinds.route); a test opens each route of the catalogue.
+  { pattern: /^#\/deals\/([0-9a-fA-F-]{36})$/, view: dealDetail, nav: '#/pipeline' },
+  { pattern: /^#\/agents\/([0-9a-fA-F-]{36})$/, view: agentDetail, nav: '#/agenten' },
+  { pattern: /^#\/incidents\/([0-9a-fA-F-]{36})$/, view: incidentDetail, nav: '#/agenten' },
+  { pattern: /^#\/alerts\/([0-9a-fA-F-]{36})$/, view: alertDetail, nav: '#/agenten' },
 ];
 
 /** The view for a hash: { view(main), nav } or null when there is none. */

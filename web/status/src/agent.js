@@ -1,0 +1,216 @@
+import { api } from './api.js';
+import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
+import { loading, failed, backLink, facts, field, clearErrors, showErrors, berlinInputValue } from './detail.js';
+
+const STATUS = { new: 'Neu (noch kein Heartbeat)', up: 'Läuft', late: 'Verspätet', down: 'Ausgefallen', paused: 'Pausiert' };
+const SEVERITY = { info: 'Info', warning: 'Warnung', critical: 'Kritisch' };
+const INCIDENT_STATUS = { open: 'offen', acknowledged: 'übernommen', resolved: 'behoben' };
+const COMMAND_STATUS = { pending: 'wartet', delivered: 'ausgeliefert', acknowledged: 'bestätigt', expired: 'abgelaufen' };
+const minutes = (s) => (s % 60 === 0 ? `${s / 60} Min.` : `${s} s`);
+
+/**
+ * #/agents/<id>: the agent (status, last heartbeat, its customer and deal), open incidents (links), maintenance
+ * windows, recent commands, and the actions: key handover (the key once, with its prefix to compare), rotate,
+ * pause/resume, snooze (≤ 7 days), maintenance window, restart. Refusals of the API show at their field/action.
+ */
+export function agentDetail(main, id) {
+  loading(main);
+  let gone = false;
+  let revealed = null; // a key shown once stays on screen until the view is left
+
+  async function load(focus) {
+    let view;
+    try {
+      view = await api(`/api/agents/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (!gone) failed(main, backLink('#/agenten', 'Alle Agenten'), 'Agent', e);
+      return;
+    }
+    if (gone) return;
+    const a = view.agent;
+    document.title = `${a.name} | Status-Center`;
+    const late = a.status === 'late' || a.status === 'down';
+    main.replaceChildren(
+      h('p', {}, backLink('#/agenten', 'Alle Agenten')),
+      h('h1', { id: 'agent-name' }, a.name),
+      h('p', { class: 'meta' },
+        h('span', { class: `badge${late ? ' late' : ''}`, 'data-field': 'status' }, STATUS[a.status] ?? a.status),
+        a.last_heartbeat_at ? `letzter Heartbeat ${formatDateTime(a.last_heartbeat_at)}` : 'noch kein Heartbeat'),
+      facts([
+        ['Kunde', h('a', { href: `#/leads/${a.lead_id}` }, a.lead_company ? `${a.lead_name} · ${a.lead_company}` : a.lead_name), 'lead'],
+        ['Deal', a.deal_id ? h('a', { href: `#/deals/${a.deal_id}` }, 'Deal öffnen') : null, 'deal'],
+        ['Status seit', formatDateTime(a.status_changed_at)],
+        ['Letzter Heartbeat', a.last_heartbeat_at ? formatDateTime(a.last_heartbeat_at) : 'noch keiner', 'last-heartbeat'],
+        ['Letzter Fehler', a.last_error_class],
+        ['Version', a.agent_version],
+        ['Schlüssel-Präfix', h('code', {}, a.key_prefix), 'key-prefix'],
+        ['Erwartet', `alle ${minutes(a.expected_interval_seconds)}, Kulanz ${minutes(a.grace_period_seconds)}`],
+        ['Pausiert', a.paused ? 'ja' : 'nein', 'paused'],
+        ['Stumm bis', a.snoozed ? formatDateTime(a.snoozed_until) : null, 'snoozed-until'],
+        ['Wartung', a.in_maintenance ? 'läuft gerade' : null, 'in-maintenance'],
+        ['Widerrufen', a.revoked_at ? formatDateTime(a.revoked_at) : null],
+      ], { id: 'agent-daten' }),
+      incidents(view.open_incidents),
+      actions(a, view.key_handover, () => load(true), (r) => { revealed = r; }, () => revealed),
+      windows(view.maintenance_windows),
+      commands(view.commands) ?? '');
+    if (focus) main.focus();
+  }
+  load(false);
+  return () => { gone = true; };
+}
+
+function incidents(list) {
+  return h('section', { 'aria-labelledby': 'agent-incidents-titel' },
+    h('h2', { id: 'agent-incidents-titel' }, 'Offene Incidents'),
+    list.length
+      ? h('ul', { class: 'incidents', id: 'agent-incidents' }, list.map((i) => h('li', { class: `incident ${i.severity}`, 'data-incident': i.id },
+        h('p', { class: 'incident-title' },
+          h('span', { class: `badge${i.severity === 'critical' ? ' late' : ''}` }, SEVERITY[i.severity] ?? i.severity),
+          h('a', { href: `#/incidents/${i.id}` }, h('strong', {}, i.title)),
+          ` · ${INCIDENT_STATUS[i.status] ?? i.status} · seit ${formatDateTime(i.opened_at)}`))))
+      : h('p', { class: 'empty' }, 'Keine offenen Incidents.'));
+}
+
+function windows(list) {
+  return h('section', { 'aria-labelledby': 'wartung-titel' },
+    h('h2', { id: 'wartung-titel' }, 'Wartungsfenster'),
+    list.length
+      ? h('ul', { class: 'plain', id: 'wartungsfenster' }, list.map((w) => h('li', { 'data-window': w.id },
+        `${formatDateTime(w.starts_at)} – ${formatDateTime(w.ends_at)}`, w.active ? h('span', { class: 'badge' }, ' läuft') : null,
+        w.reason ? ` · ${w.reason}` : null)))
+      : h('p', { class: 'empty' }, 'Keine Wartungsfenster (geplant, laufend oder der letzten 7 Tage).'));
+}
+
+function commands(list) {
+  if (!list.length) return null;
+  return h('section', { 'aria-labelledby': 'befehle-titel' },
+    h('h2', { id: 'befehle-titel' }, 'Letzte Befehle'),
+    h('ul', { class: 'plain small', id: 'befehle' }, list.slice(0, 5).map((c) => h('li', {},
+      `${formatDateTime(c.requested_at)} · ${c.kind === 'restart' ? 'Neustart' : c.kind} · ${COMMAND_STATUS[c.status] ?? c.status}`,
+      c.automatic ? ' · automatisch' : ` · ${c.requested_by}`, c.reason ? ` · ${c.reason}` : null))));
+}
+
+/** One action: a button (or form) and its own error line; the API's German refusal shows there. */
+function run(error, work) {
+  return async (e) => {
+    e?.preventDefault?.();
+    error.textContent = '';
+    try { await work(); } catch (err) { error.textContent = err.message; }
+  };
+}
+
+function keyBox(result) {
+  return h('div', { class: 'key-box', id: 'schluessel', role: 'status' },
+    h('p', {}, h('strong', {}, 'Nur dieses eine Mal sichtbar: '), 'Bitte jetzt beim Agenten eintragen (Keychain/Passwort-Manager). Danach zeigt ihn niemand mehr an.'),
+    h('p', {}, 'Schlüssel: ', h('code', { 'data-field': 'key' }, result.key), ' ',
+      h('button', { type: 'button', class: 'copy', onclick: async () => {
+        try { await navigator.clipboard.writeText(result.key); toast('Schlüssel kopiert.'); } catch { toast('Schlüssel konnte nicht kopiert werden.'); }
+      } }, 'Kopieren')),
+    h('p', {}, 'Zum Vergleichen beginnt er mit ', h('code', { 'data-field': 'key-prefix-shown' }, result.key_prefix), '.'),
+    result.previous_key_valid_until ? h('p', { class: 'muted small' }, `Der alte Schlüssel gilt noch bis ${formatDateTime(result.previous_key_valid_until)}.`) : null);
+}
+
+function actions(a, handover, reload, remember, remembered) {
+  const keyError = h('p', { class: 'error', id: 'schluessel-fehler', role: 'alert' });
+  const keyArea = h('div', {}, remembered() ? keyBox(remembered()) : null);
+  const show = (path, message) => run(keyError, async () => {
+    const result = await api(`/api/agents/${a.id}/${path}`, { method: 'POST' });
+    remember(result);
+    toast(message);
+    await reload();
+  });
+  const keySection = h('section', { 'aria-labelledby': 'schluessel-titel', class: 'action-group' },
+    h('h3', { id: 'schluessel-titel' }, 'Schlüssel'),
+    handover.pending
+      ? h('p', { class: 'muted small' }, `Ein neuer Schlüssel wartet auf die einmalige Anzeige (bis ${formatDateTime(handover.expires_at)}).`)
+      : h('p', { class: 'muted small' }, 'Der Schlüssel wird nur einmal angezeigt. Verloren? Dann einen neuen erzeugen; der alte gilt noch eine Weile weiter.'),
+    h('div', { class: 'actions' },
+      handover.pending ? h('button', { type: 'button', class: 'primary', 'data-action': 'key-handover', onclick: show('key-handover', 'Schlüssel angezeigt.') }, 'Schlüssel einmalig anzeigen') : null,
+      h('button', { type: 'button', 'data-action': 'rotate', onclick: show('keys/rotate', 'Neuer Schlüssel erzeugt.') }, 'Neuen Schlüssel erzeugen (rotieren)')),
+    keyArea, keyError);
+
+  const pauseError = h('p', { class: 'error', id: 'pause-fehler', role: 'alert' });
+  const pauseSection = h('section', { 'aria-labelledby': 'pause-titel', class: 'action-group' },
+    h('h3', { id: 'pause-titel' }, a.paused ? 'Pausiert' : 'Pausieren'),
+    h('p', { class: 'muted small' }, a.paused ? 'Solange pausiert, entstehen keine Incidents.' : 'Für längere Unterbrechungen: keine Incidents, bis du fortsetzt.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', 'data-action': a.paused ? 'resume' : 'pause', onclick: run(pauseError, async () => {
+        const r = await api(`/api/agents/${a.id}/${a.paused ? 'resume' : 'pause'}`, { method: 'POST' });
+        toast(r.note ?? (a.paused ? 'Fortgesetzt.' : 'Pausiert.'));
+        await reload();
+      }) }, a.paused ? 'Fortsetzen' : 'Pausieren')),
+    pauseError);
+
+  // Snooze: until (≤ 7 days).
+  const snooze = { errors: {}, inputs: {} };
+  const snoozeSummary = h('p', { class: 'error', id: 'stumm-fehler', role: 'alert' });
+  const until = h('input', { type: 'datetime-local', required: true, value: berlinInputValue(new Date(Date.now() + 2 * 3600_000)) });
+  const snoozeForm = h('form', { class: 'action-group', id: 'stumm-form', novalidate: true, 'aria-labelledby': 'stumm-titel' },
+    h('h3', { id: 'stumm-titel' }, 'Stummschalten'),
+    field(snooze, 'stumm', 'until', 'Stumm bis (höchstens 7 Tage)', until, 'Bis dahin entstehen für diesen Agenten keine neuen Incidents.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'snooze' }, 'Stummschalten')),
+    snoozeSummary);
+  snoozeForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(snooze, snoozeSummary);
+    if (!until.value) { showErrors(snooze, snoozeSummary, { errors: { until: ['Bitte angeben, bis wann.'] } }); return; }
+    try {
+      await api(`/api/agents/${a.id}/snooze`, { method: 'POST', body: JSON.stringify({ until: berlinInputToIso(until.value) }) });
+      toast(`Stumm bis ${formatDateTime(berlinInputToIso(until.value))}.`);
+      await reload();
+    } catch (err) { showErrors(snooze, snoozeSummary, err); }
+  });
+
+  // Maintenance window: start, end, reason (≤ 200).
+  const maint = { errors: {}, inputs: {} };
+  const windowSummary = h('p', { class: 'error', id: 'wartung-fehler', role: 'alert' });
+  const startsAt = h('input', { type: 'datetime-local', required: true, value: berlinInputValue(new Date()) });
+  const endsAt = h('input', { type: 'datetime-local', required: true, value: berlinInputValue(new Date(Date.now() + 3600_000)) });
+  const reason = h('input', { type: 'text', maxlength: '200' });
+  const windowForm = h('form', { class: 'action-group touchpoint-form', id: 'wartung-form', novalidate: true, 'aria-labelledby': 'wartung-form-titel' },
+    h('h3', { id: 'wartung-form-titel' }, 'Wartungsfenster eintragen'),
+    field(maint, 'wartung', 'starts_at', 'Beginn', startsAt),
+    field(maint, 'wartung', 'ends_at', 'Ende', endsAt),
+    field(maint, 'wartung', 'reason', 'Grund (optional, höchstens 200 Zeichen)', reason),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'maintenance' }, 'Wartungsfenster speichern')),
+    windowSummary);
+  windowForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(maint, windowSummary);
+    const missing = {};
+    if (!startsAt.value) missing.starts_at = ['Bitte den Beginn angeben.'];
+    if (!endsAt.value) missing.ends_at = ['Bitte das Ende angeben.'];
+    if (Object.keys(missing).length) { showErrors(maint, windowSummary, { errors: missing }); return; }
+    try {
+      await api(`/api/agents/${a.id}/maintenance-windows`, { method: 'POST', body: JSON.stringify({
+        starts_at: berlinInputToIso(startsAt.value), ends_at: berlinInputToIso(endsAt.value), ...(reason.value.trim() ? { reason: reason.value.trim() } : {}),
+      }) });
+      toast('Wartungsfenster gespeichert.');
+      await reload();
+    } catch (err) { showErrors(maint, windowSummary, err); }
+  });
+
+  // Restart: with the next heartbeat.
+  const restart = { errors: {}, inputs: {} };
+  const restartSummary = h('p', { class: 'error', id: 'neustart-fehler', role: 'alert' });
+  const restartReason = h('input', { type: 'text', maxlength: '200' });
+  const restartForm = h('form', { class: 'action-group', id: 'neustart-form', novalidate: true, 'aria-labelledby': 'neustart-titel' },
+    h('h3', { id: 'neustart-titel' }, 'Neustart'),
+    field(restart, 'neustart', 'reason', 'Grund (optional)', restartReason, 'Wird mit dem nächsten Heartbeat an den Agenten ausgeliefert.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'restart' }, 'Neustart anfordern')),
+    restartSummary);
+  restartForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(restart, restartSummary);
+    try {
+      const r = await api(`/api/agents/${a.id}/restart`, { method: 'POST', body: JSON.stringify(restartReason.value.trim() ? { reason: restartReason.value.trim() } : {}) });
+      toast(r.note ?? 'Neustart angefordert.');
+      await reload();
+    } catch (err) { showErrors(restart, restartSummary, err); }
+  });
+
+  return h('section', { 'aria-labelledby': 'aktionen-titel', id: 'agent-aktionen' },
+    h('h2', { id: 'aktionen-titel' }, 'Aktionen'),
+    keySection, pauseSection, snoozeForm, windowForm, restartForm);
+}
