@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Leitstand.Alerts;
 using Leitstand.Auth;
+using Leitstand.Fulfilment;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Pipeline;
@@ -29,6 +30,7 @@ public static partial class AppSettings
         ("Monitoring", typeof(MonitoringSettings)),
         ("Auth", typeof(AuthSettings)),
         ("Alerts", typeof(AlertSettings)),
+        ("Fulfilment", typeof(FulfilmentSettings)),
     ];
 
     public static IServiceCollection AddValidatedSettings(this IServiceCollection services, IConfiguration configuration)
@@ -43,6 +45,7 @@ public static partial class AppSettings
         Add<MonitoringSettings>(services, configuration, "Monitoring", s => s.Validate());
         Add<AuthSettings>(services, configuration, "Auth", s => s.Validate());
         Add<AlertSettings>(services, configuration, "Alerts", s => s.Validate());
+        Add<FulfilmentSettings>(services, configuration, "Fulfilment", s => s.Validate());
         return services;
     }
 

@@ -93,6 +93,7 @@ var secretNames = {
   agentKeyHandoverKey: 'agent-key-handover-key'
   leadClientHashKey: 'lead-client-hash-key'
   alertAckLinkSecret: 'alert-ack-link-secret'
+  fulfilmentLinkSecret: 'fulfilment-link-secret'
   supabaseLegacyJwtSecret: 'supabase-legacy-jwt-secret'
   alertSlackWebhookUrl: 'alert-slack-webhook-url'
   alertTeamsWebhookUrl: 'alert-teams-webhook-url'
@@ -166,7 +167,8 @@ func secret(vaultUri string, secretName string) string => '@Microsoft.KeyVault(S
 //   Alerts__MaxRetryAfterSeconds, Alerts__BreakSeconds, Alerts__SendingTimeoutSeconds, Alerts__GiveUpMinutes,
 //   Alerts__Slack__MessagesPerSecond, Alerts__Teams__MessagesPerSecond, Alerts__Telegram__MessagesPerSecond,
 //   Alerts__Email__MessagesPerSecond, Alerts__Webhook__MessagesPerSecond, Alerts__Telegram__ApiBaseUrl,
-//   Alerts__Email__Port, Alerts__Email__UseStartTls
+//   Alerts__Email__Port, Alerts__Email__UseStartTls,
+//   Fulfilment__LinkValidDays, Fulfilment__MaxBodyBytes
 // (end of the defaults)
 var appSettings = union(
   {
@@ -205,6 +207,8 @@ var appSettings = union(
     Alerts__StatusCenterUrl: statusCenterUrl
     Alerts__PublicFunctionsUrl: functionsUrl
     Alerts__AckLinkSecret: secret(vault.outputs.uri, secretNames.alertAckLinkSecret)
+    Fulfilment__LinkSecret: secret(vault.outputs.uri, secretNames.fulfilmentLinkSecret)
+    Fulfilment__PublicFunctionsUrl: functionsUrl
   },
   acceptLegacyJwtSecret ? { Auth__LegacyJwtSecret: secret(vault.outputs.uri, secretNames.supabaseLegacyJwtSecret) } : {},
   // Alert channels: a channel without its settings is off.
@@ -256,6 +260,7 @@ var referencedSecrets = concat(
     secretNames.agentKeyHandoverKey
     secretNames.leadClientHashKey
     secretNames.alertAckLinkSecret
+    secretNames.fulfilmentLinkSecret
   ],
   acceptLegacyJwtSecret ? [secretNames.supabaseLegacyJwtSecret] : [],
   alertSlack ? [secretNames.alertSlackWebhookUrl] : [],

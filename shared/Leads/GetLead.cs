@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Leitstand.Auth;
 
@@ -72,6 +74,15 @@ public sealed class GetLead(TeamDatabase db)
         join public.lead_stage_transitions t on t.from_stage = l.stage
         where l.id = @LeadId
         order by t.to_stage;
+        select o.state, o.template_version as templateversion, o.submitted_at as submittedat, o.updated_at as updatedat,
+               o.reopened_at as reopenedat, o.answers::text as answers, t.title as templatetitle, t.sections::text as templatesections,
+               k.expires_at as linkexpiresat, (k.revoked_at is null and k.expires_at > now()) as linkactive
+        from public.onboarding_answers o
+        join public.onboarding_templates t on t.version = o.template_version
+        left join public.onboarding_links k on k.lead_id = o.lead_id
+        where o.lead_id = @LeadId
+        order by o.template_version desc
+        limit 1;
         """;
 
     /// <summary>The lead, or null when there is none with this id. Runs as <paramref name="user"/> (RLS: team members only).</summary>
@@ -89,6 +100,7 @@ public sealed class GetLead(TeamDatabase db)
             var agents = (await grid.ReadAsync<AgentRow>()).AsList();
             var incidents = (await grid.ReadAsync<LeadIncident>()).ToLookup(i => i.AgentId);
             var moves = (await grid.ReadAsync<Pipeline.StageMove>()).AsList();
+            var onboarding = await grid.ReadSingleOrDefaultAsync<OnboardingRow>();
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
                 lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.ContactBasis,
@@ -97,7 +109,10 @@ public sealed class GetLead(TeamDatabase db)
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
                 tasks.Where(t => t.Status == "open").ToList(), tasks.Where(t => t.Status != "open").ToList(), deals,
                 agents.Select(a => new LeadAgent(a.Id, a.Name, a.Status, a.Paused, a.LastHeartbeatAt, a.SnoozedUntil, a.RevokedAt, a.DealId,
-                    incidents[a.Id].ToList())).ToList(), moves);
+                    incidents[a.Id].ToList())).ToList(), moves,
+                onboarding is null ? null : new LeadOnboarding(onboarding.State, onboarding.TemplateVersion, onboarding.SubmittedAt, onboarding.UpdatedAt,
+                    onboarding.ReopenedAt, Json(onboarding.Answers), new LeadOnboardingTemplate(onboarding.TemplateTitle, Json(onboarding.TemplateSections)),
+                    onboarding.LinkExpiresAt is { } expires ? new LeadOnboardingLink(expires, onboarding.LinkActive == true) : null));
         }
         await team.CommitAsync(ct);
         return detail;
@@ -107,6 +122,15 @@ public sealed class GetLead(TeamDatabase db)
         string? Message, string Stage, string StageLabel, DateTime StageChangedAt, string ContactBasis, string? Source, string? UtmSource,
         string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent, DateTime? ConsentAt, string? ConsentTextVersion,
         string? ConsentSource, DateTime? CallAt, string? LostReason, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+
+    private static JsonElement Json(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    internal sealed record OnboardingRow(string State, int TemplateVersion, DateTime? SubmittedAt, DateTime UpdatedAt, DateTime? ReopenedAt, string Answers,
+        string TemplateTitle, string TemplateSections, DateTime? LinkExpiresAt, bool? LinkActive);
 
     internal sealed record AgentRow(Guid Id, string Name, string Status, bool Paused, DateTime? LastHeartbeatAt, DateTime? SnoozedUntil,
         DateTime? RevokedAt, Guid? DealId);
@@ -124,7 +148,20 @@ public sealed record LeadDetail(
     LeadConsent? Consent, LeadOrigin Origin, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<LeadStageChange> StageHistory, IReadOnlyList<LeadTouchpoint> Touchpoints,
     IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents,
-    IReadOnlyList<Pipeline.StageMove> Moves);
+    IReadOnlyList<Pipeline.StageMove> Moves,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LeadOnboarding? Onboarding = null);
+
+/// <summary>
+/// The customer's onboarding questionnaire (Fulfilment, public.onboarding_answers), present once a link was made:
+/// the newest version's state (draft or submitted) and answers as stored, the template's sections (labels for the
+/// view) and the link's expiry (<see cref="LeadOnboardingLink.Active"/>: not revoked, not expired).
+/// </summary>
+public sealed record LeadOnboarding(string State, int TemplateVersion, DateTime? SubmittedAt, DateTime UpdatedAt, DateTime? ReopenedAt,
+    JsonElement Answers, LeadOnboardingTemplate Template, LeadOnboardingLink? Link);
+
+public sealed record LeadOnboardingTemplate(string Title, JsonElement Sections);
+
+public sealed record LeadOnboardingLink(DateTime ExpiresAt, bool Active);
 
 /// <summary>The consent record (DSGVO Art. 7): which text version, when, where.</summary>
 public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source);

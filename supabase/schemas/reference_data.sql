@@ -249,8 +249,12 @@ würden, nennst das Angebot und klärst die Entscheidung.
 ),
 (
   'onboarding', 'WON', 'Onboarding-Vorlage',
-  $txt$Der Fragebogen für das Onboarding-Gespräch (ca. 30 Minuten, per Video) nach dem Abschluss. Gemeinsam mit dem
-Kunden ausfüllen, in Stichworten. Er ist die Grundlage für die 5-Stunden-Installation.
+  $txt$Der Fragebogen lebt in den Daten: `public.onboarding_templates` (versioniert, `supabase/schemas/reference_data.sql`),
+die Antworten je Lead und Version in `public.onboarding_answers`. Der Kunde füllt ihn selbst aus: im Status-Center
+beim Lead (`#/leads/<id>`, Abschnitt „Onboarding“) „Link erstellen“ und ihm den Link schicken; dort stehen danach
+seine Antworten, und „Zur Bearbeitung öffnen“ gibt sie ihm zum Ändern zurück. Die Übersicht unten zeigt dieselben
+Fragen für das Onboarding-Gespräch (ca. 30 Minuten, per Video), in Stichworten. Er ist die Grundlage für die
+5-Stunden-Installation.
 
 **Wichtig:** Zugangsdaten gehören nie in diesen Fragebogen, in Chats oder E-Mails. Ebenso keine Inhalte aus
 E-Mails, Chats oder Kundendaten des Kunden – nur, welche Tools und Abläufe es gibt.
@@ -632,7 +636,8 @@ insert into public.alert_kinds (kind, label, severity, subject_type, acknowledge
   ('daily_tasks', 'Tagesliste', 'info', 'team', false, '#/heute'),
   ('kpi_weekly', 'Wochenbilanz', 'info', 'kpi', false, '#/zahlen'),
   ('delivery_failed', 'Zustellung fehlgeschlagen', 'warning', 'alert', false, '#/alerts/{id}'),
-  ('agent_connected', 'Agent verbunden', 'info', 'agent', false, '#/agents/{id}');
+  ('agent_connected', 'Agent verbunden', 'info', 'agent', false, '#/agents/{id}'),
+  ('onboarding_submitted', 'Onboarding ausgefüllt', 'info', 'lead', false, '#/leads/{id}');
 
 -- ---------------------------------------------------------------------------------------------
 -- Alerts (alerts.sql): the routes, in this order (their ids). Sensible defaults (docs/alerts.md); the team
@@ -661,6 +666,10 @@ insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet
 insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
   ('agent_connected', 'info', '{slack,teams,telegram,webhook}', '19:00', '08:00', interval '0',
    'Agent verbunden: Chat zu Arbeitszeiten');
+-- A customer submitted the onboarding questionnaire (Fulfilment): chat and e-mail, not at night.
+insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
+  ('onboarding_submitted', 'info', '{slack,teams,telegram,email,webhook}', '21:00', '07:00', interval '0',
+   'Onboarding ausgefüllt: Chat und E-Mail, nicht nachts');
 
 -- ---------------------------------------------------------------------------------------------
 -- Leads (leads.sql): what a touchpoint says.
@@ -707,3 +716,75 @@ insert into public.stage_probabilities (stage, probability) values
   ('NEW', 0.05), ('CONTACTED', 0.10), ('REPLIED', 0.20), ('QUALIFIED', 0.35), ('CALL_BOOKED', 0.50),
   ('WON', 1), ('LOST', 0);
 insert into public.kpi_settings default values;
+
+-- ---------------------------------------------------------------------------------------------
+-- Fulfilment (onboarding.sql): the onboarding questionnaire, version 1 (from docs/vorlagen/onboarding.md and issue 19).
+insert into public.onboarding_templates (version, title, intro, sections) values
+  (1, 'Onboarding-Fragebogen',
+   'Mit diesen Angaben bereiten wir die 5-Stunden-Installation deines persönlichen AI-Agenten vor. Bitte in Stichworten. Wichtig: Zugangsdaten und Passwörter gehören nie in diesen Fragebogen, auch keine Inhalte aus E-Mails, Chats oder Kundendaten – nur, welche Tools und Abläufe es gibt.',
+   $json$[
+  {"key": "goals", "title": "1. Deine Ziele", "kind": "fields", "fields": [
+    {"key": "change", "label": "Was soll in vier Wochen anders sein als heute?", "type": "textarea", "required": true, "max": 1000},
+    {"key": "time", "label": "Welche Aufgaben kosten gerade am meisten Zeit? Ungefähr wie viele Stunden pro Woche?", "type": "textarea", "required": false, "max": 1000},
+    {"key": "success", "label": "Woran merkst du, dass sich der Agent gelohnt hat?", "type": "textarea", "required": true, "max": 1000}]},
+  {"key": "channels", "title": "2. Kanäle und Rechte", "kind": "table", "row_key": "channel",
+   "intro": "Welche Kanäle darf der Agent nutzen, und mit welchen Rechten? So wenig wie nötig: lieber lesen und Entwürfe als handeln. Mindestens ein Kanal.",
+   "rows": [
+     {"key": "email", "label": "E-Mail"},
+     {"key": "calendar", "label": "Kalender"},
+     {"key": "messenger", "label": "Messenger (z. B. WhatsApp Business, Slack, Teams)"},
+     {"key": "crm", "label": "CRM / Kundenliste"},
+     {"key": "documents", "label": "Dokumente und Ablage"},
+     {"key": "accounting", "label": "Buchhaltung und Rechnungen"},
+     {"key": "other", "label": "Sonstiges"}],
+   "fields": [
+     {"key": "tool", "label": "Tool / Anbieter", "type": "text", "required": false, "max": 120, "hint": "Nötig, wenn der Agent den Kanal nutzen soll."},
+     {"key": "rights", "label": "Der Agent darf", "type": "choice", "required": true, "options": [
+       {"value": "none", "label": "nicht nutzen"},
+       {"value": "read", "label": "nur lesen"},
+       {"value": "draft", "label": "lesen und Entwürfe schreiben"},
+       {"value": "act", "label": "handeln (nach den Freigabe-Regeln)"}]}]},
+  {"key": "workflows", "title": "3. Die drei Kern-Workflows", "kind": "repeat", "count": 3,
+   "intro": "Die drei Abläufe, die der Agent in den 5 Stunden lernt, der wichtigste zuerst. Weitere Ideen kommen später.",
+   "fields": [
+     {"key": "name", "label": "Name", "type": "text", "required": true, "max": 80, "hint": "z. B. „Anfragen beantworten“"},
+     {"key": "trigger", "label": "Was löst ihn aus?", "type": "textarea", "required": true, "max": 500},
+     {"key": "steps", "label": "Was soll der Agent tun (Schritte)?", "type": "textarea", "required": true, "max": 1000},
+     {"key": "result", "label": "Was ist das Ergebnis?", "type": "textarea", "required": true, "max": 500},
+     {"key": "frequency", "label": "Wie oft läuft er?", "type": "frequency", "required": true,
+      "hint": "Entweder ein Zeitplan (Cron-Ausdruck in Berliner Zeit, z. B. „0 8 * * 1-5“ = werktags um 8 Uhr) oder ein Intervall."},
+     {"key": "approval", "label": "Was muss vorher freigegeben werden?", "type": "textarea", "required": true, "max": 500}]},
+  {"key": "approval_rules", "title": "4. Freigabe-Regeln", "kind": "fields",
+   "intro": "Diese Aktionen macht der Agent immer nur mit deiner Freigabe:",
+   "fixed": [
+     {"key": "send_email", "label": "E-Mails senden"},
+     {"key": "payments", "label": "Zahlungen und Überweisungen"},
+     {"key": "deletions", "label": "Dateien oder Einträge löschen"}],
+   "fields": [
+     {"key": "own", "label": "Was soll außerdem nur mit deiner Freigabe passieren?", "type": "textarea", "required": false, "max": 1000},
+     {"key": "approver", "label": "Wer gibt frei, und wie (z. B. Rückfrage per Messenger)?", "type": "text", "required": true, "max": 200},
+     {"key": "deputy", "label": "Wer vertritt bei Urlaub?", "type": "text", "required": false, "max": 200}]},
+  {"key": "devices", "title": "5. Geräte", "kind": "fields", "fields": [
+    {"key": "os", "label": "Betriebssystem", "type": "choice", "required": true, "options": [
+      {"value": "macos", "label": "macOS"}, {"value": "windows", "label": "Windows"}, {"value": "linux", "label": "Linux"}, {"value": "other", "label": "anderes"}]},
+    {"key": "device", "label": "Rechner und Version", "type": "text", "required": true, "max": 200, "hint": "z. B. „MacBook Air M2, macOS 15“"},
+    {"key": "password_manager", "label": "Passwort-Manager (welcher, falls vorhanden)", "type": "text", "required": false, "max": 120}]},
+  {"key": "contact", "title": "6. Ansprechpartner", "kind": "fields", "fields": [
+    {"key": "name", "label": "Name", "type": "text", "required": true, "max": 120},
+    {"key": "role", "label": "Rolle", "type": "text", "required": false, "max": 120},
+    {"key": "email", "label": "E-Mail", "type": "email", "required": true, "max": 254},
+    {"key": "phone", "label": "Telefon", "type": "phone", "required": false, "max": 40},
+    {"key": "channel", "label": "Bevorzugter Kanal für Rückfragen", "type": "choice", "required": true, "options": [
+      {"value": "email", "label": "E-Mail"}, {"value": "phone", "label": "Telefon"}, {"value": "messenger", "label": "Messenger"}]}]},
+  {"key": "install", "title": "7. Termin für die Installation", "kind": "fields",
+   "intro": "5 Stunden am Stück; du bist zu Beginn und am Ende dabei (zusammen etwa 1,5 Stunden). Bitte nenne bis zu drei Wunschtage.",
+   "fields": [
+     {"key": "date_1", "label": "Wunschtag", "type": "date", "required": true},
+     {"key": "date_2", "label": "Ausweichtag", "type": "date", "required": false},
+     {"key": "date_3", "label": "zweiter Ausweichtag", "type": "date", "required": false},
+     {"key": "time_of_day", "label": "Start", "type": "choice", "required": true, "options": [
+       {"value": "morning", "label": "vormittags (Start 8–10 Uhr)"}, {"value": "midday", "label": "mittags (Start 11–13 Uhr)"}, {"value": "any", "label": "egal"}]},
+     {"key": "mode", "label": "Vor Ort oder per Fernzugriff?", "type": "choice", "required": true, "options": [
+       {"value": "onsite", "label": "vor Ort"}, {"value": "remote", "label": "per Fernzugriff (nur während des Termins)"}]},
+     {"key": "notes", "label": "Anmerkungen", "type": "textarea", "required": false, "max": 500}]}
+]$json$::jsonb);

@@ -65,6 +65,11 @@ insert into public.kpi_digest_runs (iso_week, week_start, due_at, sent_at) value
   ('2026-W47', '2026-11-16', '2026-11-23 07:00:00+00', '2026-11-23 07:00:00+00');
 insert into public.kpi_period_figures (kind, period_start, figures, computed_at) values
   ('week', '2026-11-16', '{"counts": {}}', '2026-11-23 07:00:00+00');
+-- Tables of the onboarding migration (onboarding_templates holds the questionnaire already).
+insert into public.onboarding_links (lead_id, expires_at) values
+  ('b0000000-0000-4000-8000-000000000001', now() + interval '14 days');
+insert into public.onboarding_answers (lead_id, template_version, answers) values
+  ('b0000000-0000-4000-8000-000000000001', 1, '{"goals": {"change": "Weniger E-Mails"}}');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

@@ -89,6 +89,7 @@ public sealed class TeamSignInHttpTests(StackFixture stack) : IAsyncLifetime
         ["Heartbeat"] = "agents at customers (their own agent key)",
         ["SupabaseWebhook"] = "Supabase's database webhook (shared secret header)",
         ["AcknowledgeLink"] = "acknowledge link in alert e-mails and chats (signed, expiring token)",
+        ["OnboardingPage"] = "the customer's onboarding questionnaire (signed, expiring, revocable link for one lead)",
     };
 
     private static List<Leitstand.LocalHost.Functions.FunctionDescriptor> HttpFunctions() =>

@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
+import { onboardingSection } from './onboarding.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -134,7 +135,8 @@ export function leadDetail(main, id) {
       touchpointForm(lead, await codes, () => load(true)),
       timeline(lead),
       tasks(lead),
-      deals(lead));
+      deals(lead),
+      onboardingSection(lead, () => load(true)));
     if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
     return lead;
