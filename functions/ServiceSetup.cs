@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Leitstand.Alerts;
 using Leitstand.Auth;
+using Leitstand.Fulfilment;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
 using Leitstand.Kpi;
@@ -85,6 +86,10 @@ public static class ServiceSetup
         services.AddSingleton<GetKpiBoard>();
         services.AddSingleton<SendWeeklyKpiDigest>();
         services.AddSingleton<KeepKpiFigures>();
+        services.AddSingleton<BookInstall>();
+        services.AddSingleton<GetInstall>();
+        services.AddSingleton<MarkInstallItem>();
+        services.AddSingleton<GetHandoverSummary>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

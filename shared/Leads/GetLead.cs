@@ -64,6 +64,11 @@ public sealed class GetLead(TeamDatabase db)
         join public.error_classes c on c.key = i.error_class
         where a.lead_id = @LeadId and i.status <> 'resolved'
         order by i.opened_at, i.id;
+
+        select r.id, r.starts_at as startsat, r.ends_at as endsat, r.state
+        from public.install_runs r
+        where r.lead_id = @LeadId
+        order by r.starts_at, r.id;
         """;
 
     /// <summary>The lead, or null when there is none with this id. Runs as <paramref name="user"/> (RLS: team members only).</summary>
@@ -80,6 +85,7 @@ public sealed class GetLead(TeamDatabase db)
             var deals = (await grid.ReadAsync<LeadDeal>()).AsList();
             var agents = (await grid.ReadAsync<AgentRow>()).AsList();
             var incidents = (await grid.ReadAsync<LeadIncident>()).ToLookup(i => i.AgentId);
+            var installs = (await grid.ReadAsync<LeadInstall>()).AsList();
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
                 lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.ContactBasis,
@@ -88,7 +94,7 @@ public sealed class GetLead(TeamDatabase db)
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
                 tasks.Where(t => t.Status == "open").ToList(), tasks.Where(t => t.Status != "open").ToList(), deals,
                 agents.Select(a => new LeadAgent(a.Id, a.Name, a.Status, a.Paused, a.LastHeartbeatAt, a.SnoozedUntil, a.RevokedAt, a.DealId,
-                    incidents[a.Id].ToList())).ToList());
+                    incidents[a.Id].ToList())).ToList(), installs);
         }
         await team.CommitAsync(ct);
         return detail;
@@ -114,7 +120,11 @@ public sealed record LeadDetail(
     string Stage, string StageLabel, DateTime StageChangedAt, DateTime? CallAt, string? LostReason, string ContactBasis,
     LeadConsent? Consent, LeadOrigin Origin, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<LeadStageChange> StageHistory, IReadOnlyList<LeadTouchpoint> Touchpoints,
-    IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents);
+    IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents,
+    IReadOnlyList<LeadInstall> Installs);
+
+/// <summary>A booked install of the lead (<c>#/installs/&lt;id&gt;</c>); state booked or finished.</summary>
+public sealed record LeadInstall(Guid Id, DateTime StartsAt, DateTime EndsAt, string State);
 
 /// <summary>The consent record (DSGVO Art. 7): which text version, when, where.</summary>
 public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source);
