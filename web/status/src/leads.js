@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { h, toast, formatDateTime } from './dom.js';
 import { CHANNELS } from './heute.js';
+import { leadInstalls } from './installs.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -122,7 +123,8 @@ export function leadDetail(main, id) {
       touchpointForm(lead, await codes, () => load(true)),
       timeline(lead),
       tasks(lead),
-      deals(lead));
+      deals(lead),
+      leadInstalls(lead, () => load(true)));
     if (focus) main.focus();
   }
   load(false);

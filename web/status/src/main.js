@@ -6,11 +6,13 @@ import { pipeline } from './pipeline.js';
 import { zahlen } from './zahlen.js';
 import { agenten } from './agenten.js';
 import { leads, leadDetail } from './leads.js';
+import { installDetail } from './installs.js';
 
 const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten };
 // Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
 const paramRoutes = [
   { pattern: /^#\/leads\/([0-9a-fA-F-]{36})$/, view: leadDetail, nav: '#/leads' },
+  { pattern: /^#\/installs\/([0-9a-fA-F-]{36})$/, view: installDetail, nav: '#/leads' },
 ];
 
 /** The view for a hash: { view(main), nav } or null when there is none. */
