@@ -5,8 +5,8 @@ namespace Leitstand.Leads;
 
 /// <summary>
 /// One lead as the workbench shows it: contact data, the consent record and contact basis, the stage history
-/// with who and when, the touchpoints with their notes, open and closed tasks, deals, and the lead's agents with
-/// their open incidents. <see cref="LeadDetail.Version"/> is the contact data's version (leads.version) that an edit
+/// with who and when, the touchpoints with their notes, open and closed tasks, deals, the lead's agents with
+/// their open incidents, and its booked installs. <see cref="LeadDetail.Version"/> is the contact data's version (leads.version) that an edit
 /// names (<see cref="EditLead"/>). Runs under the member's claims (RLS), one round trip.
 /// </summary>
 public sealed class GetLead(TeamDatabase db)
