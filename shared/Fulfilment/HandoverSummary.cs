@@ -108,7 +108,39 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
 }
 
 /// <summary>A core workflow in the summary; <see cref="Schedule"/> and <see cref="Approval"/> from the onboarding where known.</summary>
-public sealed record HandoverWorkflow(int Number, string Name, string? Schedule, string? Approval, bool SetUp = true);
+public sealed record HandoverWorkflow(int Number, string Name, string? Schedule, string? Approval, bool SetUp = true)
+{
+    /// <summary>
+    /// The workflows of submitted onboarding answers (<c>answers-&gt;'workflows'</c>: objects with <c>name</c>, <c>schedule</c>
+    /// (cron, Europe/Berlin) or <c>interval</c>, <c>approval</c> as text or true/false), numbered in their order; others
+    /// or an unreadable entry are left out, so the run's names stand in.
+    /// </summary>
+    public static IReadOnlyList<HandoverWorkflow> FromOnboarding(System.Text.Json.JsonElement workflows)
+    {
+        var list = new List<HandoverWorkflow>();
+        if (workflows.ValueKind != System.Text.Json.JsonValueKind.Array) return list;
+        var number = 0;
+        foreach (var w in workflows.EnumerateArray())
+        {
+            number++;
+            if (w.ValueKind != System.Text.Json.JsonValueKind.Object || Text(w, "name") is not { } name) continue;
+            var schedule = Text(w, "schedule") is { } cron ? $"nach Zeitplan {cron} (Berliner Zeit)"
+                : Text(w, "interval") is { } interval ? $"alle {interval}" : null;
+            var approval = w.TryGetProperty("approval", out var a) ? a.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String when a.GetString() is { Length: > 0 } t => t.Trim(),
+                System.Text.Json.JsonValueKind.True => "Jeder Lauf braucht dein OK.",
+                System.Text.Json.JsonValueKind.False => "Läuft ohne Rückfrage (außer E-Mails senden, Zahlungen und Löschungen).",
+                _ => null,
+            } : null;
+            list.Add(new HandoverWorkflow(number, name, schedule, approval));
+        }
+        return list;
+    }
+
+    private static string? Text(System.Text.Json.JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String && v.GetString()?.Trim() is { Length: > 0 } t ? t : null;
+}
 
 /// <summary>A safety-baseline item: done, not_applicable (with its <see cref="Reason"/>) or open.</summary>
 public sealed record HandoverBaselineItem(string Title, string State, string? Reason);
