@@ -11,7 +11,7 @@ namespace Leitstand.Tests.Browser;
 /// <summary>
 /// #/installs/&lt;id&gt; on a phone: the team books the install from the lead view, ticks through the run (also by
 /// keyboard), fails to skip a baseline item and marks it "nicht anwendbar" instead, and sees "Monitoring verbunden"
-/// tick itself after the agent's first heartbeat (the open view refreshes).
+/// tick itself after the agent's first heartbeat (the open view refreshes); the handover summary downloads as a file.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class StatusCenterInstallTests(StackFixture stack, Chromium chromium)
@@ -84,10 +84,24 @@ public sealed class StatusCenterInstallTests(StackFixture stack, Chromium chromi
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
         await session.ScreenshotAsync("install-monitoring-connected");
 
+        // The handover summary as a file for the customer: German, printable, without the skip reason.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#uebergabe"));
+        Assert.StartsWith("Uebergabe-B", download.SuggestedFilename);
+        var html = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains("Übergabe für Bäckerei Ofenfrisch", html);
+        Assert.Contains("Dein Agent „Ofenfrisch-Agent“", html);
+        Assert.Contains("nicht anwendbar – Der Agent schreibt in keine Datenbank.", html);
+        Assert.DoesNotContain("Vorab per Telefon", html);
+        session.AssertNoRequestLeftLocalhost();
+
         // The lead view links to its install.
         await page.ClickAsync("main p a");
         await Expect(page.Locator("#lead-installationen [data-install] a")).ToHaveCountAsync(1);
-        session.AssertNoRequestLeftLocalhost();
+
+        var printed = await session.Context.NewPageAsync();
+        await printed.SetContentAsync(html);
+        await printed.EmulateMediaAsync(new() { Media = Media.Print });
+        await printed.SaveScreenshotAsync("install-summary-print");
     }
 
     private static ILocator Item(IPage page, string title) =>

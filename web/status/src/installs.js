@@ -81,7 +81,7 @@ export function installDetail(main, id) {
         h('span', { class: `badge${finished ? '' : ' high'}`, id: 'installation-status', 'data-state': run.state }, finished ? 'abgeschlossen' : 'gebucht'),
         run.appointment, run.installer_name ? ` · ${run.installer_name}` : null),
       h('p', { id: 'installation-uhr', role: 'status' }, clock(run)),
-      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'uebergabe', onclick: openSummary }, 'Übergabe-Übersicht öffnen')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'uebergabe', onclick: downloadSummary }, 'Übergabe-Übersicht herunterladen')),
       ...run.blocks.map((b) => block(b, run.items.filter((i) => i.block === b.block), finished)));
     if (keep) document.getElementById(keep)?.focus();
   }
@@ -142,15 +142,19 @@ export function installDetail(main, id) {
     }
   }
 
-  async function openSummary() {
-    const target = window.open('', '_blank');
+  // The summary as a file (to print or hand over): this page's CSP would keep its print styles out of a tab opened from here.
+  async function downloadSummary() {
     try {
       const response = await fetch(`${base}/api/installs/${run.id}/summary`, { headers: { Authorization: `Bearer ${await accessToken()}` } });
       if (!response.ok) throw new Error(`Fehler ${response.status}`);
       const url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/html' }));
-      if (target) target.location = url; else location.assign(url);
+      const name = (run.company || run.lead_name).replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+      const link = h('a', { href: url, download: `Uebergabe-${name || 'Installation'}.html`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
     } catch (err) {
-      target?.close();
       toast(`Die Übersicht konnte nicht geladen werden: ${err.message}`);
     }
   }
