@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Leitstand.Alerts;
 using Leitstand.Auth;
+using Leitstand.Fulfilment;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
 using Leitstand.Fulfilment;
@@ -95,6 +96,10 @@ public static class ServiceSetup
         services.AddSingleton<OpenOnboarding>();
         services.AddSingleton<SaveOnboardingDraft>();
         services.AddSingleton<SubmitOnboarding>();
+        services.AddSingleton<BookInstall>();
+        services.AddSingleton<GetInstall>();
+        services.AddSingleton<MarkInstallItem>();
+        services.AddSingleton<GetHandoverSummary>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

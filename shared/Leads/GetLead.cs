@@ -8,7 +8,7 @@ namespace Leitstand.Leads;
 /// <summary>
 /// One lead as the workbench shows it: contact data, the consent record and contact basis, the stage history
 /// with who and when, the touchpoints with their notes, open and closed tasks, deals, and the lead's agents with
-/// their open incidents, and the stage moves allowed from its stage as the pipeline board offers them (public.lead_stage_transitions,
+/// their open incidents, its booked installs, and the stage moves allowed from its stage as the pipeline board offers them (public.lead_stage_transitions,
 /// with what the stage rule asks for). <see cref="LeadDetail.Version"/> is the contact data's version (leads.version) that an edit
 /// names (<see cref="EditLead"/>). Runs under the member's claims (RLS), one round trip.
 /// </summary>
@@ -74,6 +74,7 @@ public sealed class GetLead(TeamDatabase db)
         join public.lead_stage_transitions t on t.from_stage = l.stage
         where l.id = @LeadId
         order by t.to_stage;
+
         select o.state, o.template_version as templateversion, o.submitted_at as submittedat, o.updated_at as updatedat,
                o.reopened_at as reopenedat, o.answers::text as answers, t.title as templatetitle, t.sections::text as templatesections,
                k.expires_at as linkexpiresat, (k.revoked_at is null and k.expires_at > now()) as linkactive
@@ -83,6 +84,11 @@ public sealed class GetLead(TeamDatabase db)
         where o.lead_id = @LeadId
         order by o.template_version desc
         limit 1;
+
+        select r.id, r.starts_at as startsat, r.ends_at as endsat, r.state
+        from public.install_runs r
+        where r.lead_id = @LeadId
+        order by r.starts_at, r.id;
         """;
 
     /// <summary>The lead, or null when there is none with this id. Runs as <paramref name="user"/> (RLS: team members only).</summary>
@@ -101,6 +107,7 @@ public sealed class GetLead(TeamDatabase db)
             var incidents = (await grid.ReadAsync<LeadIncident>()).ToLookup(i => i.AgentId);
             var moves = (await grid.ReadAsync<Pipeline.StageMove>()).AsList();
             var onboarding = await grid.ReadSingleOrDefaultAsync<OnboardingRow>();
+            var installs = (await grid.ReadAsync<LeadInstall>()).AsList();
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
                 lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.ContactBasis,
@@ -109,7 +116,7 @@ public sealed class GetLead(TeamDatabase db)
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
                 tasks.Where(t => t.Status == "open").ToList(), tasks.Where(t => t.Status != "open").ToList(), deals,
                 agents.Select(a => new LeadAgent(a.Id, a.Name, a.Status, a.Paused, a.LastHeartbeatAt, a.SnoozedUntil, a.RevokedAt, a.DealId,
-                    incidents[a.Id].ToList())).ToList(), moves,
+                    incidents[a.Id].ToList())).ToList(), moves, installs,
                 onboarding is null ? null : new LeadOnboarding(onboarding.State, onboarding.TemplateVersion, onboarding.SubmittedAt, onboarding.UpdatedAt,
                     onboarding.ReopenedAt, Json(onboarding.Answers), new LeadOnboardingTemplate(onboarding.TemplateTitle, Json(onboarding.TemplateSections)),
                     onboarding.LinkExpiresAt is { } expires ? new LeadOnboardingLink(expires, onboarding.LinkActive == true) : null));
@@ -149,6 +156,7 @@ public sealed record LeadDetail(
     IReadOnlyList<LeadStageChange> StageHistory, IReadOnlyList<LeadTouchpoint> Touchpoints,
     IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents,
     IReadOnlyList<Pipeline.StageMove> Moves,
+    IReadOnlyList<LeadInstall> Installs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LeadOnboarding? Onboarding = null);
 
 /// <summary>
@@ -162,6 +170,9 @@ public sealed record LeadOnboarding(string State, int TemplateVersion, DateTime?
 public sealed record LeadOnboardingTemplate(string Title, JsonElement Sections);
 
 public sealed record LeadOnboardingLink(DateTime ExpiresAt, bool Active);
+
+/// <summary>A booked install of the lead (<c>#/installs/&lt;id&gt;</c>); state booked or finished.</summary>
+public sealed record LeadInstall(Guid Id, DateTime StartsAt, DateTime EndsAt, string State);
 
 /// <summary>The consent record (DSGVO Art. 7): which text version, when, where.</summary>
 public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source);

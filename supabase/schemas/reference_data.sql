@@ -788,3 +788,39 @@ insert into public.onboarding_templates (version, title, intro, sections) values
        {"value": "onsite", "label": "vor Ort"}, {"value": "remote", "label": "per Fernzugriff (nur während des Termins)"}]},
      {"key": "notes", "label": "Anmerkungen", "type": "textarea", "required": false, "max": 500}]}
 ]$json$::jsonb);
+-- Fulfilment (installs.sql): the install checklist, version 1 (docs/vorlagen/installations-checkliste.md): the
+-- five hour blocks with their time boxes and items; the baseline items of that document marked as safety baseline.
+insert into public.install_checklist_versions (version, title, stop_restart, contact) values
+  (1, '5-Stunden-Installation',
+   'Anhalten: Im Menü des Agenten „Anhalten“ wählen. Der Agent erledigt dann nichts mehr, bis du ihn wieder startest; deine Daten und Einstellungen bleiben, wie sie sind. Wieder starten: Im selben Menü „Starten“ wählen. Im Notfall den Rechner neu starten: Der Agent startet erst wieder, wenn du ihn startest.',
+   'Bei Fragen erreichst du {installer} per E-Mail, auch nach der Übergabe. Läuft dein Agent nicht oder meldet er Fehler, sehen wir das im Monitoring (nur Betriebsdaten, nie Inhalte) und melden uns bei dir.');
+insert into public.install_checklist_blocks (version, block, title, outcome, minutes) values
+  (1, 1, 'Kick-off und Ziele', 'Ziele und die drei Kern-Workflows aus dem Onboarding bestätigt, Freigabe-Regeln abgestimmt', 60),
+  (1, 2, 'Installation Standard-Agent', 'Agent läuft unter dem Konto des Kunden, Kanäle mit minimalen Rechten verbunden', 60),
+  (1, 3, 'Drei Kern-Workflows', 'Jeder Workflow eingerichtet und mit einem harmlosen Beispiel getestet', 60),
+  (1, 4, 'Sicherheits-Baseline', 'Keychain, RLS und Freigabe-Regeln geprüft, Monitoring verbunden', 60),
+  (1, 5, 'Test und Übergabe', 'Ende-zu-Ende-Test, Kunde eingewiesen, schriftliche Übersicht', 60);
+insert into public.install_checklist_items (version, position, block, title, details, kind, workflow_no, safety_baseline) values
+  (1, 1, 1, 'Ziele aus dem Onboarding bestätigt', null, 'check', null, false),
+  (1, 2, 1, 'Drei Kern-Workflows bestätigt: Auslöser, Schritte, Ergebnis', null, 'check', null, false),
+  (1, 3, 1, 'Freigabe-Regeln abgestimmt', 'E-Mails senden, Zahlungen und Löschungen immer; dazu, was der Kunde festlegt.', 'check', null, false),
+  (1, 4, 1, 'Systemvoraussetzungen geprüft', 'Betriebssystem aktuell, genug Speicherplatz, Keychain oder Passwort-Manager bereit.', 'check', null, false),
+  (1, 5, 2, 'Agent unter dem Benutzerkonto des Kunden installiert', 'Ohne Admin-Rechte im laufenden Betrieb.', 'check', null, false),
+  (1, 6, 2, 'Kanäle aus dem Fragebogen verbunden', 'Jeweils mit den kleinsten nötigen Rechten.', 'check', null, false),
+  (1, 7, 2, 'Zugangsdaten vom Kunden selbst in Keychain oder Passwort-Manager eingetragen', 'Wir notieren sie nirgends.', 'check', null, false),
+  (1, 8, 2, 'Probelauf: Der Agent antwortet und liest einen Test-Eintrag', null, 'check', null, false),
+  (1, 9, 3, 'Kern-Workflow 1', 'Einrichten, Freigabe-Regel festlegen, mit einem harmlosen Beispiel testen; Grenzfall: Der Agent fragt nach, statt zu raten.', 'workflow', 1, false),
+  (1, 10, 3, 'Kern-Workflow 2', 'Einrichten, Freigabe-Regel einmal auslösen, mit einem harmlosen Beispiel testen; kommt Workflow 1 nicht in die Quere.', 'workflow', 2, false),
+  (1, 11, 3, 'Kern-Workflow 3', 'Wird es knapp: vereinfachen, den Rest als Idee für später notieren. Für Std. 4 und 5 bleibt je eine volle Stunde.', 'workflow', 3, false),
+  (1, 12, 3, 'Alle drei Workflows einmal nacheinander gelaufen', null, 'check', null, false),
+  (1, 13, 4, 'Geheimnisse nur in Keychain oder Passwort-Manager', 'Konfiguration, Skripte und Notizen durchgesehen: kein Geheimnis im Klartext.', 'check', null, true),
+  (1, 14, 4, 'RLS auf jeder Tabelle, in die der Agent schreibt', 'Mit der Rolle des Agenten getestet: fremde Zeilen weder lesbar noch änderbar.', 'check', null, true),
+  (1, 15, 4, 'Freigabe-Regeln getestet', 'E-Mail senden, Zahlung und Löschen je einmal ausgelöst und abgelehnt: Es passiert nichts.', 'check', null, true),
+  (1, 16, 4, 'So wenig Rechte wie nötig', 'Nur die nötigen Konten, Ordner und Kalender; keine Admin-Rechte für den Agenten.', 'check', null, true),
+  (1, 17, 4, 'Monitoring verbunden', 'Agent-Schlüssel direkt in die Keychain des Kunden; hakt sich beim ersten Heartbeat selbst ab.', 'monitoring', null, true),
+  (1, 18, 4, 'Keine Chat-Inhalte verlassen das System des Kunden', 'Keine Logs mit Inhalten an uns, keine Kopien oder Screenshots auf unseren Geräten.', 'check', null, true),
+  (1, 19, 4, 'Not-Aus: Der Kunde kann den Agenten anhalten und wieder starten', null, 'check', null, true),
+  (1, 20, 5, 'Ende-zu-Ende-Test mit dem Kunden, inklusive einer Freigabe', null, 'check', null, false),
+  (1, 21, 5, 'Kunde eingewiesen: freigeben, ablehnen, anhalten', null, 'check', null, false),
+  (1, 22, 5, 'Schriftliche Übersicht übergeben', null, 'check', null, false),
+  (1, 23, 5, 'Fernzugriff beendet, geteilte Passwort-Manager-Einträge entzogen', null, 'check', null, false);

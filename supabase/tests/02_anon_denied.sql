@@ -70,6 +70,13 @@ insert into public.onboarding_links (lead_id, expires_at) values
   ('b0000000-0000-4000-8000-000000000001', now() + interval '14 days');
 insert into public.onboarding_answers (lead_id, template_version, answers) values
   ('b0000000-0000-4000-8000-000000000001', 1, '{"goals": {"change": "Weniger E-Mails"}}');
+-- Tables of the installs migration (the checklist template holds its seeded rows already).
+insert into public.install_runs (id, lead_id, installer, checklist_version, starts_at, ends_at) values
+  ('15000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002', 1,
+   '2026-12-08 08:00:00+00', '2026-12-08 13:00:00+00');
+insert into public.install_run_items (run_id, position, block, block_title, block_outcome, box_starts_at, box_ends_at, title, kind, safety_baseline) values
+  ('15000000-0000-4000-8000-000000000001', 1, 1, 'Kick-off und Ziele', 'Ziele bestätigt', '2026-12-08 08:00:00+00', '2026-12-08 09:00:00+00',
+   'Ziele aus dem Onboarding bestätigt', 'check', false);
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

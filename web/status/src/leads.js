@@ -3,6 +3,7 @@ import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
+import { leadInstalls } from './installs.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -136,7 +137,8 @@ export function leadDetail(main, id) {
       timeline(lead),
       tasks(lead),
       deals(lead),
-      onboardingSection(lead, () => load(true)));
+      onboardingSection(lead, () => load(true)),
+      leadInstalls(lead, () => load(true)));
     if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
     return lead;

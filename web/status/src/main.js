@@ -10,6 +10,7 @@ import { dealDetail } from './deal.js';
 import { agentDetail } from './agent.js';
 import { incidentDetail } from './incident.js';
 import { alertDetail } from './alert.js';
+import { installDetail } from './installs.js';
 
 const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten };
 // Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
@@ -20,6 +21,7 @@ const paramRoutes = [
   { pattern: /^#\/agents\/([0-9a-fA-F-]{36})$/, view: agentDetail, nav: '#/agenten' },
   { pattern: /^#\/incidents\/([0-9a-fA-F-]{36})$/, view: incidentDetail, nav: '#/agenten' },
   { pattern: /^#\/alerts\/([0-9a-fA-F-]{36})$/, view: alertDetail, nav: '#/agenten' },
+  { pattern: /^#\/installs\/([0-9a-fA-F-]{36})$/, view: installDetail, nav: '#/leads' },
 ];
 
 /** The view for a hash: { view(main), nav } or null when there is none. */
