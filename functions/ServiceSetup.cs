@@ -4,7 +4,6 @@ using Leitstand.Auth;
 using Leitstand.Fulfilment;
 using Leitstand.Alerts.Channels;
 using Leitstand.Functions.Alerts;
-using Leitstand.Fulfilment;
 using Leitstand.Kpi;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
