@@ -153,7 +153,9 @@ export function leadDetail(main, id) {
     poll = setTimeout(async () => {
       if (gone) return;
       // not while something is being filled in: look again later
-      if (document.querySelector('#inhalt form[data-dirty], #inhalt details[open], #stufe-formular form')) { awaitOnboarding(lead, left - 1); return; }
+      // (the install booking opens by itself for a won lead without install: only typing in it counts)
+      const typing = document.activeElement?.closest('#inhalt form') && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+      if (typing || document.querySelector('#inhalt form[data-dirty], #inhalt details[open]:not(#installation-neu), #stufe-formular form')) { awaitOnboarding(lead, left - 1); return; }
       const next = await load(false);
       if (next) awaitOnboarding(next, left - 1);
     }, ONBOARDING_POLL_MS);
