@@ -178,18 +178,30 @@ DETAIL_FILE="$WORK/detail.sql"
 printf '%s\n' "${DETAIL_SQL//@LeadId/\'$LEAD_ID\'}" >"$DETAIL_FILE"
 row "Lead-Ansicht (lange Historie)" "/api/leads/$LEAD_ID" "$DETAIL_FILE" "$DETAIL_GOAL_MS" 1
 
-# The plans, as the search's owner runs the page statement inside search_lead_page (the values written in), and
-# the page as the member.
+# The plans: the statements search_lead_page runs for a page (auto_explain with analyze, as a superuser session that
+# takes the member's claims and role, as the app does), then the page statement itself as the member.
+plans() { # q
+  PGUSER=supabase_admin "$PG_BIN/psql" -X -q 2>&1 <<SQL | awk '/^LOG:/ { if (b ~ /from public\.leads l/) printf "%s", b; b = "" } { b = b $0 "\n" } END { if (b ~ /from public\.leads l/) printf "%s", b }' | grep -v '^LOG:  duration' || true
+load 'auto_explain';
+set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_nested_statements = on;
+set auto_explain.log_timing = off; set client_min_messages = log;
+begin;
+select set_config('request.jwt.claims', '{"sub":"$USER_ID","role":"authenticated"}', true) \\g /dev/null
+set local role authenticated;
+select count(*) from public.search_lead_page($(literal "$1"), null, null, null, null, 51) \\g /dev/null
+rollback;
+SQL
+}
 {
   echo
   echo "Load Average nachher: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "Pläne der Suche in \`search_lead_page\` (EXPLAIN ANALYZE, als Eigentümer, Werte eingesetzt):"
-  for q in m br brandl @lenakoeh; do
+  echo "Was \`search_lead_page\` für eine Seite ausführt (auto_explain, analyze):"
+  for q in m brandl @lenakoeh; do
     echo
     echo "\`q=$q\`:"
     echo '```'
-    "${PSQL[@]}" -tA -c "explain (analyze, costs off, timing off, summary off) select l.id from public.leads l where l.search_document @@ public.lead_search_query($(literal "$q")) order by l.created_at desc, l.id desc limit 51"
+    plans "$q"
     echo '```'
   done
   echo
