@@ -4,6 +4,7 @@
 -- with a reason, a few reopened (LOST → NEW → CONTACTED); touchpoints (the form submission and the first
 -- contact), Setup deals from the booked call (won, lost or still open) and Retainers for half of the won, a
 -- third of them ended. Everything after :'end' has not happened yet, so the recent weeks are still open.
+-- Names, companies, e-mails, phones and handles to search (bench/leads.sh): see kn below.
 -- Triggers are off while loading (replica), so every row is written here, set-based.
 \set ON_ERROR_STOP on
 set session_replication_role = replica;
@@ -66,13 +67,69 @@ create temp table kl as
 select distinct on (h.id) h.id, h.to_stage as stage, h.at as stage_changed_at, h.lost_reason
 from kh h order by h.id, h.n desc;
 
-insert into public.leads (id, name, email, company, stage, stage_changed_at, call_at, source, utm_source, utm_medium, contact_basis,
-                          consent_at, consent_text_version, consent_source, lost_reason, created_at, updated_at)
-select k.id, 'Bench Lead ' || k.i, 'kpi-bench-' || k.i || '@example.de', 'Bench GmbH ' || k.i, l.stage, l.stage_changed_at,
+-- Contact data to search (bench/leads.sh): German first names and surnames with umlauts (Nora Brändl, Jörg
+-- Köhler), companies from a surname or a place and a trade, e-mail addresses as people write them (umlauts as
+-- ae/oe/ue), a phone number for about half and an Instagram, LinkedIn or X handle for about 40 %. Chosen by a
+-- hash of the lead's number, not random(), so the KPI data above stay as they were.
+create temp table kn as
+with h as (
+  select k.i, k.id, (hashint4(k.i) & 2147483647) as h1, (hashint4(k.i + 1000003) & 2147483647) as h2,
+         (hashint4(k.i + 2000003) & 2147483647) as h3
+  from k
+), pick as (
+  select h.*,
+         (array['Anna', 'Lena', 'Nora', 'Jonas', 'Lukas', 'Marie', 'Sophie', 'Felix', 'Paul', 'Emma', 'Mia', 'Hannah',
+                'Leon', 'Finn', 'Jörg', 'Jürgen', 'Björn', 'Sören', 'Günther', 'Käthe', 'Thomas', 'Stefan', 'Sabine',
+                'Claudia', 'Michael', 'Andreas', 'Katrin', 'Julia', 'Laura', 'Tim', 'Jan', 'Max', 'Clara', 'Ida',
+                'Matthias', 'Martina', 'Ursula', 'Dieter', 'Ömer', 'Zoë', 'Élodie', 'René', 'Aylin', 'Deniz', 'Carla',
+                'Greta', 'Frieda', 'Moritz', 'Niklas', 'Tobias', 'Birgit', 'Petra', 'Heike', 'Uwe', 'Kai', 'Ole',
+                'Malte', 'Henrike', 'Wiebke', 'Mats'])[1 + h.h1 % 60] as first,
+         (array['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann',
+                'Schäfer', 'Koch', 'Bauer', 'Richter', 'Klein', 'Wolf', 'Schröder', 'Neumann', 'Schwarz', 'Zimmermann',
+                'Braun', 'Krüger', 'Hofmann', 'Hartmann', 'Lange', 'Schmitt', 'Werner', 'Schmitz', 'Krause', 'Meier',
+                'Lehmann', 'Köhler', 'Jäger', 'Böhm', 'Groß', 'Weiß', 'Brändl', 'Gärtner', 'Hüttner', 'Löffler',
+                'Märkl', 'Nüßlein', 'Özdemir', 'Yılmaz', 'Kaya', 'Şahin', 'Vogt', 'Engel', 'Haas', 'Kühn',
+                'Pohl', 'Sauer', 'Seidel', 'Brandt', 'Brenner', 'Franke', 'Dietrich', 'Kraus', 'Kuhn', 'Frank',
+                'Berger', 'Winkler', 'Roth', 'Beck', 'Lorenz', 'Baumann', 'Albrecht', 'Simon', 'Ludwig', 'Böttcher',
+                'Reuß', 'Thüm', 'Straßer', 'Oßwald', 'Blümel', 'Mählmann', 'Dörr', 'Förster', 'Grün', 'Lübke'])[1 + h.h2 % 80] as last,
+         (array['gmx.de', 'web.de', 't-online.de', 'gmail.com', 'posteo.de', 'outlook.de', 'icloud.com', 'mail.de'])[1 + h.h3 % 8] as domain
+  from h
+), named as (
+  select p.*,
+         translate(replace(replace(replace(replace(lower(p.first), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'), 'éèëış', 'eeeis') as first_ascii,
+         translate(replace(replace(replace(replace(lower(p.last), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss'), 'éèëış', 'eeeis') as last_ascii
+  from pick p
+)
+select n.id, n.i, n.first || ' ' || n.last as name,
+       case n.h3 / 8 % 10
+         when 0 then null
+         when 1 then n.last || ' GmbH'
+         when 2 then 'Praxis Dr. ' || n.last
+         when 3 then 'Studio ' || n.first
+         else (array['Bäckerei', 'Café', 'Friseursalon', 'Physiotherapie', 'Kanzlei', 'Autohaus', 'Blumen', 'Zahnarztpraxis',
+                     'Malerbetrieb', 'Elektro', 'Tischlerei', 'Fahrschule', 'Immobilien', 'Steuerberatung', 'Yoga', 'Hofladen'])[1 + n.h1 / 60 % 16]
+              || ' ' || (array[n.last, 'am Markt', 'Süd', 'Nordstadt', 'Großmann', 'Lüneburg', 'München', 'Köln', 'Würzburg',
+                               'Görlitz', 'Düsseldorf', 'Fürth', 'Bremen', 'Leipzig', 'Kiel', n.last || ' & Söhne'])[1 + n.h2 / 80 % 16]
+              || case when n.h3 / 80 % 3 = 0 then ' GmbH' when n.h3 / 80 % 3 = 1 then ' e.K.' else '' end
+       end as company,
+       case when n.h3 / 800 % 10 < 8 then
+         case n.h1 / 960 % 3 when 0 then n.first_ascii || '.' || n.last_ascii when 1 then left(n.first_ascii, 1) || '.' || n.last_ascii
+                              else n.first_ascii || n.last_ascii end
+         || '.' || n.i || '@' || n.domain end as email,
+       case when n.h2 / 1280 % 2 = 0 then '+49 ' || (150 + n.h3 % 30) || ' ' || lpad((n.h1 % 10000000)::text, 7, '0') end as phone,
+       case when n.h3 / 800 % 10 >= 6 then (array['instagram', 'linkedin', 'x'])[1 + n.h2 / 2560 % 3] end as handle_channel,
+       case when n.h3 / 800 % 10 >= 6 then
+         case n.h1 / 2880 % 3 when 0 then n.first_ascii || n.last_ascii when 1 then n.first_ascii || '.' || n.last_ascii
+                               else n.last_ascii || '_' || n.first_ascii end || '_' || n.i end as handle
+from named n;
+
+insert into public.leads (id, name, email, company, phone, handle_channel, handle, stage, stage_changed_at, call_at, source, utm_source,
+                          utm_medium, contact_basis, consent_at, consent_text_version, consent_source, lost_reason, created_at, updated_at)
+select k.id, n.name, n.email, n.company, n.phone, n.handle_channel, n.handle, l.stage, l.stage_changed_at,
        case when l.stage = 'CALL_BOOKED' then k.t_call + interval '2 days' end, 'bench', k.utm_source,
        case when k.utm_source is not null then 'social' end, 'form',
        k.created_at, '2026-11-25', 'landing-page:/', l.lost_reason, k.created_at, l.stage_changed_at
-from k join kl l on l.id = k.id
+from k join kl l on l.id = k.id join kn n on n.id = k.id
 order by k.created_at;   -- written in the order they came in, as in production
 
 insert into public.lead_stage_history (lead_id, from_stage, to_stage, changed_at, changed_by, lost_reason)

@@ -10,9 +10,9 @@ namespace Leitstand.Leads;
 /// The workbench's lead list: a search over name, company, e-mail, phone and handle where case and accents do not
 /// matter and every word of the search is the start of a word of the lead ("brandl" finds "Brändl", "nora bra"
 /// finds "Nora Brandl"); filters by stage and source; the newest leads first, <see cref="PageSize"/> a page,
-/// keyset-paginated by an opaque cursor. The matching is the database's: public.search_lead_ids reads the GIN index
-/// leads_search_idx (public.lead_search_document @@ public.lead_search_query), which PostgreSQL would not use under
-/// row level security. Runs under the member's claims (RLS).
+/// keyset-paginated by an opaque cursor. The matching is the database's: public.search_lead_page finds a page of ids
+/// (leads.search_document @@ public.lead_search_query, by the GIN index leads_search_idx or newest first), which
+/// PostgreSQL could not plan that way under row level security. Runs under the member's claims (RLS).
 /// </summary>
 public sealed class SearchLeads(TeamDatabase db, ListLeadStages catalogue)
 {
@@ -22,7 +22,8 @@ public sealed class SearchLeads(TeamDatabase db, ListLeadStages catalogue)
 
     // One statement per page: the leads of the page (one more, to know whether there is a next page), each with its
     // last activity (stage change, touchpoint or done task, as the stale rule counts it) and its next open task.
-    // With a search the GIN index finds the ids (search_lead_ids) and the primary key the leads; without one
+    // With a search, public.search_lead_page finds the page's ids (filters, order and keyset inside the search, so a
+    // short prefix that many leads match does not read them all) and the primary key the leads; without one
     // leads_created_idx gives them in order.
     private const string Sql = """
         select l.id, l.name, l.company, l.stage::text as stage, s.label as stagelabel, l.source, l.contact_basis::text as contactbasis,
@@ -42,7 +43,7 @@ public sealed class SearchLeads(TeamDatabase db, ListLeadStages catalogue)
         """;
 
     private static readonly string SearchSql = string.Format(CultureInfo.InvariantCulture, Sql,
-        "l.id = any (array(select public.search_lead_ids(@Q)))");
+        "l.id = any (array(select public.search_lead_page(@Q, @Stage::text, @Source::text, @AfterAt::timestamptz, @AfterId::uuid, @Limit)))");
 
     private static readonly string ListSql = string.Format(CultureInfo.InvariantCulture, Sql, "true");
 

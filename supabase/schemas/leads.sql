@@ -15,75 +15,11 @@ create type public.deal_package as enum ('SETUP', 'RETAINER');
 create type public.deal_status as enum ('OPEN', 'WON', 'LOST');
 
 -- ---------------------------------------------------------------------------------------------
--- A lead needs an e-mail address or a channel handle (each unique) and a consent only where the contact basis
--- is the form (DSGVO Art. 7: the form's consent must be provable).
-create table public.leads (
-  id uuid primary key default gen_random_uuid(),
-  name text not null check (char_length(name) between 1 and 120),
-  -- stored normalised (trimmed, lower case); unique across the pipeline
-  email text check (email = lower(btrim(email)) and char_length(email) <= 254
-                    and email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
-  phone text check (char_length(phone) <= 40),
-  company text check (char_length(company) <= 120),
-  message text check (char_length(message) <= 1000),
-  stage public.lead_stage not null default 'NEW',
-  stage_changed_at timestamptz not null default now(),
-  source text check (char_length(source) <= 100),
-  utm_source text check (char_length(utm_source) <= 100),
-  utm_medium text check (char_length(utm_medium) <= 100),
-  utm_campaign text check (char_length(utm_campaign) <= 100),
-  utm_term text check (char_length(utm_term) <= 100),
-  utm_content text check (char_length(utm_content) <= 100),
-  -- consent (DSGVO Art. 7: the controller must be able to prove it): when, which text, where
-  consent_at timestamptz,
-  consent_text_version text check (char_length(consent_text_version) between 1 and 40),
-  consent_source text check (char_length(consent_source) between 1 and 300),
-  lost_reason text check (char_length(lost_reason) <= 500),
-  delete_after timestamptz,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
-  -- the booked call (required for CALL_BOOKED, pipeline.sql)
-  call_at timestamptz,
-  contact_basis public.contact_basis not null default 'form',
-  handle_channel text check (handle_channel in ('instagram', 'x', 'linkedin', 'other')),
-  -- stored normalised: lower case, without a leading @ or the profile URL
-  handle text check (handle ~ '^[a-z0-9][a-z0-9._-]{0,99}$'),
-  -- the version of the contact data, for optimistic concurrency (PATCH /api/leads/{id}); bumped by touch_lead
-  version integer not null default 1 check (version > 0),
-  constraint leads_email_key unique (email),
-  constraint leads_handle_key unique (handle_channel, handle),
-  constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
-  constraint leads_reachable check (email is not null or handle is not null),
-  constraint leads_form_consent check (contact_basis <> 'form'
-    or (consent_at is not null and consent_text_version is not null and consent_source is not null))
-);
-create index leads_stage_idx on public.leads (stage, stage_changed_at);
-create index leads_created_idx on public.leads (created_at);
-comment on column public.leads.version is
-  'Version of the contact data (name, company, email, phone, handle, handle_channel, message): +1 on every change of them (trigger leads_touch); an edit names the version it read (PATCH /api/leads/{id}), a stale one is refused.';
-
--- updated_at on every update, stage_changed_at when the stage changes, version when the contact data changes
--- (a writer cannot set the version itself).
-create function public.touch_lead() returns trigger
-language plpgsql set search_path = '' as $$
-begin
-  new.updated_at := now();
-  if new.stage is distinct from old.stage then
-    new.stage_changed_at := now();
-  end if;
-  new.version := old.version
-    + case when (new.name, new.company, new.email, new.phone, new.handle, new.handle_channel, new.message)
-                is distinct from (old.name, old.company, old.email, old.phone, old.handle, old.handle_channel, old.message)
-           then 1 else 0 end;
-  return new;
-end
-$$;
-
--- ---------------------------------------------------------------------------------------------
 -- The lead search (GET /api/leads): case and accents do not matter ("brandl" finds "Brändl"), every word of
--- the search is the start of a word of the lead's name, company, e-mail, phone or handle. Immutable, so a GIN
--- index holds the words (leads_search_idx); unaccent with its dictionary named, so the result does not
--- depend on the search_path.
+-- the search is the start of a word of the lead's name, company, e-mail, phone or handle. Immutable, so the lead
+-- keeps its words in a generated column (leads.search_document) with a GIN index (leads_search_idx); unaccent
+-- with its dictionary named, so the result does not depend on the search_path. Before the table: its generated
+-- column needs them.
 
 -- Lower case, without accents, punctuation as a word break: "Brändl-Öz" → "brandl oz", "a.b@c.de" → "a b c de".
 create function public.search_text(p_text text) returns text
@@ -122,23 +58,167 @@ revoke all on function public.search_text(text), public.lead_search_document(tex
 grant execute on function public.search_text(text), public.lead_search_document(text, text, text, text, text),
   public.lead_search_query(text) to authenticated, leitstand_functions;
 
+-- ---------------------------------------------------------------------------------------------
+-- A lead needs an e-mail address or a channel handle (each unique) and a consent only where the contact basis
+-- is the form (DSGVO Art. 7: the form's consent must be provable).
+create table public.leads (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (char_length(name) between 1 and 120),
+  -- stored normalised (trimmed, lower case); unique across the pipeline
+  email text check (email = lower(btrim(email)) and char_length(email) <= 254
+                    and email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
+  phone text check (char_length(phone) <= 40),
+  company text check (char_length(company) <= 120),
+  message text check (char_length(message) <= 1000),
+  stage public.lead_stage not null default 'NEW',
+  stage_changed_at timestamptz not null default now(),
+  source text check (char_length(source) <= 100),
+  utm_source text check (char_length(utm_source) <= 100),
+  utm_medium text check (char_length(utm_medium) <= 100),
+  utm_campaign text check (char_length(utm_campaign) <= 100),
+  utm_term text check (char_length(utm_term) <= 100),
+  utm_content text check (char_length(utm_content) <= 100),
+  -- consent (DSGVO Art. 7: the controller must be able to prove it): when, which text, where
+  consent_at timestamptz,
+  consent_text_version text check (char_length(consent_text_version) between 1 and 40),
+  consent_source text check (char_length(consent_source) between 1 and 300),
+  lost_reason text check (char_length(lost_reason) <= 500),
+  delete_after timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  -- the booked call (required for CALL_BOOKED, pipeline.sql)
+  call_at timestamptz,
+  contact_basis public.contact_basis not null default 'form',
+  handle_channel text check (handle_channel in ('instagram', 'x', 'linkedin', 'other')),
+  -- stored normalised: lower case, without a leading @ or the profile URL
+  handle text check (handle ~ '^[a-z0-9][a-z0-9._-]{0,99}$'),
+  -- the version of the contact data, for optimistic concurrency (PATCH /api/leads/{id}); bumped by touch_lead
+  version integer not null default 1 check (version > 0),
+  -- the words the search finds the lead by (public.lead_search_document), kept with the row: a search that walks
+  -- the newest leads (a short prefix that many match) tests each row against the stored words instead of
+  -- computing them again (unaccent and a regular expression, some 50 µs a row)
+  search_document tsvector not null generated always as
+    (public.lead_search_document(name, company, email, phone, handle)) stored,
+  constraint leads_email_key unique (email),
+  constraint leads_handle_key unique (handle_channel, handle),
+  constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
+  constraint leads_reachable check (email is not null or handle is not null),
+  constraint leads_form_consent check (contact_basis <> 'form'
+    or (consent_at is not null and consent_text_version is not null and consent_source is not null))
+);
+create index leads_stage_idx on public.leads (stage, stage_changed_at);
+create index leads_created_idx on public.leads (created_at);
+comment on column public.leads.version is
+  'Version of the contact data (name, company, email, phone, handle, handle_channel, message): +1 on every change of them (trigger leads_touch); an edit names the version it read (PATCH /api/leads/{id}), a stale one is refused.';
+
+-- updated_at on every update, stage_changed_at when the stage changes, version when the contact data changes
+-- (a writer cannot set the version itself).
+create function public.touch_lead() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  new.updated_at := now();
+  if new.stage is distinct from old.stage then
+    new.stage_changed_at := now();
+  end if;
+  new.version := old.version
+    + case when (new.name, new.company, new.email, new.phone, new.handle, new.handle_channel, new.message)
+                is distinct from (old.name, old.company, old.email, old.phone, old.handle, old.handle_channel, old.message)
+           then 1 else 0 end;
+  return new;
+end
+$$;
+
 -- fastupdate off: a new lead goes into the index at once instead of a pending list that every search reads (and
 -- the planner counts) until the next vacuum; leads are written a few hundred times a day, searched all day.
-create index leads_search_idx on public.leads using gin (public.lead_search_document(name, company, email, phone, handle))
-  with (fastupdate = off);
+create index leads_search_idx on public.leads using gin (search_document) with (fastupdate = off);
 
 -- The leads a search finds, as ids, for a team member (anyone else: none). Under row level security PostgreSQL
 -- may not use the GIN index for @@: the operator is not leakproof, so it must run after the policies, on every
--- row. This function runs as its owner (not subject to the policies), asks public.is_team_member() itself, as the
--- policies do, and gives only the ids; the caller reads the leads under its own rights.
+-- row. These functions run as their owner (not subject to the policies), ask public.is_team_member() themselves,
+-- as the policies do, and give only the ids; the caller reads the leads under its own rights.
+-- search_lead_ids: every lead a search finds, in no order.
 create function public.search_lead_ids(p_search text) returns setof uuid
 language sql stable security definer set search_path = '' rows 100 as $$
   select l.id from public.leads l
   where (select public.is_team_member())
-    and public.lead_search_document(l.name, l.company, l.email, l.phone, l.handle) @@ public.lead_search_query(p_search)
+    and l.search_document @@ public.lead_search_query(p_search)
 $$;
 revoke all on function public.search_lead_ids(text) from public, anon;
 grant execute on function public.search_lead_ids(text) to authenticated;
+
+-- search_lead_page: one page of the lead list (GET /api/leads?q=): filters (stage, source), order (newest first) and
+-- keyset (after the cursor's created_at and id) inside the search, so it reads about a page's worth of leads, never
+-- every match first (a one-letter search matches a third of all leads). It walks the newest leads by
+-- leads_created_idx in windows of 1,000, 4,000, 16,000 … and tests their stored words (search_document) until the
+-- page is full; once 5,000 leads are walked and fewer than one in 400 matched, the word is rare: the rest comes from
+-- leads_search_idx (every older match, sorted). Not left to the planner's estimate: for a word start it guesses
+-- from the most common words, and a rare name guessed common walked all 260,000 leads (bench/README.md). A few
+-- set-based statements per page, not a loop over rows.
+create function public.search_lead_page(p_search text, p_stage text, p_source text, p_after_at timestamptz,
+                                        p_after_id uuid, p_limit integer) returns setof uuid
+language plpgsql stable security definer set search_path = '' rows 51 as $$
+declare
+  v_query tsquery := public.lead_search_query(p_search);
+  v_stage public.lead_stage := p_stage::public.lead_stage;
+  v_from_at timestamptz := coalesce(p_after_at, 'infinity');
+  v_from_id uuid := coalesce(p_after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff');
+  v_window integer := 1000;
+  v_seen bigint := 0;
+  v_found integer := 0;
+  v_rows integer;
+begin
+  if v_query is null or p_limit is null or p_limit < 1 or not public.is_team_member() then
+    return;
+  end if;
+  loop
+    -- the next v_window leads, newest first, tested against their stored words until the page is full
+    return query
+      select n.id from (
+        select l.id, l.created_at, l.stage, l.source, l.search_document from public.leads l
+        where (l.created_at, l.id) < (v_from_at, v_from_id)
+        order by l.created_at desc, l.id desc
+        limit v_window
+      ) n
+      where n.search_document @@ v_query
+        and (v_stage is null or n.stage = v_stage)
+        and (p_source is null or lower(n.source) = lower(p_source))
+      order by n.created_at desc, n.id desc
+      limit p_limit - v_found;
+    get diagnostics v_rows = row_count;
+    v_found := v_found + v_rows;
+    exit when v_found >= p_limit;
+    -- where the window ended (none: the leads ended inside it)
+    select w.created_at, w.id into v_from_at, v_from_id from (
+      select l.created_at, l.id from public.leads l
+      where (l.created_at, l.id) < (v_from_at, v_from_id)
+      order by l.created_at desc, l.id desc
+      limit v_window
+    ) w
+    order by w.created_at, w.id
+    limit 1;
+    exit when not found;
+    v_seen := v_seen + v_window;
+    -- after 5,000 leads, fewer than one in 400 matched: the rest from the index, every older match sorted
+    if v_seen >= 5000 and v_found * 400 < v_seen then
+      return query
+        select m.id from (
+          select l.id, l.created_at from public.leads l
+          where l.search_document @@ v_query
+            and (l.created_at, l.id) < (v_from_at, v_from_id)
+            and (v_stage is null or l.stage = v_stage)
+            and (p_source is null or lower(l.source) = lower(p_source))
+          offset 0
+        ) m
+        order by m.created_at desc, m.id desc
+        limit p_limit - v_found;
+      return;
+    end if;
+    v_window := v_window * 4;
+  end loop;
+end
+$$;
+revoke all on function public.search_lead_page(text, text, text, timestamptz, uuid, integer) from public, anon;
+grant execute on function public.search_lead_page(text, text, text, timestamptz, uuid, integer) to authenticated;
 create trigger leads_touch before update on public.leads
   for each row execute function public.touch_lead();
 

@@ -169,4 +169,49 @@ public sealed class SearchLeadsTests(StackFixture stack) : ProspectTestBase(stac
         Assert.True(searchPlan.Contains("Bitmap Index Scan on leads_search_idx", StringComparison.Ordinal), searchPlan);
         Assert.True(pagePlan.Contains("leads_pkey", StringComparison.Ordinal) && !pagePlan.Contains("Seq Scan on leads ", StringComparison.Ordinal), pagePlan);
     }
+
+    [Fact]
+    public async Task A_page_is_the_newest_matches_whether_thousands_share_the_word_or_a_few_older_leads_have_it()
+    {
+        var common = UniqueWord();
+        var rare = UniqueWord();
+        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        // 8,000 leads share a word, one in 2,000 has a second one: the first ones are found in the newest 1,000 leads,
+        // the last rare one only behind the 5,000 newest (from leads_search_idx).
+        var ids = (await connection.QueryAsync<(Guid Id, int I)>("""
+            with inserted as (
+              insert into leads (name, email, company, consent_at, consent_text_version, consent_source, created_at)
+              select 'Person ' || md5(i::text), 'p' || i || '-' || @common || '@example.de',
+                     case when i % 2000 = 0 then 'Firma ' || @common || ' ' || @rare else 'Firma ' || @common end,
+                     now(), '2026-11-25', 'test', now() - make_interval(secs => i)
+              from generate_series(1, 8000) i
+              returning id, created_at, split_part(split_part(email, '-', 1), 'p', 2)::int as i
+            )
+            select id, i from inserted order by created_at desc
+            """, new { common, rare }, tx)).ToList();
+        await connection.ExecuteAsync("select set_config('request.jwt.claims', @claims, true); set local role authenticated;",
+            new { claims = JsonSerializer.Serialize(new { sub = Host.TeamMemberId, role = "authenticated" }) }, tx);
+        const string Page = "select * from public.search_lead_page(@q, @stage, null, @afterAt, @afterId, 51)";
+        async Task<List<Guid>> PageAsync(string q, Guid? after = null, string? stage = null) =>
+            (await connection.QueryAsync<Guid>(Page, new
+            {
+                q, stage,
+                afterAt = after is null ? (DateTime?)null
+                    : await connection.ExecuteScalarAsync<DateTime>("select created_at from leads where id = @after", new { after }, tx),
+                afterId = after,
+            }, tx)).ToList();
+        var first = await PageAsync(common);
+        var second = await PageAsync(common, first[49]);
+        var rarePage = await PageAsync(rare);
+        var rareAfterTheFirst = await PageAsync(rare, rarePage[0]);
+        var wrongStage = await PageAsync(common, stage: "WON");
+        await tx.RollbackAsync();
+
+        Assert.Equal(ids.Take(51).Select(x => x.Id), first);
+        Assert.Equal(ids.Skip(50).Take(51).Select(x => x.Id), second);
+        Assert.Equal(ids.Where(x => x.I % 2000 == 0).Select(x => x.Id), rarePage);
+        Assert.Equal(ids.Where(x => x.I % 2000 == 0).Skip(1).Select(x => x.Id), rareAfterTheFirst);
+        Assert.Empty(wrongStage);
+    }
 }
