@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
+using Leitstand.Platform;
 
 namespace Leitstand.Fulfilment;
 
@@ -27,36 +26,16 @@ public sealed class OnboardingLink(FulfilmentSettings settings, TimeProvider clo
         leadId.TryWriteBytes(payload.AsSpan(0, 16), bigEndian: true, out _);
         BinaryPrimitives.WriteInt32BigEndian(payload.AsSpan(16), linkVersion);
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(20), expiresUnixSeconds);
-        return Base64Url(payload) + "." + Base64Url(Sign(payload));
+        return SignedToken.Create(settings.LinkSecret, Purpose, payload);
     }
 
     /// <summary>The lead and link version of a well-signed token that has not expired; null for anything else.</summary>
     public OnboardingLinkToken? Check(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 200) return null;
-        var dot = token.IndexOf('.');
-        if (dot <= 0 || !TryBase64Url(token[..dot], out var payload) || payload.Length != PayloadLength
-            || !TryBase64Url(token[(dot + 1)..], out var signature)
-            || !CryptographicOperations.FixedTimeEquals(signature, Sign(payload)))
-            return null;
+        if (SignedToken.Read(settings.LinkSecret, Purpose, token, PayloadLength) is not { } payload) return null;
         var expires = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(20)));
         if (clock.GetUtcNow() >= expires) return null;
         return new OnboardingLinkToken(new Guid(payload.AsSpan(0, 16), bigEndian: true), BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(16)), expires.UtcDateTime);
-    }
-
-    private byte[] Sign(byte[] payload) =>
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.LinkSecret), (byte[])[.. Encoding.ASCII.GetBytes(Purpose), .. payload]);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryBase64Url(string text, out byte[] bytes)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
-        bytes = new byte[s.Length];
-        if (!Convert.TryFromBase64String(s, bytes, out var length)) return false;
-        bytes = bytes[..length];
-        return true;
     }
 }
 
