@@ -37,3 +37,15 @@ export function berlinInputToIso(value) {
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 export const formatCents = (cents) => euro.format((cents ?? 0) / 100);
 export const formatTime = (date) => date.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Berlin' });
+
+/** A button that copies value to the clipboard and says so (label: what is copied, German). */
+export function copyButton(label, value) {
+  return h('button', { type: 'button', class: 'copy', 'aria-label': `${label} kopieren`, 'data-copy': value, onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      toast(`${label} kopiert.`);
+    } catch {
+      toast(`${label} konnte nicht kopiert werden.`);
+    }
+  } }, 'Kopieren');
+}

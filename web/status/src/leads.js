@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
+import { h, toast, copyButton, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
@@ -230,17 +230,6 @@ function stageMoves(lead, { reload, won }) {
       ? h('div', { class: 'actions moves', role: 'group', 'aria-label': `${lead.name} verschieben` }, buttons)
       : h('p', { class: 'empty' }, `„${lead.stage_label}“ ist eine Endstufe.`),
     slot, error);
-}
-
-function copyButton(label, value) {
-  return h('button', { type: 'button', class: 'copy', 'aria-label': `${label} kopieren`, 'data-copy': value, onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      toast(`${label} kopiert.`);
-    } catch {
-      toast(`${label} konnte nicht kopiert werden.`);
-    }
-  } }, 'Kopieren');
 }
 
 function contact(lead, reload) {

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime } from './dom.js';
+import { h, toast, copyButton, formatDateTime } from './dom.js';
 
 const UNITS = { M: ['jede Minute', 'Minuten'], H: ['jede Stunde', 'Stunden'], D: ['jeden Tag', 'Tage'] };
 
@@ -70,17 +70,6 @@ export function onboardingSection(lead, reload) {
 function linkText(link) {
   if (!link) return 'Kein Link für den Kunden.';
   return link.active ? `Der Link des Kunden gilt bis ${formatDateTime(link.expires_at)}.` : 'Der Link des Kunden gilt nicht mehr (abgelaufen oder widerrufen).';
-}
-
-function copyButton(label, value) {
-  return h('button', { type: 'button', class: 'copy', 'aria-label': `${label} kopieren`, 'data-copy': value, onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      toast(`${label} kopiert.`);
-    } catch {
-      toast(`${label} konnte nicht kopiert werden.`);
-    }
-  } }, 'Kopieren');
 }
 
 /** The answers, section by section, with the template's labels. */
