@@ -30,7 +30,10 @@ public sealed record AgentConfig(
         File.WriteAllText(PathFor(environment), JsonSerializer.Serialize(this, AgentJson.Default.AgentConfig));
     }
 
-    public static void Delete(AgentEnvironment environment) => File.Delete(PathFor(environment));
+    public static void Delete(AgentEnvironment environment)
+    {
+        if (File.Exists(PathFor(environment))) File.Delete(PathFor(environment));
+    }
 }
 
 /// <summary>

@@ -76,7 +76,7 @@ public sealed class LaunchAgent(AgentEnvironment environment) : IAgentService
             await ExternalTool.RunAsync(launchctl, ["unload", "-w", DefinitionPath], cancellationToken: cancellationToken);
         else if (IsInstalled)
             await output.WriteLineAsync($"launchctl wurde nicht gefunden. Falls der Dienst noch läuft: launchctl remove {Label}");
-        File.Delete(DefinitionPath);
+        if (IsInstalled) File.Delete(DefinitionPath);
     }
 
     public async Task<bool?> IsRunningAsync(CancellationToken cancellationToken)

@@ -64,7 +64,7 @@ public sealed class ScheduledTask(AgentEnvironment environment) : IAgentService
         }
         else if (IsInstalled)
             await output.WriteLineAsync($"schtasks wurde nicht gefunden. Lösche die Aufgabe selbst: schtasks /Delete /TN {TaskName} /F");
-        File.Delete(DefinitionPath);
+        if (IsInstalled) File.Delete(DefinitionPath);
     }
 
     public async Task<bool?> IsRunningAsync(CancellationToken cancellationToken)

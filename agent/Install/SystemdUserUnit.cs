@@ -80,7 +80,7 @@ public sealed class SystemdUserUnit(AgentEnvironment environment) : IAgentServic
             await ExternalTool.RunAsync(systemctl, ["--user", "disable", "--now", UnitName], cancellationToken: cancellationToken);
         else if (IsInstalled)
             await output.WriteLineAsync($"systemctl wurde nicht gefunden. Falls der Dienst noch läuft: systemctl --user disable --now {UnitName}");
-        File.Delete(DefinitionPath);
+        if (IsInstalled) File.Delete(DefinitionPath);
         if (systemctl is not null)
             await ExternalTool.RunAsync(systemctl, ["--user", "daemon-reload"], cancellationToken: cancellationToken);
     }
