@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Leitstand.Agent.Install;
 
 /// <summary>The command line a service runs: <c>leitstand-agent run [--url U] [--key-file F] -- &lt;agent command…&gt;</c>.</summary>
@@ -13,7 +11,7 @@ public static class AgentCommandLine
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("No process path");
         if (Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            return [process, Assembly.GetEntryAssembly()!.Location];
+            return [process, Path.Combine(AppContext.BaseDirectory, AppDomain.CurrentDomain.FriendlyName + ".dll")];
         return [process];
     }
 
