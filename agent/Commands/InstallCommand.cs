@@ -18,7 +18,7 @@ public static class InstallCommand
         {
             keyPrompt, keyFile, url, agent,
         };
-        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(parse, output =>
         {
             if (!parse.Tokens.Any(t => t.Type == TokenType.DoubleDash))
                 throw new AgentSetupException("Der Befehl des Agenten gehört hinter „--“, z. B.: leitstand-agent install --key-prompt -- /opt/agent/start.sh");
@@ -27,7 +27,7 @@ public static class InstallCommand
             if (values.Length > afterDash) // words before "--" that are no option of install
                 throw new AgentSetupException($"Unbekannte Angabe vor „--“: {string.Join(' ', values.Take(values.Length - afterDash))}. Erlaubt: --key-prompt, --key-file, --url.");
             var request = new InstallRequest(parse.GetValue(url), parse.GetValue(keyFile), parse.GetValue(keyPrompt), values, AgentCommandLine.CurrentExecutable());
-            return new InstallAgent(AgentEnvironment.FromProcess()).ExecuteAsync(request, ReadKeyAsync, Console.Out, cancellationToken);
+            return new InstallAgent(AgentEnvironment.FromProcess()).ExecuteAsync(request, ReadKeyAsync, output, cancellationToken);
         }));
         return command;
     }

@@ -9,8 +9,8 @@ public static class StatusCommand
     public static Command Create()
     {
         var command = new Command("status", "Zeigt, ob der Dienst installiert ist und läuft, ob ein Schlüssel gespeichert ist und die letzte Antwort des Leitstands");
-        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() =>
-            new ShowStatus(AgentEnvironment.FromProcess(), TimeProvider.System).ExecuteAsync(Console.Out, cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(parse, output =>
+            new ShowStatus(AgentEnvironment.FromProcess(), TimeProvider.System).ExecuteAsync(output, cancellationToken)));
         return command;
     }
 }

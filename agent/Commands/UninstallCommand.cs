@@ -10,8 +10,8 @@ public static class UninstallCommand
     {
         var removeKey = new Option<bool>("--remove-key") { Description = "Auch den gespeicherten Agent-Schlüssel löschen" };
         var command = new Command("uninstall", "Hält den Dienst an und entfernt ihn") { removeKey };
-        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() =>
-            new UninstallAgent(AgentEnvironment.FromProcess()).ExecuteAsync(parse.GetValue(removeKey), Console.Out, cancellationToken)));
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(parse, output =>
+            new UninstallAgent(AgentEnvironment.FromProcess()).ExecuteAsync(parse.GetValue(removeKey), output, cancellationToken)));
         return command;
     }
 }
