@@ -24,6 +24,10 @@ public static class AgentCli
     private static IEnumerable<Command> Commands(Context context) =>
     [
         RunCommand.Create(context),
+        InstallCommand.Create(),
+        UninstallCommand.Create(),
+        StatusCommand.Create(),
+        DoctorCommand.Create(),
     ];
 
     public static async Task<int> InvokeAsync(string[] args, AgentConsole console, CancellationToken cancellationToken = default)

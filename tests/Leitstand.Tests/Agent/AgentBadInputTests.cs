@@ -53,14 +53,14 @@ public sealed class AgentBadInputTests : IDisposable
     public async Task Key_file_that_others_can_read_is_refused()
     {
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AssertRefused(await RunAsync("run", "--url", "http://127.0.0.1:9", "--key-file", _key, "--", "true"), "dürfen auch andere lesen");
+        AssertRefused(await RunAsync("run", "--url", "http://127.0.0.1:9", "--key-file", _key, "--", "true"), "auch für andere lesbar");
     }
 
     [Fact]
     public async Task Key_file_without_a_key_is_refused()
     {
         await File.WriteAllTextAsync(_key, "\n");
-        AssertRefused(await RunAsync("run", "--url", "http://127.0.0.1:9", "--key-file", _key, "--", "true"), "kein gültiger Agent-Schlüssel");
+        AssertRefused(await RunAsync("run", "--url", "http://127.0.0.1:9", "--key-file", _key, "--", "true"), "kein Schlüssel angegeben");
     }
 
     [Theory]

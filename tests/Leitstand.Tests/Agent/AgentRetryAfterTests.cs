@@ -43,7 +43,7 @@ public sealed class AgentRetryAfterTests : IAsyncLifetime, IDisposable
     public async Task Retry_after_of_a_busy_server_is_honoured()
     {
         var key = Path.Combine(_folder, "agent.key");
-        await File.WriteAllTextAsync(key, "lsa_test\n");
+        await File.WriteAllTextAsync(key, "lsa_test-key-for-retry-after\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var started = Path.Combine(_folder, "started");
         using var stop = new CancellationTokenSource();
