@@ -101,6 +101,7 @@ public static class ServiceSetup
         services.AddSingleton<GetInstall>();
         services.AddSingleton<MarkInstallItem>();
         services.AddSingleton<GetHandoverSummary>();
+        services.AddSingleton<GetCustomerInstall>();
         services.AddHostedService<AlertChannelsAtStart>();
         services.AddPoisonAlerts();
         return services;

@@ -9,10 +9,12 @@ namespace Leitstand.Functions.Fulfilment;
 
 /// <summary>
 /// The customer's onboarding page behind the signed link (anonymous; the token is the authorisation): GET shows the
-/// questionnaire (or, once submitted, the thank-you with the answers), POST saves a draft or submits. HTML only,
+/// questionnaire (or, once submitted, the thank-you with the answers and the customer's install: appointment, progress by
+/// hour block, handover summary; <see cref="GetCustomerInstall"/>), POST saves a draft or submits. HTML only,
 /// no script (CSP without script-src), form posts with redirect after success; 413 over Fulfilment__MaxBodyBytes.
 /// </summary>
-public sealed class OnboardingPageFunction(OpenOnboarding open, SaveOnboardingDraft saveDraft, SubmitOnboarding submit, FulfilmentSettings settings)
+public sealed class OnboardingPageFunction(OpenOnboarding open, SaveOnboardingDraft saveDraft, SubmitOnboarding submit, GetCustomerInstall install,
+    FulfilmentSettings settings)
 {
     [Function("OnboardingPage")]
     public async Task<IActionResult> Run(
@@ -31,7 +33,7 @@ public sealed class OnboardingPageFunction(OpenOnboarding open, SaveOnboardingDr
             {
                 var onboarding = await open.ExecuteAsync(token, ct);
                 if (onboarding is null) return Html(OnboardingPages.LinkNotWorking());
-                if (onboarding.Submitted) return Html(OnboardingPages.Submitted(onboarding));
+                if (onboarding.Submitted) return Html(OnboardingPages.Submitted(onboarding, await install.ExecuteAsync(onboarding.LeadId, ct)));
                 var saved = req.Query.ContainsKey("gespeichert") ? $"Entwurf gespeichert. Du kannst jederzeit über diesen Link weitermachen." : null;
                 return Html(OnboardingPages.Questionnaire(onboarding, action, notice: saved));
             }
@@ -52,7 +54,7 @@ public sealed class OnboardingPageFunction(OpenOnboarding open, SaveOnboardingDr
                     submitting ? "Noch nicht abgeschickt: Bitte prüfe die markierten Felder. Alles andere ist als Entwurf gespeichert."
                                : "Entwurf gespeichert, bis auf die markierten Felder.", StatusCodes.Status422UnprocessableEntity)),
                 OnboardingPost.Submitted => SeeOther(action),
-                OnboardingPost.AlreadySubmitted a => Html(OnboardingPages.Submitted(a.Onboarding,
+                OnboardingPost.AlreadySubmitted a => Html(OnboardingPages.Submitted(a.Onboarding, await install.ExecuteAsync(a.Onboarding.LeadId, ct),
                     "Deine Antworten waren schon abgeschickt; es wurde nichts geändert.", StatusCodes.Status409Conflict)),
                 _ => Html(OnboardingPages.LinkNotWorking()),
             };

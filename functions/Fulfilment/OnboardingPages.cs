@@ -29,7 +29,14 @@ public static class OnboardingPages
         + "button.primary{background:#0f7a6c;color:#fff}.notice{background:#e7f6f2;border-left:4px solid #0f7a6c;padding:.7rem 1rem;border-radius:6px}"
         + ".summary{background:#fdecea;border-left:4px solid #b42318;padding:.7rem 1rem;border-radius:6px}.summary a{color:#b42318}"
         + "ul.fixed{padding-left:1.2rem}dl{display:grid;grid-template-columns:1fr;gap:.1rem;margin:0}dt{color:#5a6b85;font-size:.92rem;margin-top:.5rem}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}"
-        + "@media(min-width:40rem){dl{grid-template-columns:minmax(10rem,14rem) 1fr;gap:.3rem 1rem}dt{margin-top:0}}";
+        + "@media(min-width:40rem){dl{grid-template-columns:minmax(10rem,14rem) 1fr;gap:.3rem 1rem}dt{margin-top:0}}"
+        + "ol.blocks{list-style:none;padding:0;margin:.6rem 0}ol.blocks li{background:#fff;border:1px solid #d5dde8;border-radius:10px;padding:.6rem .8rem;margin:.5rem 0}"
+        + "ol.blocks li.current{border:2px solid #0f7a6c}ol.blocks li.done{border-color:#9fd8cc}.block-head{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.3rem}"
+        + ".block-title{font-weight:700}.box{color:#5a6b85}.count{margin:.2rem 0 0}.badge{display:inline-block;background:#0f7a6c;color:#fff;border-radius:999px;padding:0 .5rem;font-size:.85rem;margin-left:.3rem}"
+        + "progress{width:100%;height:.6rem;accent-color:#0f7a6c}.uebergabe{background:#fff;border:1px solid #d5dde8;border-radius:10px;padding:.2rem 1rem 1rem;margin:1rem 0}"
+        + ".uebergabe .kicker{text-transform:uppercase;letter-spacing:.05em;font-size:.8rem;color:#5a6b85;margin:.6rem 0 0}.uebergabe .note{background:#fff8c5;padding:.4rem .6rem;border-radius:4px}"
+        + ".uebergabe .muted{color:#5a6b85}.uebergabe .rule{font-weight:600}.uebergabe h2{margin:.2rem 0}.uebergabe h3{border-bottom:1px solid #d5dde8;padding-bottom:.2rem}"
+        + "@media print{body{background:#fff}main{box-shadow:none}}";
 
     public static (int Status, string Html) Questionnaire(CustomerOnboarding onboarding, string action, IReadOnlyDictionary<string, string>? posted = null,
         IReadOnlyDictionary<string, string>? errors = null, string? notice = null, int status = StatusCodes.Status200OK)
@@ -81,27 +88,60 @@ public static class OnboardingPages
         return (status, Page(template.Title, body.ToString()));
     }
 
-    /// <summary>After submitting: thanks, what comes next (<see cref="AfterSubmission"/>), the answers read-only.</summary>
-    public static (int Status, string Html) Submitted(CustomerOnboarding onboarding, string? notice = null, int status = StatusCodes.Status200OK)
+    /// <summary>
+    /// After submitting: thanks, what comes next and the install (<see cref="AfterSubmission"/>), the answers read-only.
+    /// While the install is running, the page reloads itself every minute (a meta refresh; no script).
+    /// </summary>
+    public static (int Status, string Html) Submitted(CustomerOnboarding onboarding, CustomerInstall? install = null, string? notice = null,
+        int status = StatusCodes.Status200OK)
     {
         var body = new StringBuilder();
         if (notice is not null) body.Append("<p class=\"notice\" role=\"status\" id=\"hinweis\">").Append(E(notice)).Append("</p>");
         body.Append("<p class=\"notice\" id=\"danke\">Danke! Deine Antworten sind angekommen")
             .Append(onboarding.SubmittedAt is { } at ? $" (abgeschickt am {E(Local(at))})" : "")
             .Append(". Wir bereiten damit deine Installation vor.</p>");
-        body.Append(AfterSubmission(onboarding));
+        body.Append(AfterSubmission(onboarding, install));
         body.Append("<h2>Deine Antworten</h2>").Append(ReadOnly(onboarding.Template, onboarding.Answers));
-        return (status, Page("Danke für deine Antworten", body.ToString()));
+        var running = install is { Started: true, Finished: false };
+        return (status, Page(install?.Finished == true ? "Deine Installation ist fertig" : "Danke für deine Antworten", body.ToString(), refreshSeconds: running ? 60 : null));
     }
 
     /// <summary>
-    /// THE place for what the customer sees after submitting, above the answers: the install appointment, the
-    /// progress by hour block and the handover summary (issue 19, "The install as a run") go here, from the
-    /// customer's own data only (no internal notes, no other customer).
+    /// What the customer sees after submitting, above the answers, from their own install only
+    /// (<see cref="CustomerInstall"/>: no item titles, reasons or internal notes, no other customer): without an install
+    /// what comes next; once booked the appointment in Berlin time and the progress by hour block (items ticked off of
+    /// how many, which block is running); once finished, the handover summary (the same renderer as the team's).
     /// </summary>
-    public static string AfterSubmission(CustomerOnboarding onboarding) =>
-        "<section id=\"naechste-schritte\"><h2>Wie es weitergeht</h2><p>Wir melden uns bei dir, um den Termin für die Installation "
-        + "(5 Stunden am Stück) mit dir festzulegen. Bis dahin musst du nichts weiter tun.</p></section>";
+    public static string AfterSubmission(CustomerOnboarding onboarding, CustomerInstall? install = null)
+    {
+        if (install is null)
+            return "<section id=\"naechste-schritte\"><h2>Wie es weitergeht</h2><p>Wir melden uns bei dir, um den Termin für die Installation "
+                + "(5 Stunden am Stück) mit dir festzulegen. Bis dahin musst du nichts weiter tun.</p></section>";
+        var b = new StringBuilder("<section id=\"installation\"><h2>Deine Installation</h2>");
+        b.Append("<p id=\"termin\">Termin: <strong>").Append(E(install.Appointment)).Append("</strong> (Berliner Zeit)</p>");
+        var done = install.Blocks.Sum(x => x.Done);
+        var total = install.Blocks.Sum(x => x.Items);
+        b.Append("<p id=\"stand\">").Append(install.Finished ? "Die Installation ist abgeschlossen."
+            : install.Started ? $"Die Installation läuft: {done} von {total} Punkten abgehakt. Diese Seite aktualisiert sich jede Minute."
+            : "Bitte halte dich für den Kick-off zu Beginn und die Übergabe am Ende bereit (zusammen etwa 1,5 Stunden). Am Termin siehst du hier, wie weit wir sind.")
+            .Append("</p>");
+        b.Append("<h3>Fortschritt</h3><ol class=\"blocks\" id=\"fortschritt\">");
+        foreach (var block in install.Blocks)
+        {
+            var state = block.Current ? " class=\"current\"" : block.Done == block.Items ? " class=\"done\"" : "";
+            b.Append("<li").Append(state).Append(" data-block=\"").Append(block.Block).Append("\"><div class=\"block-head\"><span class=\"block-title\">")
+             .Append(block.Block).Append(". ").Append(E(block.Title));
+            if (block.Current) b.Append("<span class=\"badge\">läuft gerade</span>");
+            b.Append("</span><span class=\"box\">").Append(E(block.TimeBox)).Append(" Uhr</span></div>")
+             .Append("<progress max=\"").Append(block.Items).Append("\" value=\"").Append(block.Done).Append("\" aria-label=\"").Append(E(block.Title)).Append("\"></progress>")
+             .Append("<p class=\"count\">").Append(block.Done).Append(" von ").Append(block.Items).Append(" abgehakt</p></li>");
+        }
+        b.Append("</ol></section>");
+        if (install.Summary is { } summary)
+            b.Append("<section id=\"uebergabe\"><h2>Deine Übergabe</h2><p class=\"hint\">Zum Aufheben: diese Seite drucken oder als PDF sichern.</p>")
+             .Append(summary.RenderSection()).Append("</section>");
+        return b.ToString();
+    }
 
     /// <summary>A tampered, expired or revoked link, or one for a lead that is gone: the same page, revealing nothing.</summary>
     public static (int Status, string Html) LinkNotWorking() => (StatusCodes.Status404NotFound, Page("Link ungültig",
@@ -269,8 +309,9 @@ public static class OnboardingPages
 
     private static string E(string text) => Html.Encode(text);
 
-    private static string Page(string title, string body) => new StringBuilder()
+    private static string Page(string title, string body, int? refreshSeconds = null) => new StringBuilder()
         .Append("<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .Append(refreshSeconds is { } seconds ? $"<meta http-equiv=\"refresh\" content=\"{seconds}\">" : "")
         .Append("<meta name=\"robots\" content=\"noindex\"><meta name=\"referrer\" content=\"no-referrer\"><title>").Append(E(title)).Append(" – Leitstand</title><style>").Append(Style)
         .Append("</style></head><body><main><h1>").Append(E(title)).Append("</h1>").Append(body).Append("</main></body></html>")
         .ToString();

@@ -65,6 +65,8 @@ public sealed class TaskFunctions(ListTasks list, CompleteTask complete, ReopenT
                     ["channel"] = ["Für einen erledigten Erstkontakt oder ein Follow-up bitte den Kanal angeben (dm, email, call oder meeting)."],
                 }),
                 CompleteTaskStatus.NoteWithoutTouchpoint => NoteRefused(new Dictionary<string, string[]> { ["note"] = [CompleteTask.NoteWithoutTouchpoint] }),
+                CompleteTaskStatus.NotSkippable => TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Diese Aufgabe lässt sich nicht überspringen.",
+                    new Dictionary<string, string[]> { ["outcome"] = [CompleteTask.NotSkippable] }),
                 _ => TeamApi.NotFound("Diese Aufgabe gibt es nicht."),
             };
         });

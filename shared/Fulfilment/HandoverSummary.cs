@@ -14,7 +14,7 @@ namespace Leitstand.Fulfilment;
 /// </summary>
 public sealed record HandoverSummary(string Customer, string Appointment, string? InstallerName, bool Finished, IReadOnlyList<string> Agents,
     IReadOnlyList<string> Installed, IReadOnlyList<HandoverWorkflow> Workflows, IReadOnlyList<HandoverBaselineItem> Baseline, string StopRestart,
-    string Contact)
+    string Contact, HandoverApprovalRules? ApprovalRules = null)
 {
     /// <summary>What always needs the customer's approval, whatever the workflows say.</summary>
     public const string AlwaysApproved = "E-Mails senden, Zahlungen und Löschungen macht dein Agent immer nur mit deinem OK.";
@@ -22,10 +22,11 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
     /// <summary>
     /// The summary of <paramref name="run"/>: <paramref name="agents"/> the names of the lead's agents;
     /// <paramref name="workflows"/> the onboarding's workflows with schedule and approval where known (by number),
-    /// else the run's workflow items by their names.
+    /// else the run's workflow items by their names; <paramref name="approvalRules"/> the customer's own approval rules
+    /// from the onboarding (beside the ones that always apply).
     /// </summary>
     public static HandoverSummary From(InstallRun run, IReadOnlyList<string> agents, IReadOnlyList<HandoverWorkflow>? workflows,
-        string stopRestart, string contact)
+        string stopRestart, string contact, HandoverApprovalRules? approvalRules = null)
     {
         var flows = run.Items.Where(i => i.Kind == "workflow").Select(i =>
         {
@@ -40,7 +41,8 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
             run.Items.Where(i => i.SafetyBaseline).Select(i => new HandoverBaselineItem(i.Title, i.State,
                 i.State == "not_applicable" ? i.Reason : null)).ToList(),
             stopRestart,
-            contact.Replace("{installer}", string.IsNullOrWhiteSpace(run.InstallerName) ? "dein Ansprechpartner" : run.InstallerName, StringComparison.Ordinal));
+            contact.Replace("{installer}", string.IsNullOrWhiteSpace(run.InstallerName) ? "dein Ansprechpartner" : run.InstallerName, StringComparison.Ordinal),
+            approvalRules);
     }
 
     /// <summary>A complete HTML page (no script; inline style with print rules).</summary>
@@ -48,21 +50,39 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
     {
         var b = new StringBuilder();
         b.Append("<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-         .Append("<meta name=\"robots\" content=\"noindex\"><title>Übergabe: ").Append(E(Customer)).Append("</title><style>").Append(Style).Append("</style></head><body><main>")
-         .Append("<header><p class=\"kicker\">Dein persönlicher AI-Agent</p><h1>Übergabe für ").Append(E(Customer)).Append("</h1>")
+         .Append("<meta name=\"robots\" content=\"noindex\"><title>Übergabe: ").Append(E(Customer)).Append("</title><style>").Append(Style).Append("</style></head><body><main>");
+        AppendContent(b, "h1", "h2");
+        b.Append("</main></body></html>");
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// The same summary as a part of another page (the customer's page): the content of <see cref="Render"/> one
+    /// heading level lower, in an element with the class <c>uebergabe</c>; the host page brings its own style.
+    /// </summary>
+    public string RenderSection()
+    {
+        var b = new StringBuilder("<div class=\"uebergabe\">");
+        AppendContent(b, "h2", "h3");
+        return b.Append("</div>").ToString();
+    }
+
+    private void AppendContent(StringBuilder b, string h1, string h2)
+    {
+        b.Append("<header><p class=\"kicker\">Dein persönlicher AI-Agent</p><").Append(h1).Append(">Übergabe für ").Append(E(Customer)).Append("</").Append(h1).Append('>')
          .Append("<p>Installation am ").Append(E(Appointment));
         if (!string.IsNullOrWhiteSpace(InstallerName)) b.Append(" · mit ").Append(E(InstallerName));
         b.Append("</p>");
         if (!Finished) b.Append("<p class=\"note\" id=\"vorlaeufig\">Vorläufig: Die Installation ist noch nicht abgeschlossen.</p>");
         b.Append("</header>");
 
-        b.Append("<section id=\"installiert\"><h2>Was wir installiert haben</h2><ul>");
+        b.Append("<section id=\"installiert\"><").Append(h2).Append(">Was wir installiert haben</").Append(h2).Append("><ul>");
         foreach (var agent in Agents) b.Append("<li>Dein Agent „").Append(E(agent)).Append("“, unter deinem Benutzerkonto</li>");
         foreach (var item in Installed) b.Append("<li>").Append(E(item)).Append("</li>");
         if (Agents.Count == 0 && Installed.Count == 0) b.Append("<li>Der Standard-Agent unter deinem Benutzerkonto</li>");
         b.Append("</ul></section>");
 
-        b.Append("<section id=\"workflows\"><h2>Deine drei Kern-Workflows</h2><ol>");
+        b.Append("<section id=\"workflows\"><").Append(h2).Append(">Deine drei Kern-Workflows</").Append(h2).Append("><ol>");
         foreach (var w in Workflows.OrderBy(w => w.Number))
         {
             b.Append("<li><strong>").Append(E(w.Name)).Append("</strong>");
@@ -70,9 +90,17 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
             if (!string.IsNullOrWhiteSpace(w.Schedule)) b.Append("<br>Läuft: ").Append(E(w.Schedule));
             b.Append("<br>Freigabe: ").Append(E(string.IsNullOrWhiteSpace(w.Approval) ? "wie beim Kick-off mit dir abgestimmt" : w.Approval)).Append("</li>");
         }
-        b.Append("</ol><p class=\"rule\">").Append(E(AlwaysApproved)).Append("</p></section>");
+        b.Append("</ol><p class=\"rule\">").Append(E(AlwaysApproved)).Append("</p>");
+        if (ApprovalRules?.Own is { } own) b.Append("<p id=\"eigene-freigaben\">Außerdem nur mit deinem OK: ").Append(E(own)).Append("</p>");
+        if (ApprovalRules?.Approver is { } approver)
+        {
+            b.Append("<p id=\"freigabe-wer\">Wer freigibt: ").Append(E(approver));
+            if (ApprovalRules.Deputy is { } deputy) b.Append(" · Vertretung: ").Append(E(deputy));
+            b.Append("</p>");
+        }
+        b.Append("</section>");
 
-        b.Append("<section id=\"sicherheit\"><h2>Sicherheit</h2><ul>");
+        b.Append("<section id=\"sicherheit\"><").Append(h2).Append(">Sicherheit</").Append(h2).Append("><ul>");
         foreach (var item in Baseline)
         {
             b.Append("<li>").Append(E(item.Title)).Append(": ").Append(item.State switch
@@ -86,10 +114,8 @@ public sealed record HandoverSummary(string Customer, string Appointment, string
         }
         b.Append("</ul></section>");
 
-        b.Append("<section id=\"anhalten\"><h2>Anhalten und wieder starten</h2><p>").Append(E(StopRestart)).Append("</p></section>");
-        b.Append("<section id=\"kontakt\"><h2>Wen du erreichst</h2><p>").Append(E(Contact)).Append("</p></section>");
-        b.Append("</main></body></html>");
-        return b.ToString();
+        b.Append("<section id=\"anhalten\"><").Append(h2).Append(">Anhalten und wieder starten</").Append(h2).Append("><p>").Append(E(StopRestart)).Append("</p></section>");
+        b.Append("<section id=\"kontakt\"><").Append(h2).Append(">Wen du erreichst</").Append(h2).Append("><p>").Append(E(Contact)).Append("</p></section>");
     }
 
     private static string E(string? text) => (text ?? "").Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
@@ -125,7 +151,7 @@ public sealed record HandoverWorkflow(int Number, string Name, string? Schedule,
             number++;
             if (w.ValueKind != System.Text.Json.JsonValueKind.Object || Text(w, "name") is not { } name) continue;
             var schedule = Text(w, "schedule") is { } cron ? $"nach Zeitplan {cron} (Berliner Zeit)"
-                : Text(w, "interval") is { } interval ? $"alle {interval}" : null;
+                : Text(w, "interval") is { } interval ? Interval(interval) : null;
             var approval = w.TryGetProperty("approval", out var a) ? a.ValueKind switch
             {
                 System.Text.Json.JsonValueKind.String when a.GetString() is { Length: > 0 } t => t.Trim(),
@@ -138,8 +164,39 @@ public sealed record HandoverWorkflow(int Number, string Name, string? Schedule,
         return list;
     }
 
+    /// <summary>An ISO 8601 interval as the questionnaire stores it (PT30M, PT2H, P1D) in German ("alle 30 Minuten", "jeden Tag"); other text after "alle".</summary>
+    private static string Interval(string iso)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(iso, @"^PT?(\d{1,5})([MHD])$");
+        if (!m.Success) return $"alle {iso}";
+        var n = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch
+        {
+            "M" => n == 1 ? "jede Minute" : $"alle {n} Minuten",
+            "H" => n == 1 ? "jede Stunde" : $"alle {n} Stunden",
+            _ => n == 1 ? "jeden Tag" : $"alle {n} Tage",
+        };
+    }
+
     private static string? Text(System.Text.Json.JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String && v.GetString()?.Trim() is { Length: > 0 } t ? t : null;
+}
+
+/// <summary>
+/// The customer's own approval rules from the onboarding (<c>answers-&gt;'approval_rules'</c>): what else needs their OK
+/// (<see cref="Own"/>), who approves and how (<see cref="Approver"/>), the deputy (<see cref="Deputy"/>).
+/// </summary>
+public sealed record HandoverApprovalRules(string? Own, string? Approver, string? Deputy)
+{
+    /// <summary>The rules of submitted answers, or null when they name none.</summary>
+    public static HandoverApprovalRules? FromOnboarding(System.Text.Json.JsonElement rules)
+    {
+        if (rules.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        string? Text(string name) => rules.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String
+            && v.GetString()?.Trim() is { Length: > 0 } t ? t : null;
+        var result = new HandoverApprovalRules(Text("own"), Text("approver"), Text("deputy"));
+        return result is { Own: null, Approver: null, Deputy: null } ? null : result;
+    }
 }
 
 /// <summary>A safety-baseline item: done, not_applicable (with its <see cref="Reason"/>) or open.</summary>
@@ -155,6 +212,12 @@ public sealed class GetHandoverSummary(TeamDatabase db, TimeProvider clock)
 
         select v.stop_restart as stoprestart, v.contact from public.install_checklist_versions v
         where v.version = (select r.checklist_version from public.install_runs r where r.id = @RunId);
+
+        select (a.answers -> 'workflows')::text as workflows, (a.answers -> 'approval_rules')::text as approvalrules
+        from public.onboarding_answers a
+        where a.lead_id = (select r.lead_id from public.install_runs r where r.id = @RunId) and a.state = 'submitted'
+        order by a.template_version desc
+        limit 1;
         """;
 
     public async Task<HandoverSummary?> ExecuteAsync(TeamUser user, Guid runId, CancellationToken ct)
@@ -165,7 +228,11 @@ public sealed class GetHandoverSummary(TeamDatabase db, TimeProvider clock)
         return summary;
     }
 
-    /// <summary>On a connection of the caller's (also the functions' role, for the customer's page).</summary>
+    /// <summary>
+    /// On a connection of the caller's (also the functions' role, for the customer's page). The workflows and the
+    /// customer's own approval rules come from the lead's submitted onboarding answers (the newest template version
+    /// submitted, as public.install_workflow_names reads them); <paramref name="workflows"/> overrides the workflows.
+    /// </summary>
     public static async Task<HandoverSummary?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, DateTime nowUtc,
         IReadOnlyList<HandoverWorkflow>? workflows, CancellationToken ct)
     {
@@ -174,8 +241,25 @@ public sealed class GetHandoverSummary(TeamDatabase db, TimeProvider clock)
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql, new { RunId = runId }, transaction, cancellationToken: ct));
         var agents = (await grid.ReadAsync<string>()).AsList();
         var texts = await grid.ReadSingleAsync<Texts>();
-        return HandoverSummary.From(run, agents, workflows, texts.StopRestart, texts.Contact);
+        var answers = await grid.ReadSingleOrDefaultAsync<Answers>();
+        HandoverApprovalRules? rules = null;
+        if (answers is not null)
+        {
+            if (workflows is null && answers.Workflows is { } flows)
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(flows);
+                workflows = HandoverWorkflow.FromOnboarding(doc.RootElement);
+            }
+            if (answers.ApprovalRules is { } approval)
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(approval);
+                rules = HandoverApprovalRules.FromOnboarding(doc.RootElement);
+            }
+        }
+        return HandoverSummary.From(run, agents, workflows, texts.StopRestart, texts.Contact, rules);
     }
 
     private sealed record Texts(string StopRestart, string Contact);
+
+    private sealed record Answers(string? Workflows, string? ApprovalRules);
 }

@@ -8,7 +8,8 @@ namespace Leitstand.Tasks;
 /// Closes an open task with an outcome. Done with a channel records the touchpoint and, where the task
 /// implies it, moves the lead in the same transaction (public.complete_task → public.record_touchpoint): a
 /// first contact done → CONTACTED; a reply recorded (an inbound note code such as "replied") → REPLIED,
-/// which stops the follow-ups at once. Skipped closes the task and nothing else. Never a chat content:
+/// which stops the follow-ups at once. Skipped closes the task and nothing else, except where the task's playbook step
+/// cannot be skipped (the safety baseline of the install: it is ticked item by item in the install run). Never a chat content:
 /// the channel, a note code and, where a touchpoint is recorded, an optional short note (a call's result in key
 /// words, <see cref="LogTouchpoint.NoteMax"/> characters, as for touchpoints logged without a task).
 /// </summary>
@@ -27,6 +28,11 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
     /// <summary>What a note needs: a touchpoint, so done with a channel (on a task of a lead).</summary>
     public const string NoteWithoutTouchpoint =
         "Eine Notiz gehört zu einem erfassten Kontakt: bitte „done“ mit Kanal angeben (bei einer Aufgabe zu einem Lead).";
+
+    /// <summary>Why the safety-baseline task cannot be skipped, and what to do instead.</summary>
+    public const string NotSkippable =
+        "Die Sicherheits-Baseline wird nie übersprungen. Sie wird in der Installation (beim Lead unter „Installation“) Punkt für Punkt abgehakt; "
+        + "trifft ein Punkt nicht zu, dort „nicht anwendbar“ mit Grund. Diese Aufgabe danach mit „Erledigt“ abschließen.";
 
     public static Dictionary<string, string[]> Validate(Request request)
     {
@@ -61,6 +67,7 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
         {
             "completed" => CompleteTaskStatus.Completed,
             "not_open" => CompleteTaskStatus.NotOpen,
+            "not_skippable" => CompleteTaskStatus.NotSkippable,
             "channel_required" => CompleteTaskStatus.ChannelRequired,
             "note_without_touchpoint" => CompleteTaskStatus.NoteWithoutTouchpoint,
             _ => CompleteTaskStatus.NotFound,
@@ -70,6 +77,7 @@ public sealed class CompleteTask(TeamDatabase db, TimeProvider clock)
     private sealed record Row(string Result, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);
 }
 
-public enum CompleteTaskStatus { Completed, NotFound, NotOpen, ChannelRequired, NoteWithoutTouchpoint }
+/// <summary><see cref="NotSkippable"/>: skipped, but the task's playbook step cannot be skipped (the install's safety baseline).</summary>
+public enum CompleteTaskStatus { Completed, NotFound, NotOpen, ChannelRequired, NoteWithoutTouchpoint, NotSkippable }
 
 public sealed record CompleteTaskResult(CompleteTaskStatus Status, Guid? LeadId, Guid? TouchpointId, string? FromStage, string? ToStage);

@@ -94,11 +94,24 @@ create table public.install_run_items (
 comment on table public.install_run_items is 'Lead data (export and erasure through install_runs.lead_id): the checklist of a booked install.';
 
 -- ---------------------------------------------------------------------------------------------
--- The names of the lead's three core workflows from the onboarding answers, in order ('{}' without answers: the
--- items then read "Kern-Workflow 1/2/3").
+-- The names of the lead's three core workflows from the onboarding answers, in order: the submitted answers of the
+-- newest template version the lead submitted ('{}' without submitted answers: the items then read
+-- "Kern-Workflow 1/2/3"). Read whenever a run is read, never copied into it: a run booked before the customer
+-- submitted shows "Kern-Workflow n" until then and the names from then on; answers reopened for changes count
+-- again once resubmitted (until then the names of another submitted version, else "Kern-Workflow n").
 create function public.install_workflow_names(p_lead_id uuid) returns text[]
 language sql stable set search_path = '' as $$
-  select '{}'::text[];
+  select coalesce((
+    select array_agg(coalesce(btrim(w.item ->> 'name'), '') order by w.n)
+    from (
+      select a.answers from public.onboarding_answers a
+      where a.lead_id = p_lead_id and a.state = 'submitted'
+      order by a.template_version desc
+      limit 1
+    ) s
+    cross join lateral jsonb_array_elements(case when jsonb_typeof(s.answers -> 'workflows') = 'array' then s.answers -> 'workflows' else '[]' end)
+      with ordinality as w(item, n)
+  ), '{}'::text[]);
 $$;
 revoke all on function public.install_workflow_names(uuid) from public, anon;
 grant execute on function public.install_workflow_names(uuid) to authenticated, leitstand_functions;

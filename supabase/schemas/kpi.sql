@@ -246,6 +246,62 @@ $$;
 revoke all on function public.kpi_figures_live(timestamptz, timestamptz, boolean) from public, anon;
 grant execute on function public.kpi_figures_live(timestamptz, timestamptz, boolean) to authenticated, leitstand_functions;
 
+-- The fulfilment figures of the span [p_from, p_until) (docs/kpi.md, "fulfilment"): after WON, how long until the
+-- customer submitted the onboarding and until the install was done, and how long the install itself took against
+-- its booked block (5 hours). Always live, never kept: a few rows per week (one onboarding and about one install
+-- per won lead), so kept figures and their triggers on the fulfilment tables would cost more than they save.
+--   onboarding  leads whose onboarding was submitted in the span (a lead once; a reopened one counts when it
+--               is submitted again), days from the lead's last move to WON before the submission
+--   install     runs finished in the span, days from the last WON before the finish; the run's duration from
+--               its start (the booked start, or the first item a person marked if that was earlier; the
+--               heartbeat's "Monitoring verbunden" does not start a run) to its finish, and how many took
+--               longer than their booked block
+-- Without a move to WON before (history corrected by hand) a row counts but has no days. PL/pgSQL, because the
+-- fulfilment tables come after this file (config.toml's schema order).
+create function public.kpi_fulfilment(p_from timestamptz, p_until timestamptz)
+returns json
+language plpgsql stable set search_path = '' as $$
+begin
+  return (
+  with submitted as (
+    select a.lead_id, min(a.submitted_at) as done_at
+    from public.onboarding_answers a
+    where a.state = 'submitted' and a.submitted_at >= p_from and a.submitted_at < p_until
+    group by a.lead_id
+  ), finished as (
+    select r.lead_id, r.finished_at as done_at, r.ends_at - r.starts_at as booked,
+           r.finished_at - least(r.starts_at, (select min(i.marked_at) from public.install_run_items i
+                                               where i.run_id = r.id and i.marked_by <> 'heartbeat')) as took
+    from public.install_runs r
+    where r.state = 'finished' and r.finished_at >= p_from and r.finished_at < p_until
+  ), onboardings as (
+    select date_part('epoch', s.done_at - (select max(h.changed_at) from public.lead_stage_history h
+                                           where h.lead_id = s.lead_id and h.to_stage = 'WON' and h.changed_at <= s.done_at)) / 86400 as days
+    from submitted s
+  ), installs as (
+    select date_part('epoch', f.done_at - (select max(h.changed_at) from public.lead_stage_history h
+                                           where h.lead_id = f.lead_id and h.to_stage = 'WON' and h.changed_at <= f.done_at)) / 86400 as days,
+           date_part('epoch', f.took) / 3600 as hours, date_part('epoch', f.booked) / 3600 as booked_hours, f.took > f.booked as over
+    from finished f
+  )
+  select json_build_object(
+    'onboarding', (select json_build_object('submitted', count(*)::int,
+                                            'median_days', round((percentile_cont(0.5) within group (order by o.days))::numeric, 1),
+                                            'max_days', round(max(o.days)::numeric, 1))
+                   from onboardings o),
+    'install', (select json_build_object('finished', count(*)::int,
+                                         'median_days', round((percentile_cont(0.5) within group (order by i.days))::numeric, 1),
+                                         'max_days', round(max(i.days)::numeric, 1),
+                                         'median_hours', round((percentile_cont(0.5) within group (order by i.hours))::numeric, 1),
+                                         'max_hours', round(max(i.hours)::numeric, 1),
+                                         'booked_hours', round(max(i.booked_hours)::numeric, 1),
+                                         'over_booked', count(*) filter (where i.over)::int)
+                from installs i)));
+end
+$$;
+revoke all on function public.kpi_fulfilment(timestamptz, timestamptz) from public, anon;
+grant execute on function public.kpi_fulfilment(timestamptz, timestamptz) to authenticated, leitstand_functions;
+
 -- The board. p_kind 'week' (p_start a Monday) or 'month' (p_start the 1st); everything up to
 -- min(end of the period, p_at) counts. A complete period's figures come from public.kpi_period_figures when
 -- kept, otherwise from public.kpi_figures_live; the running period is always live. Definitions in docs/kpi.md:
@@ -262,6 +318,7 @@ grant execute on function public.kpi_figures_live(timestamptz, timestamptz, bool
 --                went back or was reopened is counted in full)
 --   win_rate     leads decided in the period (their last decision in it: WON or LOST)
 --   lost_reasons of those lost; won_sources: the UTM source of the deals won in the period
+--   fulfilment   onboardings submitted and installs finished in the period (public.kpi_fulfilment, always live)
 -- jit off: the planner's estimates for the small grouped sets are far off, and compiling would take longer
 -- than the whole board.
 create function public.kpi_board(p_kind text, p_start date, p_at timestamptz)
@@ -400,7 +457,8 @@ begin
     'funnel', v_detail -> 'funnel',
     'win_rate', v_detail -> 'win_rate',
     'lost_reasons', v_detail -> 'lost_reasons',
-    'won_sources', v_detail -> 'won_sources');
+    'won_sources', v_detail -> 'won_sources',
+    'fulfilment', public.kpi_fulfilment(v_from, v_until));
 end
 $$;
 revoke all on function public.kpi_board(text, date, timestamptz) from public, anon;

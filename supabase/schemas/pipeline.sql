@@ -149,6 +149,8 @@ create table public.playbook_steps (
   body text not null check (char_length(body) <= 4000),
   due_anchor text not null default 'stage_changed' check (due_anchor in ('stage_changed', 'call_at')),
   due_after interval not null,
+  -- false: the step's task cannot be skipped (public.complete_task), e.g. the safety baseline of the install
+  skippable boolean not null default true,
   primary key (playbook_key, step)
 );
 

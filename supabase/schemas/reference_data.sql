@@ -497,13 +497,21 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   'stage_changed', '4 hours'
 ),
 (
-  'onboarding', 2, 'onboarding', 'Onboarding-Fragebogen mit {name} ausfüllen (Ziele, Kanäle, Automationen)',
-  $txt$- Fragebogen gemeinsam durchgehen: `docs/vorlagen/onboarding.md`.
-- Top 3 Automationen festlegen und nach Nutzen sortieren; alles Weitere unter „für später“.
-- Freigabe-Regeln bestätigen lassen: E-Mails senden, Zahlungen und Löschungen immer nur mit Freigabe.
-- Ansprechpartner und Vertretung notieren.
-- Keine Zugangsdaten und keine Inhalte aus E-Mails oder Chats in den Fragebogen.
-- Zusammenfassung in Stichworten an {name} zur Bestätigung schicken.$txt$,
+  'onboarding', 2, 'onboarding', 'Onboarding-Fragebogen an {name} schicken (Ziele, Kanäle, Automationen)',
+  $txt$- Im Status-Center den Lead öffnen (`#/leads/<id>`), Abschnitt „Onboarding“: „Link erstellen“, den Link kopieren
+  und {name} schicken. Der Link gilt nur für {firma}, läuft ab und lässt sich widerrufen; ein neuer Link ersetzt
+  den alten.
+
+  > Hi {vorname}, hier ist dein Onboarding-Fragebogen: [Link]. Ziele, Tools, deine drei wichtigsten Abläufe und was dein Agent nur mit deinem OK darf. Du kannst jederzeit als Entwurf speichern und später weitermachen.
+
+- {name} füllt ihn selbst aus, ohne Konto. Nach dem Abschicken meldet der Leitstand „Onboarding ausgefüllt“; die
+  Antworten stehen beim Lead im Abschnitt „Onboarding“.
+- Antworten durchsehen: drei Kern-Workflows nach Nutzen sortiert, alles Weitere „für später“; Freigabe-Regeln
+  (E-Mails senden, Zahlungen und Löschungen immer nur mit Freigabe, dazu die eigenen); Ansprechpartner und
+  Vertretung.
+- Fehlt etwas oder ist etwas unklar: beim Lead „Zur Bearbeitung öffnen“; {name} ändert über denselben Link und
+  schickt erneut ab.
+- Keine Zugangsdaten und keine Inhalte aus E-Mails oder Chats in den Fragebogen.$txt$,
   'stage_changed', '2 days'
 ),
 (
@@ -517,7 +525,9 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Nur über den Passwort-Manager annehmen (geteilter Eintrag oder Freigabe mit Ablaufdatum). Nichts kopieren,
   nichts lokal speichern.
 - Kommt trotzdem etwas per Chat oder E-Mail: Nachricht löschen und {name} bitten, das Passwort zu ändern.
-- Im Leitstand nur vermerken: Zugänge vollständig ja/nein.$txt$,
+- Im Leitstand nichts dazu notieren: Ob die Zugänge vollständig sind, zeigt die Installation. Dort wird am Termin
+  „Zugangsdaten vom Kunden selbst in Keychain oder Passwort-Manager eingetragen“ (Std. 2) abgehakt; fehlt etwas,
+  den Punkt mit Grund überspringen.$txt$,
   'stage_changed', '2 days'
 ),
 (
@@ -526,6 +536,9 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 
   > Hi {vorname}, für die Installation brauchen wir 5 Stunden am Stück. Du bist zu Beginn und am Ende dabei, zusammen etwa 1,5 Stunden; dazwischen kannst du weiterarbeiten. Passt dir [Tag, Uhrzeit] oder [Tag, Uhrzeit]?
 
+- Den Termin im Leitstand buchen: beim Lead (`#/leads/<id>`) Abschnitt „Installation“, „Installation buchen“,
+  Beginn in Berliner Zeit (5 Stunden; wer bucht, installiert). Überschneidet er sich mit einer anderen
+  Installation von dir, lehnt der Leitstand ihn ab. {name} sieht den Termin danach über den Onboarding-Link.
 - Kalendereinladung mit Ablauf senden (Kick-off, Installation, drei Workflows, Sicherheits-Baseline, Übergabe).
 - Erinnern, was bereitliegen muss: Rechner mit Netzteil, Admin-Passwort des Rechners, Zwei-Faktor-Gerät,
   Zugänge im Passwort-Manager.
@@ -535,7 +548,10 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 -- 5-hour installation (WON) --------------------------------------------------------------------------------
 (
   'install_checklist', 1, 'install', 'Standard-Agent bei {firma} installieren',
-  $txt$- Systemvoraussetzungen prüfen: Betriebssystem aktuell, genug Speicherplatz, Passwort-Manager oder Keychain
+  $txt$- Während des Termins die Installation im Status-Center offen haben (beim Lead unter „Installation“,
+  `#/installs/<id>`) und jeden Punkt abhaken, sobald er erledigt ist; überspringen nur mit Grund. {name} sieht
+  über den Onboarding-Link, wie weit es ist (ohne Gründe und Notizen).
+- Systemvoraussetzungen prüfen: Betriebssystem aktuell, genug Speicherplatz, Passwort-Manager oder Keychain
   bereit.
 - Agent unter dem Benutzerkonto des Kunden installieren, ohne Admin-Rechte im laufenden Betrieb.
 - Kanäle aus dem Fragebogen verbinden, jeweils mit den kleinsten nötigen Rechten.
@@ -583,7 +599,9 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Rechte: nur die nötigen Konten, Ordner und Kalender; keine Admin-Rechte für den Agenten.
 - Keine Inhalte verlassen das System von {firma}: keine Logs mit Inhalten an uns, keine Kopien auf unseren
   Geräten.
-- Not-Aus: {name} kann den Agenten anhalten und wieder starten.$txt$,
+- Not-Aus: {name} kann den Agenten anhalten und wieder starten.
+- In der Installation (Std. 4) jeden Punkt einzeln abhaken. Die Sicherheits-Baseline wird nie übersprungen, auch
+  diese Aufgabe nicht: Trifft ein Punkt nicht zu, dort „nicht anwendbar“ mit Grund (steht so in der Übergabe).$txt$,
   'stage_changed', '6 days'
 ),
 (
@@ -593,7 +611,8 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   Kunden eintragen. Er wird nur einmal angezeigt: nicht in Chat, Notiz oder Screenshot zwischenspeichern.
 - Prüfen: Der Anfang des Schlüssels stimmt mit dem Präfix im Leitstand überein.
 - Agent neu starten, ersten Heartbeat im Leitstand prüfen.
-- Am Tag danach prüfen, dass die Heartbeats regelmäßig ankommen (Standardintervall: 5 Minuten).$txt$,
+- Am Tag danach prüfen, dass die Heartbeats regelmäßig ankommen (Standardintervall: 5 Minuten).
+- „Monitoring verbunden“ hakt sich in der Installation beim ersten Heartbeat selbst ab.$txt$,
   'stage_changed', '7 days'
 ),
 (
@@ -601,12 +620,16 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   $txt$- Die drei Workflows mit {name} einmal live durchspielen, inklusive einer Freigabe.
 - Zeigen: Wie gebe ich frei, wie lehne ich ab, wie halte ich den Agenten an?
 - Schriftliche Übersicht übergeben: was der Agent kann, was er allein darf, was nur mit Freigabe, wen
-  {name} bei Fragen erreicht.
+  {name} bei Fragen erreicht. In der Installation „Übergabe-Übersicht herunterladen“ (zum
+  Drucken); nach dem Abschluss sieht {name} sie auch über den Onboarding-Link.
 - Retainer ansprechen, falls noch nicht gebucht (149 € im Monat zzgl. USt., monatlich kündbar).
 - Fernzugriff beenden; geteilte Einträge im Passwort-Manager von {name} wieder entziehen lassen.
 - Im Leitstand: Aufgaben abschließen, Touchpoint „Übergabe erledigt“. Keine Inhalte.$txt$,
   'stage_changed', '7 days'
 );
+-- The safety baseline is never skipped (public.complete_task): it is ticked item by item in the install run, where a
+-- baseline item that does not apply is "nicht anwendbar" with a reason.
+update public.playbook_steps set skippable = false where playbook_key = 'install_checklist' and step = 5;
 
 -- ---------------------------------------------------------------------------------------------
 -- Monitoring (monitoring.sql): the error classes with their runbooks (one German runbook each).

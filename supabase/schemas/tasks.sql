@@ -592,7 +592,9 @@ $$;
 
 -- Closes an open task (compare-and-set on status): done with a channel records the touchpoint and the
 -- stage move it implies (record_touchpoint, leads.sql); skipped only closes it. result: completed, not_found,
--- not_open, channel_required (a first contact or follow-up done needs the channel it went out on),
+-- not_open, not_skippable (skipped, but the task's playbook step says it cannot be: the safety baseline of the
+-- install, which is ticked item by item in the install run), channel_required (a first contact or follow-up done
+-- needs the channel it went out on),
 -- note_without_touchpoint (p_note, the touchpoint's free-text note, needs a touchpoint: done, with a channel,
 -- on a lead's task; nothing is changed).
 create function public.complete_task(p_task uuid, p_outcome text, p_channel text, p_note_code text, p_at timestamptz,
@@ -612,6 +614,10 @@ begin
   lead_id := v_task.lead_id;
   if v_task.status <> 'OPEN' then
     result := 'not_open'; return next; return;
+  end if;
+  if p_outcome = 'skipped' and exists (select 1 from public.playbook_steps s
+                                      where s.playbook_key = v_task.playbook_key and s.step = v_task.playbook_step and not s.skippable) then
+    result := 'not_skippable'; return next; return;
   end if;
   if p_outcome = 'done' and p_channel is null and v_task.lead_id is not null
      and (v_task.rule = 'first_contact' or v_task.kind = 'follow_up') then

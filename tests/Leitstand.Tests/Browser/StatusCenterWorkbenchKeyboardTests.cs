@@ -27,8 +27,11 @@ public sealed class StatusCenterWorkbenchKeyboardTests(StackFixture stack, Chrom
 
         await page.TabToAsync("#lead-suche");
         await page.Keyboard.TypeAsync(word.ToLowerInvariant()[..12]);
-        var result = page.Locator($"#leads a[href='#/leads/{lead}']");
-        await Expect(result).ToHaveCountAsync(1);
+        // The list before the search shows the newest leads (this one too): wait for the search's own answer, so the
+        // link that gets the focus is not replaced afterwards.
+        await Expect(page.Locator("#leads-stand")).ToHaveTextAsync("1 Lead", new() { Timeout = 20_000 });
+        await Expect(page.Locator("#leads")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(page.Locator($"#leads a[href='#/leads/{lead}']")).ToHaveCountAsync(1);
         await page.TabToAsync($"#leads a[href='#/leads/{lead}']");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#lead-name")).ToContainTextAsync(word);

@@ -48,6 +48,28 @@ public sealed class HandoverSummaryTests(StackFixture stack) : InstallTestBase(s
     }
 
     [Fact]
+    public async Task The_summary_lists_the_submitted_workflows_with_their_approval_and_the_customers_own_rules()
+    {
+        var (lead, run, _) = await BookedRunAsync(company: "Bäckerei Freigabe");
+        var form = Questionnaire("Anfragen beantworten", "Rechnungen vorsortieren", "Termine bestätigen");
+        form["workflows.1.approval"] = "Antworten an Neukunden";
+        form["approval_rules.own"] = "Termine absagen und Preise nennen.";
+        form["approval_rules.approver"] = "Ich selbst, per WhatsApp";
+        form["approval_rules.deputy"] = "Meine Kollegin Jana";
+        await PostQuestionnaireAsync(await CustomerPathAsync(lead), form);
+
+        var html = await (await Host.TeamClient.GetAsync($"/api/installs/{run}/summary")).Content.ReadAsStringAsync();
+
+        Assert.Contains("<strong>Anfragen beantworten</strong> <span class=\"muted\">(noch nicht eingerichtet)</span><br>Läuft: nach Zeitplan 0 8 * * 1-5 (Berliner Zeit)<br>Freigabe: Antworten an Neukunden", html);
+        Assert.Contains("<strong>Rechnungen vorsortieren</strong> <span class=\"muted\">(noch nicht eingerichtet)</span><br>Läuft: alle 30 Minuten<br>Freigabe: Das Senden", html);
+        Assert.Contains("<strong>Termine bestätigen</strong> <span class=\"muted\">(noch nicht eingerichtet)</span><br>Läuft: jeden Tag<br>", html);
+        Assert.Contains("Außerdem nur mit deinem OK: Termine absagen und Preise nennen.", html);
+        Assert.Contains("Wer freigibt: Ich selbst, per WhatsApp · Vertretung: Meine Kollegin Jana", html);
+        Assert.DoesNotContain("<strong>Kern-Workflow", html);
+        Assert.DoesNotContain("klara@kundin.de", html);
+    }
+
+    [Fact]
     public async Task Without_a_token_it_is_401_and_an_unknown_run_404()
     {
         var (_, run, _) = await BookedRunAsync();

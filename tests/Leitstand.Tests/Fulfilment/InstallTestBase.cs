@@ -55,6 +55,30 @@ public abstract class InstallTestBase(StackFixture stack) : IAsyncLifetime
     protected Task<HttpResponseMessage> MarkAsync(Guid run, Guid item, string action, string? reason = null) =>
         Host.TeamClient.PostAsJsonAsync($"/api/installs/{run}/items/{item}/{action}", reason is null ? new { } : (object)new { reason });
 
+    /// <summary>The path of the lead's customer page (/api/onboarding/&lt;token&gt;) from a new link.</summary>
+    protected async Task<string> CustomerPathAsync(Guid lead)
+    {
+        var response = await Host.TeamClient.PostAsync($"/api/leads/{lead}/onboarding-link", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return new Uri((await BodyAsync(response)).GetProperty("url").GetString()!).AbsolutePath;
+    }
+
+    /// <summary>The customer posts the questionnaire (<paramref name="action"/> draft or submit) as a browser without script would.</summary>
+    protected async Task<HttpResponseMessage> PostQuestionnaireAsync(string path, IDictionary<string, string> form, string action = "submit")
+    {
+        var response = await Host.Client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["action"] = action }));
+        Assert.True(response.StatusCode == HttpStatusCode.SeeOther, $"Expected 303, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    /// <summary>The questionnaire filled in well, with the three workflows named <paramref name="names"/>.</summary>
+    protected static Dictionary<string, string> Questionnaire(params string[] names)
+    {
+        var form = OnboardingTestBase.CompleteForm();
+        for (var n = 1; n <= names.Length; n++) form[$"workflows.{n}.name"] = names[n - 1];
+        return form;
+    }
+
     protected static async Task<JsonElement> BodyAsync(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     protected static string? Error(JsonElement body, string field) =>

@@ -112,6 +112,32 @@ public sealed class CompleteTaskTests(StackFixture stack) : TasksTestBase(stack)
     }
 
     [Fact]
+    public async Task The_safety_baseline_task_is_never_skipped_says_where_it_is_ticked_and_closes_as_done()
+    {
+        var lead = await LeadAsync("WON", Local(2024, 4, 16, 10));
+        const string insert = """
+            insert into tasks (lead_id, kind, title, due_at, playbook_key, playbook_step)
+            values (@lead, 'install', @title, now(), 'install_checklist', @step) returning id
+            """;
+        var baseline = await ScalarAsync<Guid>(insert, new { lead, title = "Sicherheits-Baseline prüfen", step = 5 });
+        var workflow = await ScalarAsync<Guid>(insert, new { lead, title = "Kern-Workflow 3 einrichten und testen", step = 4 });
+
+        var skipped = await CompleteAsync(baseline, new { outcome = "skipped" });
+        var stillOpen = await ScalarAsync<string>("select status::text from tasks where id = @baseline", new { baseline });
+        var otherSkipped = await CompleteAsync(workflow, new { outcome = "skipped" });
+        var done = await CompleteAsync(baseline, new { outcome = "done" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, skipped.StatusCode);
+        var message = (await JsonAsync(skipped)).GetProperty("errors").GetProperty("outcome")[0].GetString();
+        Assert.Contains("nie übersprungen", message);
+        Assert.Contains("„nicht anwendbar“ mit Grund", message);
+        Assert.Equal("OPEN", stillOpen);
+        Assert.Equal(HttpStatusCode.OK, otherSkipped.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("DONE", await ScalarAsync<string>("select status::text from tasks where id = @baseline", new { baseline }));
+    }
+
+    [Fact]
     public async Task A_first_contact_done_without_its_channel_is_refused_with_a_german_message()
     {
         var lead = await LeadAsync("NEW", Local(2024, 4, 16, 10));

@@ -114,10 +114,44 @@ function sections(board, keep) {
         (board.won_sources ?? []).length
           ? h('ul', { class: 'plain' }, board.won_sources.map((s) => h('li', {}, `${s.label}: ${s.deals} ${s.deals === 1 ? 'Deal' : 'Deals'}, ${formatCents(s.amount_cents)}`)))
           : h('p', { class: 'muted small' }, 'Keine gewonnenen Deals.'))),
+    fulfilmentSection(board.fulfilment),
     h('section', { 'aria-labelledby': 'trend-titel' },
       h('h2', { id: 'trend-titel' }, 'Trend der letzten Zeiträume'),
       trendChart(metrics, keep)),
   ];
+}
+
+const days = (d) => (d == null ? '–' : `${decimal.format(d)} ${d === 1 ? 'Tag' : 'Tage'}`);
+
+/** After "Gewonnen": onboardings submitted and installs finished in the period, the install against its 5 hours. */
+function fulfilmentSection(fulfilment) {
+  const onboarding = fulfilment?.onboarding ?? { submitted: 0 };
+  const install = fulfilment?.install ?? { finished: 0 };
+  const title = h('h2', { id: 'fulfilment-titel' }, 'Fulfilment');
+  if (!onboarding.submitted && !install.finished) {
+    return h('section', { 'aria-labelledby': 'fulfilment-titel', id: 'fulfilment' }, title,
+      h('p', { class: 'muted small', id: 'fulfilment-leer' }, 'Im Zeitraum wurde kein Onboarding abgeschickt und keine Installation abgeschlossen.'));
+  }
+  const booked = install.booked_hours ?? 5;
+  return h('section', { 'aria-labelledby': 'fulfilment-titel', id: 'fulfilment', class: 'columns' }, title,
+    h('div', { id: 'fulfilment-onboarding' },
+      h('h3', {}, 'Onboarding abgeschickt'),
+      h('p', { class: 'big' }, String(onboarding.submitted)),
+      h('p', { class: 'muted small' }, onboarding.submitted
+        ? `Median ${days(onboarding.median_days)} nach „Gewonnen“, längstens ${days(onboarding.max_days)}`
+        : 'Keins im Zeitraum.')),
+    h('div', { id: 'fulfilment-installation' },
+      h('h3', {}, 'Installation fertig'),
+      h('p', { class: 'big' }, String(install.finished)),
+      h('p', { class: 'muted small' }, install.finished
+        ? `Median ${days(install.median_days)} nach „Gewonnen“, längstens ${days(install.max_days)}`
+        : 'Keine im Zeitraum.')),
+    h('div', { id: 'fulfilment-dauer' },
+      h('h3', {}, 'Dauer der Installation'),
+      h('p', { class: 'big' }, install.finished ? hours(install.median_hours) : '–'),
+      h('p', { class: 'muted small' }, install.finished
+        ? `Median; ${install.over_booked} von ${install.finished} länger als ${decimal.format(booked)} h, längstens ${hours(install.max_hours)}`
+        : `Gebucht sind ${decimal.format(booked)} Stunden.`)));
 }
 
 function bar(m) {

@@ -1,0 +1,3 @@
+using Leitstand.Agent;
+
+return await AgentCli.InvokeAsync(args, AgentConsole.System);
