@@ -18,12 +18,14 @@ public sealed record AgentConsole(TextWriter Out, TextWriter Error, ILoggerFacto
 /// </summary>
 public static class AgentCli
 {
-    /// <summary>What follows <c>--</c> after <c>run</c>: the supervised command, kept away from the parser.</summary>
+    /// <summary>What follows <c>--</c> after <c>run</c> or <c>exec</c>: the command, kept away from the parser.</summary>
     internal sealed record Context(AgentConsole Console, IReadOnlyList<string>? ChildCommand);
 
     private static IEnumerable<Command> Commands(Context context) =>
     [
         RunCommand.Create(context),
+        CheckInCommand.Create(context),
+        ExecCommand.Create(context),
         InstallCommand.Create(),
         UninstallCommand.Create(),
         StatusCommand.Create(),
@@ -35,7 +37,7 @@ public static class AgentCli
         string[] own = args;
         IReadOnlyList<string>? child = null;
         var separator = Array.IndexOf(args, "--");
-        if (args.Length > 0 && args[0] == "run" && separator >= 0)
+        if (args.Length > 0 && args[0] is "run" or "exec" && separator >= 0)
         {
             own = args[..separator];
             child = args[(separator + 1)..];
@@ -82,7 +84,7 @@ public static class AgentCli
         if (parsed.UnmatchedTokens.Count > 0)
             return string.Join(Environment.NewLine, parsed.UnmatchedTokens.Select(t => t.StartsWith('-')
                 ? $"Unbekannte Option: '{t}'."
-                : $"Unbekanntes Argument: '{t}'. (Beim Befehl run steht der überwachte Befehl nach --.)"));
+                : $"Unbekanntes Argument: '{t}'. (Bei run und exec steht der überwachte Befehl nach --.)"));
         var lines = parsed.Errors.Select(e => e.SymbolResult switch
         {
             OptionResult o => $"Bei {o.Option.Name} fehlt der Wert oder er ist ungültig.",

@@ -60,6 +60,8 @@ public static class ServiceSetup
         services.AddSingleton<ApplyRetention>();
         services.AddSingleton<IngestHeartbeat>();
         services.AddSingleton<CheckAgents>();
+        services.AddSingleton<WorkflowCheckIn>();
+        services.AddSingleton<CheckWorkflows>();
         services.AddSingleton<RequestRestart>();
         services.AddSingleton<AcknowledgeIncident>();
         services.AddSingleton<GetIncident>();

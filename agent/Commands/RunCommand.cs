@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Leitstand.Agent.Heartbeats;
+using Leitstand.Agent.Http;
 using Leitstand.Agent.Keys;
 using Leitstand.Agent.Supervision;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ namespace Leitstand.Agent.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    public const string UrlVariable = "LEITSTAND_URL";
+    public const string UrlVariable = LeitstandHttp.UrlVariable;
 
     public static Command Create(AgentCli.Context context)
     {
@@ -53,7 +54,8 @@ internal static class RunCommand
                 _ => (RestartPolicy?)null,
             };
             if (policy is null) problems.Add("--restart erlaubt nur on-failure, always oder never.");
-            var endpoint = Endpoint(parsed.GetValue(url) ?? Environment.GetEnvironmentVariable(UrlVariable), problems);
+            var endpoint = LeitstandHttp.BaseAddress(parsed.GetValue(url) ?? Environment.GetEnvironmentVariable(UrlVariable), problems) is { } address
+                ? LeitstandHttp.Endpoint(address, "/api/heartbeat") : null;
             if (problems.Count > 0)
             {
                 foreach (var p in problems) await error.WriteLineAsync(p);
@@ -110,31 +112,7 @@ internal static class RunCommand
         return fallback;
     }
 
-    /// <summary>The heartbeat address; TLS unless the server is this machine.</summary>
-    private static Uri? Endpoint(string? text, List<string> problems)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            problems.Add($"Die Adresse des Leitstands fehlt: --url https://… angeben (oder {UrlVariable} setzen).");
-            return null;
-        }
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
-            || string.IsNullOrEmpty(uri.Host) || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
-        {
-            problems.Add($"--url ist keine gültige Adresse: '{text}'. Erwartet wird z. B. https://leitstand.example.de");
-            return null;
-        }
-        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
-        {
-            problems.Add("Der Leitstand wird nur verschlüsselt angesprochen: bitte https:// verwenden (http:// nur für localhost und 127.0.0.1).");
-            return null;
-        }
-        var path = uri.AbsolutePath.TrimEnd('/');
-        if (!path.EndsWith("/api/heartbeat", StringComparison.Ordinal)) path += "/api/heartbeat";
-        return new UriBuilder(uri) { Path = path }.Uri;
-    }
-
-    private static ILoggerFactory ConsoleLogs() => LoggerFactory.Create(b => b
+    internal static ILoggerFactory ConsoleLogs() => LoggerFactory.Create(b => b
         .SetMinimumLevel(LogLevel.Information)
         .AddSimpleConsole(o =>
         {

@@ -2,64 +2,31 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Leitstand.Agent.Http;
 using Leitstand.Agent.Supervision;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Leitstand.Agent.Heartbeats;
 
 /// <summary>
-/// Sends one heartbeat (<c>POST /api/heartbeat</c>, the key as bearer) through a Polly pipeline: bounded retries with
-/// jitter, a timeout per attempt, 429 and 503 honoured with their Retry-After. Each attempt carries the state as it is
+/// Sends one heartbeat (<c>POST /api/heartbeat</c>, the key as bearer) through <see cref="LeitstandHttp"/>: bounded
+/// retries with jitter, a timeout per attempt, 429 and 503 honoured with their Retry-After. Each attempt carries the state as it is
 /// then, so the first attempt that gets through reports the current restart count and last error.
 /// </summary>
 internal sealed class HeartbeatClient : IDisposable
 {
-    private static readonly TimeSpan LongestRetryAfterInline = TimeSpan.FromSeconds(30);
-    private readonly HttpClient _http;
+    private readonly LeitstandHttp _http;
     private readonly Uri _endpoint;
     private readonly string _key;
     private readonly string _version;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public HeartbeatClient(Uri endpoint, string key, string version, ILogger log, HeartbeatClientOptions? options = null)
+    public HeartbeatClient(Uri endpoint, string key, string version, ILogger log, LeitstandHttpOptions? options = null)
     {
-        options ??= new HeartbeatClientOptions();
         _endpoint = endpoint;
         _key = key;
         _version = version;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = options.AttemptTimeout,
-            AllowAutoRedirect = false,
-        }) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.Retries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.FirstRetryDelay,
-                MaxDelay = LongestRetryAfterInline,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => (r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)r.StatusCode >= 500)
-                        && (RetryAfter(r) ?? TimeSpan.Zero) <= LongestRetryAfterInline),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result is { } r ? RetryAfter(r) : null),
-                OnRetry = args =>
-                {
-                    log.LogDebug("Heartbeat attempt {Attempt} failed ({Reason}); retrying in {Delay} ms", args.AttemptNumber + 1,
-                        args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString() : args.Outcome.Exception?.GetType().Name, (int)args.RetryDelay.TotalMilliseconds);
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+        _http = new LeitstandHttp(log, "Heartbeat", options);
     }
 
     /// <summary>Never throws but for <paramref name="ct"/>: the outcome says what happened.</summary>
@@ -68,20 +35,20 @@ internal sealed class HeartbeatClient : IDisposable
         AgentState.Snapshot? sent = null;
         try
         {
-            using var response = await _pipeline.ExecuteAsync(async token =>
+            using var response = await _http.SendAsync(() =>
             {
                 sent = current();
-                using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new StringContent(Body(sent), Encoding.UTF8, "application/json") };
+                var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new StringContent(Body(sent), Encoding.UTF8, "application/json") };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-                return await _http.SendAsync(request, token);
+                return request;
             }, ct);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
                 return new HeartbeatOutcome.Accepted(sent!, Commands(await response.Content.ReadAsStringAsync(ct)));
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Gone)
                 return new HeartbeatOutcome.Refused(status);
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500)
-                return new HeartbeatOutcome.Unreachable(status.ToString(), RetryAfter(response));
+            if (LeitstandHttp.IsBusy(response))
+                return new HeartbeatOutcome.Unreachable(status.ToString(), LeitstandHttp.RetryAfter(response));
             return new HeartbeatOutcome.Rejected(status);
         }
         catch (HttpRequestException e) { return new HeartbeatOutcome.Unreachable(e.HttpRequestError.ToString(), null); }
@@ -123,21 +90,7 @@ internal sealed class HeartbeatClient : IDisposable
             .Select(c => (c.GetProperty("id").GetGuid(), c.GetProperty("kind").GetString()!))];
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
-        _ => null,
-    };
-
     public void Dispose() => _http.Dispose();
-}
-
-internal sealed record HeartbeatClientOptions
-{
-    public int Retries { get; init; } = 3;
-    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 internal abstract record HeartbeatOutcome

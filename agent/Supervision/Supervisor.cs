@@ -178,5 +178,5 @@ internal sealed partial class Supervisor(SupervisorOptions options, AgentState s
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    internal static partial int Kill(int pid, int signal);
 }

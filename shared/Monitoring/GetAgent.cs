@@ -7,7 +7,7 @@ namespace Leitstand.Monitoring;
 /// <summary>
 /// An agent for <c>#/agents/&lt;id&gt;</c>: status, last heartbeat, pause/snooze/maintenance state, its lead, open
 /// incidents, recent status flips, maintenance windows (current, planned and of the last 7 days), recent commands,
-/// and whether its key waits for the one-time handover. Read under the member's claims (RLS); only the handover's
+/// its workflows (last run, next expected start, open incident), and whether its key waits for the one-time handover. Read under the member's claims (RLS); only the handover's
 /// existence is read as the functions' role (the sealed keys are not for the member's role).
 /// </summary>
 public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimeProvider clock)
@@ -41,6 +41,17 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
                c.delivered_at as deliveredat, c.acknowledged_at as acknowledgedat
         from public.agent_commands c where c.agent_id = @AgentId
         order by c.requested_at desc, c.id limit @RecentCommands;
+        select w.id, w.key, w.name, w.schedule, extract(epoch from w.run_interval)::int as intervalseconds,
+               extract(epoch from w.grace)::int as graceseconds, extract(epoch from w.max_runtime)::int as maxruntimeseconds, w.origin,
+               w.last_state as laststate, w.last_started_at as laststartedat, w.last_finished_at as lastfinishedat,
+               w.last_duration_s as lastdurationseconds, w.last_error_code as lasterrorcode, w.next_expected_at as nextexpectedat,
+               i.id as openincidentid, i.error_class as openincidenterrorclass, c.title as openincidenttitle
+        from public.agent_workflows w
+        left join lateral (select i.id, i.error_class from public.incidents i where i.workflow_id = w.id and i.status <> 'resolved'
+                           order by i.opened_at, i.id limit 1) i on true
+        left join public.error_classes c on c.key = i.error_class
+        where w.agent_id = @AgentId
+        order by w.origin = 'client', w.key;
         """;
 
     private const string HandoverSql = "select expires_at from public.agent_key_handovers where agent_id = @AgentId and expires_at > @Now";
@@ -62,7 +73,8 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
                     (await grid.ReadAsync<StatusFlip>()).ToList(),
                     (await grid.ReadAsync<MaintenanceWindow>()).ToList(),
                     (await grid.ReadAsync<AgentCommand>()).ToList(),
-                    new KeyHandover(false, null));
+                    new KeyHandover(false, null),
+                    (await grid.ReadAsync<Workflow>()).ToList());
             }
             await team.CommitAsync(ct);
         }
@@ -83,6 +95,14 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
     public sealed record AgentCommand(Guid Id, string Kind, string Status, bool Automatic, DateTime RequestedAt, string RequestedBy, string? Reason,
         DateTime? DeliveredAt, DateTime? AcknowledgedAt);
 
+    /// <summary>
+    /// A watched workflow (public.agent_workflows): its rhythm (cron in Europe/Berlin or interval), the last run (state,
+    /// start, end, duration, error code), the next expected start, and its open incident (the oldest, if several).
+    /// </summary>
+    public sealed record Workflow(Guid Id, string Key, string Name, string? Schedule, int? IntervalSeconds, int GraceSeconds, int MaxRuntimeSeconds,
+        string Origin, string? LastState, DateTime? LastStartedAt, DateTime? LastFinishedAt, double? LastDurationSeconds, string? LastErrorCode,
+        DateTime? NextExpectedAt, Guid? OpenIncidentId, string? OpenIncidentErrorClass, string? OpenIncidentTitle);
+
     /// <summary><c>pending</c>: the new key waits for POST /api/agents/{id}/key-handover (until <c>expires_at</c>).</summary>
     public sealed record KeyHandover(bool Pending, DateTime? ExpiresAt);
 }
@@ -90,4 +110,4 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
 /// <summary>The answer of GET /api/agents/{id}.</summary>
 public sealed record AgentDetail(GetAgent.AgentRow Agent, IReadOnlyList<ListAgents.OpenIncident> OpenIncidents,
     IReadOnlyList<GetAgent.StatusFlip> RecentFlips, IReadOnlyList<GetAgent.MaintenanceWindow> MaintenanceWindows,
-    IReadOnlyList<GetAgent.AgentCommand> Commands, GetAgent.KeyHandover KeyHandover);
+    IReadOnlyList<GetAgent.AgentCommand> Commands, GetAgent.KeyHandover KeyHandover, IReadOnlyList<GetAgent.Workflow> Workflows);

@@ -124,6 +124,34 @@ create table public.agent_maintenance_windows (
 );
 create index agent_maintenance_windows_agent_idx on public.agent_maintenance_windows (agent_id, ends_at);
 
+-- The workflows an agent runs on a schedule (issue 20, in the manner of Sentry's cron monitors): the
+-- onboarding's three core workflows (origin 'onboarding', workflows.sql) or registered by the client at its
+-- first check-in (origin 'client'). A cron schedule in Europe/Berlin or an interval; grace after the expected
+-- start, longest run. Of each run only state, times, duration and a short error code are kept (never content);
+-- next_expected_at is computed by the functions (Cronos, Europe/Berlin) and public.workflow_checkin.
+create table public.agent_workflows (
+  id uuid primary key default gen_random_uuid(),
+  agent_id uuid not null references public.agents (id) on delete cascade,
+  key text not null check (key ~ '^[a-z0-9][a-z0-9_-]{0,63}$'),
+  name text not null check (char_length(name) between 1 and 120),
+  schedule text check (char_length(schedule) between 9 and 100),
+  run_interval interval check (run_interval between interval '1 minute' and interval '31 days'),
+  grace interval not null default interval '10 minutes' check (grace between interval '0 seconds' and interval '1 day'),
+  max_runtime interval not null default interval '1 hour' check (max_runtime between interval '1 minute' and interval '1 day'),
+  origin text not null check (origin in ('onboarding', 'client')),
+  created_at timestamptz not null,
+  last_check_in_id uuid,
+  last_state text check (last_state in ('in_progress', 'ok', 'error')),
+  last_started_at timestamptz,
+  last_finished_at timestamptz,
+  last_duration_s double precision check (last_duration_s between 0 and 31 * 86400),
+  last_error_code text check (last_error_code ~ '^[A-Za-z0-9_.:-]{1,40}$'),
+  next_expected_at timestamptz,
+  constraint agent_workflows_agent_key unique (agent_id, key),
+  constraint agent_workflows_one_rhythm check ((schedule is null) <> (run_interval is null))
+);
+create index agent_workflows_due_idx on public.agent_workflows (next_expected_at);
+
 create table public.incidents (
   id uuid primary key default gen_random_uuid(),
   agent_id uuid not null references public.agents (id) on delete cascade,
@@ -138,10 +166,13 @@ create table public.incidents (
   acknowledged_by text,
   escalated_at timestamptz,
   resolved_at timestamptz,
-  check ((status = 'resolved') = (resolved_at is not null))
+  check ((status = 'resolved') = (resolved_at is not null)),
+  -- the workflow of a workflow_* incident (null for the agent's own)
+  workflow_id uuid references public.agent_workflows (id) on delete cascade
 );
--- One open incident per agent and error class.
-create unique index incidents_open_key on public.incidents (agent_id, error_class) where status <> 'resolved';
+-- One open incident per agent, error class and workflow (null: the agent itself).
+create unique index incidents_open_key on public.incidents (agent_id, error_class, workflow_id) nulls not distinct where status <> 'resolved';
+create index incidents_workflow_idx on public.incidents (workflow_id) where workflow_id is not null;
 
 create table public.incident_events (
   id bigint generated always as identity primary key,
@@ -274,7 +305,7 @@ begin
 
   insert into public.incidents as i (agent_id, error_class, severity, opened_at, last_seen_at, last_error_code)
   select p_agent, c.key, c.severity, p_at, p_at, p_code from public.error_classes c where c.key = p_class
-  on conflict (agent_id, error_class) where status <> 'resolved'
+  on conflict (agent_id, error_class, workflow_id) where status <> 'resolved'
   do update set last_seen_at = p_at, occurrences = i.occurrences + 1, last_error_code = coalesce(p_code, i.last_error_code)
   returning i.id, (i.xmax = 0) into incident, created;
 
@@ -300,7 +331,8 @@ begin
 end
 $$;
 
--- Resolves the agent's open incidents (all but "unstable", which the flapping guard resolves).
+-- Resolves the agent's open incidents (all but "unstable", which the flapping guard resolves, and a workflow's,
+-- which its next ok run resolves).
 create function public.resolve_incidents(p_agent uuid, p_at timestamptz, p_queue text)
 returns uuid[]
 language plpgsql set search_path = '' as $$
@@ -310,7 +342,7 @@ declare
 begin
   for r in
     update public.incidents set status = 'resolved', resolved_at = p_at
-    where agent_id = p_agent and status <> 'resolved' and error_class <> 'unstable'
+    where agent_id = p_agent and status <> 'resolved' and error_class <> 'unstable' and workflow_id is null
     returning id, error_class
   loop
     if exists (select 1 from public.agent_commands where incident_id = r.id and status in ('delivered', 'acknowledged')) then
@@ -379,7 +411,8 @@ begin
   where id = a.id
   returning consecutive_errors,
     hb_status = 'ok' and not paused
-      and exists (select 1 from public.incidents i where i.agent_id = a.id and i.status <> 'resolved' and i.error_class <> 'unstable') as resolve,
+      and exists (select 1 from public.incidents i where i.agent_id = a.id and i.status <> 'resolved' and i.error_class <> 'unstable'
+                  and i.workflow_id is null) as resolve,
     exists (select 1 from public.agent_commands c where c.agent_id = a.id and c.status = 'pending') as deliver
   into after;
 
@@ -524,6 +557,193 @@ begin
 end
 $$;
 
+-- ---------------------------------------------------------------------------------------------
+-- Workflow check-ins (issue 20). Workflow incidents carry their workflow_id: one open per workflow and class,
+-- resolved by the workflow's next ok run (never by a heartbeat). Like the agent's own, none open while the agent
+-- is paused, snoozed, in maintenance or unstable.
+
+-- Opens (or counts another occurrence of) the incidents for (workflow, class, code) triples. Returns the alert
+-- message ids of the incidents it opened.
+create function public.open_workflow_incidents(p_workflows uuid[], p_classes text[], p_codes text[], p_at timestamptz, p_queue text)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  opened uuid[];
+begin
+  with wanted as (
+    select distinct on (w.id, x.class) w.id as workflow_id, w.agent_id, x.class, x.code
+    from unnest(p_workflows, p_classes, p_codes) as x (workflow_id, class, code)
+    join public.agent_workflows w on w.id = x.workflow_id
+    join public.agents a on a.id = w.agent_id
+    where not a.paused and a.revoked_at is null and not coalesce(a.snoozed_until > p_at, false)
+      and not exists (select 1 from public.agent_maintenance_windows m where m.agent_id = a.id and p_at >= m.starts_at and p_at < m.ends_at)
+      and not exists (select 1 from public.incidents u where u.agent_id = a.id and u.error_class = 'unstable' and u.status <> 'resolved')
+    order by w.id, x.class
+  ), upserted as (
+    insert into public.incidents as i (agent_id, workflow_id, error_class, severity, opened_at, last_seen_at, last_error_code)
+    select wt.agent_id, wt.workflow_id, c.key, c.severity, p_at, p_at, wt.code
+    from wanted wt join public.error_classes c on c.key = wt.class
+    on conflict (agent_id, error_class, workflow_id) where status <> 'resolved'
+    do update set last_seen_at = p_at, occurrences = i.occurrences + 1, last_error_code = coalesce(excluded.last_error_code, i.last_error_code)
+    returning i.id, i.last_error_code, (i.xmax = 0) as created
+  ), events as (
+    insert into public.incident_events (incident_id, at, kind, detail)
+    select u.id, p_at, 'opened', u.last_error_code from upserted u where u.created
+  )
+  select coalesce(array_agg(u.id), '{}') into opened from upserted u where u.created;
+
+  return coalesce((
+    select array_agg(public.enqueue_incident_alert(p_queue, i.id, 'incident_opened', p_at,
+             format('Incident geöffnet: %s (%s). Runbook: %s', c.title, coalesce(i.last_error_code, c.key), c.runbook)) order by o.n)
+    from unnest(opened) with ordinality as o (id, n)
+    join public.incidents i on i.id = o.id
+    join public.error_classes c on c.key = i.error_class), '{}');
+end
+$$;
+
+-- Resolves a workflow's open incidents (its run was ok). Returns the alert message ids.
+create function public.resolve_workflow_incidents(p_workflow uuid, p_at timestamptz, p_queue text)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  resolved uuid[];
+begin
+  with r as (
+    update public.incidents set status = 'resolved', resolved_at = p_at
+    where workflow_id = p_workflow and status <> 'resolved'
+    returning id
+  ), events as (
+    insert into public.incident_events (incident_id, at, kind) select r.id, p_at, 'resolved' from r
+  )
+  select coalesce(array_agg(r.id), '{}') into resolved from r;
+
+  return coalesce((
+    select array_agg(public.enqueue_incident_alert(p_queue, o.id, 'incident_resolved', p_at,
+             'Der Workflow lief wieder erfolgreich, Incident behoben.') order by o.n)
+    from unnest(resolved) with ordinality as o (id, n)), '{}');
+end
+$$;
+
+-- One check-in (POST /api/workflows/{workflow}/checkins), one round trip. p_status: in_progress | ok | error.
+-- An unknown workflow is registered with the rhythm the client sends (p_schedule or p_interval; at most
+-- p_max_workflows per agent); the client may change the rhythm of its own, never of the onboarding's. An ok/error
+-- with the check_in_id of the open run finishes it, without one it is a whole run reported at its end (started
+-- p_duration_s ago); a repeated check-in of a finished run changes nothing. Returns {result: accepted | paused |
+-- unknown (key) | unknown_workflow (no rhythm to register it) | too_many, check_in_id, workflow_id, alerts}.
+-- next_expected_at: start + interval; for a cron schedule the CheckWorkflows timer computes it (Cronos).
+create function public.workflow_checkin(
+  p_key_hash text, p_workflow text, p_status text, p_check_in_id uuid, p_duration_s double precision, p_error_code text,
+  p_schedule text, p_interval interval, p_at timestamptz, p_alerts_queue text, p_max_workflows integer)
+returns jsonb
+language plpgsql set search_path = '' as $$
+declare
+  a record;
+  w record;
+  v_id uuid;
+  v_started timestamptz;
+  v_duration double precision;
+  v_new_run boolean;
+  alerts uuid[] := '{}';
+begin
+  select ag.id, ag.paused into a from public.agents ag
+  where ag.id = (select id from public.agents where key_hash = p_key_hash
+                 union all
+                 select id from public.agents where previous_key_hash = p_key_hash and previous_key_expires_at > p_at
+                 limit 1)
+    and ag.revoked_at is null;
+  if not found then
+    return jsonb_build_object('result', 'unknown');
+  end if;
+
+  if p_schedule is not null or p_interval is not null then
+    insert into public.agent_workflows as x (agent_id, key, name, schedule, run_interval, origin, created_at)
+    select a.id, p_workflow, p_workflow, p_schedule, p_interval, 'client', p_at
+    where (select count(*) from public.agent_workflows c where c.agent_id = a.id) < p_max_workflows
+       or exists (select 1 from public.agent_workflows c where c.agent_id = a.id and c.key = p_workflow)
+    on conflict (agent_id, key) do update
+      set schedule = excluded.schedule, run_interval = excluded.run_interval, next_expected_at = null
+      where x.origin = 'client' and (x.schedule is distinct from excluded.schedule or x.run_interval is distinct from excluded.run_interval);
+  end if;
+
+  select * into w from public.agent_workflows where agent_id = a.id and key = p_workflow for update;
+  if not found then
+    return jsonb_build_object('result', case when p_schedule is null and p_interval is null then 'unknown_workflow' else 'too_many' end);
+  end if;
+
+  if p_check_in_id is not null and p_check_in_id = w.last_check_in_id
+     and (w.last_state <> 'in_progress' or p_status = 'in_progress') then
+    -- a repeated check-in (the client retried): already counted
+    return jsonb_build_object('result', case when a.paused then 'paused' else 'accepted' end,
+      'check_in_id', w.last_check_in_id, 'workflow_id', w.id, 'alerts', '[]'::jsonb);
+  end if;
+
+  v_new_run := not (p_status <> 'in_progress' and p_check_in_id is not null and p_check_in_id = w.last_check_in_id);
+  v_id := coalesce(p_check_in_id, gen_random_uuid());
+  if p_status = 'in_progress' then
+    v_started := p_at;
+  elsif v_new_run then
+    v_duration := p_duration_s;
+    v_started := p_at - make_interval(secs => coalesce(p_duration_s, 0));
+  else
+    v_started := w.last_started_at;
+    v_duration := coalesce(p_duration_s, greatest(0, extract(epoch from p_at - w.last_started_at)::double precision));
+  end if;
+
+  update public.agent_workflows set
+    last_check_in_id = v_id,
+    last_state = p_status,
+    last_started_at = v_started,
+    last_finished_at = case when p_status <> 'in_progress' then p_at end,
+    last_duration_s = v_duration,
+    last_error_code = case when p_status = 'error' then p_error_code end,
+    next_expected_at = case when not v_new_run then next_expected_at
+                            when run_interval is not null then v_started + run_interval end
+  where id = w.id;
+
+  if not a.paused then
+    if p_status = 'error' then
+      alerts := public.open_workflow_incidents(array[w.id], array['workflow_failed'], array[p_error_code], p_at, p_alerts_queue);
+    elsif p_status = 'ok' then
+      alerts := public.resolve_workflow_incidents(w.id, p_at, p_alerts_queue);
+    end if;
+  end if;
+
+  return jsonb_build_object('result', case when a.paused then 'paused' else 'accepted' end,
+    'check_in_id', v_id, 'workflow_id', w.id, 'alerts', to_jsonb(alerts));
+end
+$$;
+
+-- The minute timer for workflows (CheckWorkflows). The functions read the workflows whose next expected start is
+-- unknown or past with its grace, compute the next one (Cronos, Europe/Berlin) and pass the triples (id, the
+-- expected start they read, the next one). Moved by compare-and-set: a workflow whose expected start passed with
+-- its grace and no check-in missed its run; a run in progress beyond max_runtime overruns (once per incident).
+-- Returns the alert message ids to send.
+create function public.check_workflows(p_at timestamptz, p_ids uuid[], p_expected timestamptz[], p_next timestamptz[], p_queue text)
+returns uuid[]
+language plpgsql set search_path = '' as $$
+declare
+  missed uuid[];
+  overrun uuid[];
+begin
+  with moved as (
+    update public.agent_workflows w set next_expected_at = x.next
+    from unnest(p_ids, p_expected, p_next) as x (id, expected, next)
+    where w.id = x.id and w.next_expected_at is not distinct from x.expected
+    returning w.id, x.expected, w.grace
+  )
+  select coalesce(array_agg(m.id), '{}') into missed from moved m where m.expected + m.grace < p_at;
+
+  select coalesce(array_agg(w.id), '{}') into overrun
+  from public.agent_workflows w
+  where w.last_state = 'in_progress' and w.last_started_at + w.max_runtime < p_at
+    and not exists (select 1 from public.incidents i where i.workflow_id = w.id and i.error_class = 'workflow_overrun' and i.status <> 'resolved');
+
+  return public.open_workflow_incidents(missed || overrun,
+    array_fill('workflow_missed'::text, array[cardinality(missed)]) || array_fill('workflow_overrun'::text, array[cardinality(overrun)]),
+    array_fill(null::text, array[cardinality(missed) + cardinality(overrun)]), p_at, p_queue);
+end
+$$;
+
 -- Only the functions' role may call the monitoring functions (Supabase exposes public functions as RPC).
 revoke all on function public.agents_status_bookkeeping() from public, anon, authenticated;
 revoke all on function public.agents_delete_heartbeats() from public, anon, authenticated;
@@ -535,12 +755,21 @@ revoke all on function public.ingest_heartbeat(text, text, text, timestamptz, te
   from public, anon, authenticated;
 revoke all on function public.ingest_heartbeats(jsonb, text, integer) from public, anon, authenticated;
 revoke all on function public.check_agents(timestamptz, text, integer, interval) from public, anon, authenticated;
+revoke all on function public.open_workflow_incidents(uuid[], text[], text[], timestamptz, text) from public, anon, authenticated;
+revoke all on function public.resolve_workflow_incidents(uuid, timestamptz, text) from public, anon, authenticated;
+revoke all on function public.workflow_checkin(text, text, text, uuid, double precision, text, text, interval, timestamptz, text, integer)
+  from public, anon, authenticated;
+revoke all on function public.check_workflows(timestamptz, uuid[], timestamptz[], timestamptz[], text) from public, anon, authenticated;
 grant execute on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text),
   public.open_incident(uuid, text, text, timestamptz, text, integer),
   public.resolve_incidents(uuid, timestamptz, text),
   public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer),
   public.ingest_heartbeats(jsonb, text, integer),
-  public.check_agents(timestamptz, text, integer, interval)
+  public.check_agents(timestamptz, text, integer, interval),
+  public.open_workflow_incidents(uuid[], text[], text[], timestamptz, text),
+  public.resolve_workflow_incidents(uuid, timestamptz, text),
+  public.workflow_checkin(text, text, text, uuid, double precision, text, text, interval, timestamptz, text, integer),
+  public.check_workflows(timestamptz, uuid[], timestamptz[], timestamptz[], text)
   to leitstand_functions;
 
 -- ---------------------------------------------------------------------------------------------
@@ -555,6 +784,7 @@ alter table public.agent_maintenance_windows enable row level security;
 alter table public.incidents enable row level security;
 alter table public.incident_events enable row level security;
 alter table public.agent_commands enable row level security;
+alter table public.agent_workflows enable row level security;
 
 revoke all on public.error_classes, public.agents, public.agent_key_handovers, public.agent_heartbeats, public.agent_status_flips,
   public.agent_maintenance_windows, public.incidents, public.incident_events, public.agent_commands from anon;
@@ -597,3 +827,11 @@ create policy agent_maintenance_windows_functions on public.agent_maintenance_wi
 create policy incidents_functions on public.incidents for all to leitstand_functions using (true) with check (true);
 create policy incident_events_functions on public.incident_events for all to leitstand_functions using (true) with check (true);
 create policy agent_commands_functions on public.agent_commands for all to leitstand_functions using (true) with check (true);
+
+-- Workflows: the team reads them (the rhythm changes with the onboarding or the client); the functions write them.
+revoke all on public.agent_workflows from anon;
+revoke truncate, references, trigger on public.agent_workflows from authenticated, service_role;
+revoke insert, update, delete on public.agent_workflows from authenticated;
+create policy agent_workflows_team on public.agent_workflows for select to authenticated using ((select public.is_team_member()));
+grant select, insert, update on public.agent_workflows to leitstand_functions;
+create policy agent_workflows_functions on public.agent_workflows for all to leitstand_functions using (true) with check (true);

@@ -642,7 +642,10 @@ insert into public.error_classes (key, severity, title, auto_restart, reported_b
   ('resource_exhausted', 'critical', 'Ressourcen erschöpft', false, true, 'docs/runbooks/resource-exhausted.md'),
   ('unknown', 'warning', 'Unbekannter Fehler', false, true, 'docs/runbooks/unknown.md'),
   ('no_heartbeat', 'critical', 'Kein Heartbeat', false, false, 'docs/runbooks/no-heartbeat.md'),
-  ('unstable', 'warning', 'Instabil: häufige Statuswechsel', false, false, 'docs/runbooks/unstable.md');
+  ('unstable', 'warning', 'Instabil: häufige Statuswechsel', false, false, 'docs/runbooks/unstable.md'),
+  ('workflow_missed', 'critical', 'Workflow-Lauf verpasst', false, false, 'docs/runbooks/workflow-missed.md'),
+  ('workflow_failed', 'warning', 'Workflow-Lauf fehlgeschlagen', false, false, 'docs/runbooks/workflow-failed.md'),
+  ('workflow_overrun', 'warning', 'Workflow läuft zu lange', false, false, 'docs/runbooks/workflow-overrun.md');
 
 -- ---------------------------------------------------------------------------------------------
 -- Alerts (alerts.sql): the alert kinds (severity null: the producer gives it), before the routes and alerts

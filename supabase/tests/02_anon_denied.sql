@@ -51,6 +51,9 @@ insert into public.incident_events (incident_id, at, kind) values
 insert into public.agent_commands (agent_id, incident_id, kind, automatic, requested_at, requested_by) values
   ('ae000000-0000-4000-8000-000000000001', '1c000000-0000-4000-8000-000000000001', 'restart', true,
    '2026-11-25 10:01:00+00', 'leitstand');
+-- Table of the workflow check-ins migration.
+insert into public.agent_workflows (agent_id, key, name, run_interval, origin, created_at) values
+  ('ae000000-0000-4000-8000-000000000001', 'backup', 'backup', interval '1 day', 'client', '2026-11-25 10:00:00+00');
 -- Tables of the alert delivery migration (alert_routes holds the seeded default routes already).
 insert into public.alerts (id, kind, severity, dedupe_key, subject_type, subject_id, title, body, link, occurred_at) values
   ('a1000000-0000-4000-8000-000000000001', 'incident_opened', 'critical', 'fixture:incident_opened', 'incident',

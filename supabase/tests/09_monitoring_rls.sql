@@ -61,9 +61,9 @@ begin
 end
 $$;
 
-select ok((select error_classes = 9 and heartbeats = 1 and flips = 1 and windows = 1 and incidents = 1
+select ok((select error_classes = 12 and heartbeats = 1 and flips = 1 and windows = 1 and incidents = 1
                   and incident_events = 1 and commands = 1 from seen_by_superuser),
-  'fixtures: every monitoring table holds rows (9 error classes, one flip from the status change)');
+  'fixtures: every monitoring table holds rows (12 error classes, one flip from the status change)');
 
 ------------------------------------------------------------------------------------------------
 -- 1. anon: every statement on every monitoring table and every monitoring function fails with 42501.

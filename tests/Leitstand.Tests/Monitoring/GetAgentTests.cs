@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Leitstand.Monitoring;
 using Leitstand.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leitstand.Tests.Monitoring;
 
@@ -39,6 +41,31 @@ public sealed class GetAgentTests(StackFixture stack) : MonitoringTestBase(stack
         var command = Assert.Single(body.GetProperty("commands").EnumerateArray());
         Assert.Equal(("restart", "pending"), (command.GetProperty("kind").GetString(), command.GetProperty("status").GetString()));
         Assert.False(body.GetProperty("key_handover").GetProperty("pending").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Shows_each_workflow_with_its_last_run_next_expected_start_and_open_incident()
+    {
+        var (agent, key) = await CreateAgentAsync();
+        var checkIns = Host.Services.GetRequiredService<WorkflowCheckIn>();
+        await checkIns.ExecuteAsync(key, "backup", new WorkflowCheckInRequest("ok", null, 42.5, null, null, TimeSpan.FromHours(1)), CancellationToken.None);
+        await checkIns.ExecuteAsync(key, "invoices", new WorkflowCheckInRequest("error", null, 3, "HTTP_503", "0 8 * * 1-5", null), CancellationToken.None);
+
+        var body = await Host.TeamClient.GetFromJsonAsync<JsonElement>($"/api/agents/{agent}");
+
+        var workflows = body.GetProperty("workflows").EnumerateArray().ToList();
+        Assert.Equal(["backup", "invoices"], workflows.Select(w => w.GetProperty("key").GetString()));
+        var backup = workflows[0];
+        Assert.Equal(("ok", 42.5, 3600), (backup.GetProperty("last_state").GetString(), backup.GetProperty("last_duration_seconds").GetDouble(),
+            backup.GetProperty("interval_seconds").GetInt32()));
+        Assert.Equal(Clock.GetUtcNow().AddSeconds(-42.5).AddHours(1), backup.GetProperty("next_expected_at").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(JsonValueKind.Null, backup.GetProperty("open_incident_id").ValueKind);
+        var invoices = workflows[1];
+        Assert.Equal(("error", "HTTP_503", "0 8 * * 1-5", "client"), (invoices.GetProperty("last_state").GetString(), invoices.GetProperty("last_error_code").GetString(),
+            invoices.GetProperty("schedule").GetString(), invoices.GetProperty("origin").GetString()));
+        Assert.Equal(("workflow_failed", "Workflow-Lauf fehlgeschlagen"), (invoices.GetProperty("open_incident_error_class").GetString(),
+            invoices.GetProperty("open_incident_title").GetString()));
+        Assert.Contains(body.GetProperty("open_incidents").EnumerateArray(), i => i.GetProperty("id").GetGuid() == invoices.GetProperty("open_incident_id").GetGuid());
     }
 
     [Fact]

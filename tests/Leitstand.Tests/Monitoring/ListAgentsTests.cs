@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Leitstand.Monitoring;
 using Leitstand.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Leitstand.Tests.Monitoring;
 
@@ -61,5 +63,21 @@ public sealed class ListAgentsTests(StackFixture stack) : MonitoringTestBase(sta
     {
         var response = await Host.Client.GetAsync("/api/agents");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lists_each_agents_workflows_with_last_run_and_next_expected_start()
+    {
+        var (agent, key) = await CreateAgentAsync();
+        await Host.Services.GetRequiredService<WorkflowCheckIn>().ExecuteAsync(key, "backup",
+            new WorkflowCheckInRequest("error", null, 30, "E_DISK", null, TimeSpan.FromHours(1)), CancellationToken.None);
+
+        var list = await Host.TeamClient.GetFromJsonAsync<JsonElement>("/api/agents");
+
+        var item = list.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == agent);
+        var workflow = Assert.Single(item.GetProperty("workflows").EnumerateArray());
+        Assert.Equal(("backup", "error", 30.0, true), (workflow.GetProperty("key").GetString(), workflow.GetProperty("last_state").GetString(),
+            workflow.GetProperty("last_duration_seconds").GetDouble(), workflow.GetProperty("open_incident").GetBoolean()));
+        Assert.Equal(Clock.GetUtcNow().AddSeconds(-30).AddHours(1), workflow.GetProperty("next_expected_at").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
     }
 }

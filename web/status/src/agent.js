@@ -51,6 +51,7 @@ export function agentDetail(main, id) {
         ['Widerrufen', a.revoked_at ? formatDateTime(a.revoked_at) : null],
       ], { id: 'agent-daten' }),
       incidents(view.open_incidents),
+      workflows(view.workflows ?? []),
       actions(a, view.key_handover, () => load(true), (r) => { revealed = r; }, () => revealed),
       windows(view.maintenance_windows),
       commands(view.commands) ?? '');
@@ -70,6 +71,32 @@ function incidents(list) {
           h('a', { href: `#/incidents/${i.id}` }, h('strong', {}, i.title)),
           ` · ${INCIDENT_STATUS[i.status] ?? i.status} · seit ${formatDateTime(i.opened_at)}`))))
       : h('p', { class: 'empty' }, 'Keine offenen Incidents.'));
+}
+
+const RUN_STATE = { in_progress: 'läuft', ok: 'erfolgreich', error: 'fehlgeschlagen' };
+const seconds = (s) => (s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 60)} Min.` : `${(s / 3600).toFixed(1).replace('.', ',')} Std.`);
+const rhythm = (w) => (w.schedule ? `Zeitplan ${w.schedule} (Berliner Zeit)` : `alle ${seconds(w.interval_seconds)}`);
+
+/** The agent's workflows (check-ins): last run (state, time, duration, code), next expected start, open incident. */
+function workflows(list) {
+  return h('section', { 'aria-labelledby': 'workflows-titel' },
+    h('h2', { id: 'workflows-titel' }, 'Workflows'),
+    list.length
+      ? h('ul', { class: 'plain', id: 'workflows' }, list.map((w) => h('li', { 'data-workflow': w.key },
+        h('p', {},
+          h('strong', {}, w.name), ' ', h('code', {}, w.key), ` · ${rhythm(w)}`, w.origin === 'client' ? ' · vom Agenten angemeldet' : ' · aus dem Onboarding'),
+        h('p', { class: 'meta', 'data-field': 'last-run' },
+          w.last_state
+            ? h('span', { class: `badge${w.last_state === 'error' ? ' late' : ''}` }, RUN_STATE[w.last_state] ?? w.last_state)
+            : 'noch kein Lauf',
+          w.last_started_at ? ` · Start ${formatDateTime(w.last_started_at)}` : null,
+          w.last_duration_seconds != null ? ` · Dauer ${seconds(w.last_duration_seconds)}` : null,
+          w.last_error_code ? ` · Fehlercode ${w.last_error_code}` : null,
+          ` · nächster Lauf erwartet: ${w.next_expected_at ? formatDateTime(w.next_expected_at) : 'wird berechnet'}`),
+        w.open_incident_id
+          ? h('p', { 'data-field': 'workflow-incident' }, h('a', { href: `#/incidents/${w.open_incident_id}` }, `Offenes Incident: ${w.open_incident_title}`))
+          : null)))
+      : h('p', { class: 'empty' }, 'Keine Workflows: Sie kommen aus dem abgeschickten Onboarding oder mit dem ersten Check-in des Agenten.'));
 }
 
 function windows(list) {

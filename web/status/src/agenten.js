@@ -14,7 +14,8 @@ const EVENTS = {
 const CHANNELS = { slack: 'Slack', teams: 'Teams', telegram: 'Telegram', email: 'E-Mail', webhook: 'Webhook' };
 
 /**
- * #/agenten: every agent with status, last heartbeat, version and open incidents; below, the alert deliveries that
+ * #/agenten: every agent with status, last heartbeat, version, open incidents and its workflows (last run, next
+ * expected start); below, the alert deliveries that
  * failed (GET /api/alerts/deliveries?state=failed). Refreshes every 20 s while shown.
  */
 export function agenten(main) {
@@ -92,9 +93,26 @@ function card(agent, reload, opened) {
     agent.open_incidents.length
       ? h('ul', { class: 'incidents' }, ...agent.open_incidents.map((i) => incident(i, reload, opened)))
       : h('p', { class: 'muted small' }, 'Keine offenen Incidents.'),
+    workflowLines(agent.workflows ?? []),
     h('div', { class: 'actions' },
       h('button', { type: 'button', 'data-action': 'restart', onclick: restart }, 'Neustart anfordern')),
     error);
+}
+
+const RUN_STATE = { in_progress: 'läuft', ok: 'erfolgreich', error: 'fehlgeschlagen' };
+const duration = (s) => (s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 60)} Min.` : `${(s / 3600).toFixed(1).replace('.', ',')} Std.`);
+
+/** Per workflow one line: last run (state, time, duration) and the next expected start. */
+function workflowLines(list) {
+  if (!list.length) return null;
+  return h('ul', { class: 'plain small', 'data-field': 'workflows' }, list.map((w) => h('li', { 'data-workflow': w.key },
+    h('strong', {}, w.name), ': ',
+    w.last_state
+      ? h('span', { class: `badge${w.last_state === 'error' || w.open_incident ? ' late' : ''}` }, RUN_STATE[w.last_state] ?? w.last_state)
+      : 'noch kein Lauf',
+    w.last_started_at ? ` ${formatDateTime(w.last_started_at)}` : null,
+    w.last_duration_seconds != null ? ` (${duration(w.last_duration_seconds)})` : null,
+    w.next_expected_at ? ` · nächster ${formatDateTime(w.next_expected_at)}` : null)));
 }
 
 function incident(item, reload, opened) {
