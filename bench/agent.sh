@@ -38,15 +38,20 @@ dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:Er
 dotnet build agent/Leitstand.Agent.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 FDD="$ROOT/agent/bin/Release/net10.0/leitstand-agent"
 [ -x "$FDD" ] || { echo "$FDD is missing" >&2; exit 1; }
-SINGLE=""
-SINGLE_DIR="$WORK/single"
-log "publishing the self-contained single file (linux-x64)"
-if dotnet publish agent/Leitstand.Agent.csproj -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-     -o "$SINGLE_DIR" -nologo -v quiet -clp:ErrorsOnly >"$WORK/publish.log" 2>&1 && [ -x "$SINGLE_DIR/leitstand-agent" ]; then
-  SINGLE="$SINGLE_DIR/leitstand-agent"
-else
-  log "the single file could not be published (measured only the framework-dependent build):"; tail -5 "$WORK/publish.log" >&2
-fi
+BUILDS=("framework-abhängig (bin/Release, apphost)|$FDD")
+publish() { # label directory, then extra properties; adds the build when the publish works (it may need NuGet runtime packs)
+  local label=$1 dir="$WORK/$2"; shift 2
+  log "publishing: $label"
+  if dotnet publish agent/Leitstand.Agent.csproj -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true "$@" \
+       -o "$dir" -nologo -v quiet -clp:ErrorsOnly >"$dir.log" 2>&1 && [ -x "$dir/leitstand-agent" ]; then
+    BUILDS+=("$label|$dir/leitstand-agent")
+  else
+    log "could not publish $label (not measured):"; tail -5 "$dir.log" >&2
+  fi
+}
+publish "self-contained Einzeldatei (linux-x64)" single
+# The cheap start-up fix proposed in bench/README.md, measured beside it: precompiled code (ReadyToRun) in the file.
+[ "${BENCH_READY_TO_RUN:-1}" = 1 ] && publish "Einzeldatei mit ReadyToRun" single-r2r -p:PublishReadyToRun=true
 STACK_PID=""
 trap cleanup EXIT
 stack_up "$WORK"
@@ -124,8 +129,6 @@ start_agent() { # binary name → pid in AGENT_PID (the agent's own output to $W
 }
 stop_agent() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-BUILDS=("framework-abhängig (bin/Release, apphost)|$FDD")
-[ -n "$SINGLE" ] && BUILDS+=("self-contained Einzeldatei (linux-x64)|$SINGLE")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$WORK/starts"
 b=0
@@ -178,21 +181,25 @@ for entry in "${IDLE[@]}"; do
   rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
   hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
   threads=$(awk '/^Threads/ { print $2 }' "/proc/$pid/status")
+  # PSS shares the pages of files mapped by other processes too (the .NET runtime of other dotnet processes here);
+  # private dirty pages are the agent's own (heap, stacks, JIT code).
+  pss=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
+  dirty=$(awk '/^Private_Dirty:/ { print $2 }' "/proc/$pid/smaps_rollup")
   beats=$("${PSQL[@]}" -tAc "select count(*) from public.agent_heartbeats h join public.agents a on a.id = h.agent_id where a.name = 'idle$n'" 2>/dev/null || echo "?")
-  echo "$n|$(( cpu1 - ${CPU0[$n]} ))|$rss|$hwm|$threads|$beats" >>"$WORK/idle"
+  echo "$n|$(( cpu1 - ${CPU0[$n]} ))|$rss|$hwm|$threads|$beats|$pss|$dirty" >>"$WORK/idle"
 done
-SIZE_FDD=$(du -sk "$ROOT/agent/bin/Release/net10.0" | cut -f1)
-SIZE_SINGLE=$([ -n "$SINGLE" ] && du -k "$SINGLE" | cut -f1 || echo "")
+SIZES="framework-abhängig $(du -sk "$ROOT/agent/bin/Release/net10.0" | cut -f1) KB (Ordner, braucht die .NET-Laufzeit)"
+for build in "${BUILDS[@]:1}"; do SIZES+=", ${build%%|*} $(du -k "${build#*|}" | cut -f1) KB"; done
 
 REPORT="$WORK/report.md"
 {
   echo "# leitstand-agent beim Kunden (bench/agent.sh)"
   echo
   echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent || echo ' + Änderungen'), $(date -u +'%Y-%m-%d %H:%M') UTC, $(nproc) Kerne, .NET $(dotnet --version); $RUNS Starts je Build, Leerlauf $IDLE_SECONDS s; Load Average vorher $LOAD_BEFORE, nachher $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Größe: framework-abhängig ${SIZE_FDD} KB (Ordner, braucht die .NET-Laufzeit)$([ -n "$SINGLE" ] && echo ", Einzeldatei ${SIZE_SINGLE} KB")."
+  echo "Größe: $SIZES."
   echo
-  echo "| Build | Start bis erster Heartbeat gespeichert: Median / Max | curl bis 200: Median / Max | curl bis gespeichert: Median / Max | CPU im Leerlauf ($IDLE_SECONDS s) | VmRSS / VmHWM | Threads | Ziele |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  echo "| Build | Start bis erster Heartbeat gespeichert: Median / Max | curl bis 200: Median / Max | curl bis gespeichert: Median / Max | CPU im Leerlauf ($IDLE_SECONDS s) | VmRSS / VmHWM | PSS / privat | Threads | Heartbeats | Ziele |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   b=0
   for build in "${BUILDS[@]}"; do
     IFS='|' read -r label bin <<<"$build"
@@ -201,18 +208,19 @@ REPORT="$WORK/report.md"
       awk -F'|' -v b="$b" -v c="$1" '$1 == b { print $c }' "$WORK/starts" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2); printf "%.0f %.0f\n", m / 1000, a[NR] / 1000 }'
     }
     read -r am ax < <(stats 2); read -r cm cx < <(stats 3); read -r sm sx < <(stats 4)
-    IFS='|' read -r _ dcpu rss hwm threads beats < <(awk -F'|' -v b="$b" '$1 == b' "$WORK/idle")
+    IFS='|' read -r _ dcpu rss hwm threads beats pss dirty < <(awk -F'|' -v b="$b" '$1 == b' "$WORK/idle")
     awk -v label="$label" -v am="$am" -v ax="$ax" -v cm="$cm" -v cx="$cx" -v sm="$sm" -v sx="$sx" -v dcpu="$dcpu" -v t="$ticks" \
-        -v s="$IDLE_SECONDS" -v rss="$rss" -v hwm="$hwm" -v th="$threads" -v gs="$GOAL_START_MS" -v gc="$GOAL_CPU_PERCENT" -v gr="$GOAL_RSS_MB" 'BEGIN {
+        -v s="$IDLE_SECONDS" -v rss="$rss" -v hwm="$hwm" -v th="$threads" -v pss="$pss" -v dirty="$dirty" -v beats="$beats" -v gs="$GOAL_START_MS" -v gc="$GOAL_CPU_PERCENT" -v gr="$GOAL_RSS_MB" 'BEGIN {
       cpu = dcpu / t / s * 100; mb = rss / 1024; hmb = hwm / 1024
-      printf "| %s | %d / %d ms | %d / %d ms | %d / %d ms | %.3f %% (%d ms) | %.1f / %.1f MB | %d | Start < 1 s %s, CPU < 0,1 %% %s, RSS ≤ 40 MB %s |\n",
-        label, am, ax, cm, cx, sm, sx, cpu, dcpu * 1000 / t, mb, hmb, th,
+      printf "| %s | %d / %d ms | %d / %d ms | %d / %d ms | %.3f %% (%d ms) | %.1f / %.1f MB | %.1f / %.1f MB | %d | %s | Start < 1 s %s, CPU < 0,1 %% %s, RSS ≤ 40 MB %s |\n",
+        label, am, ax, cm, cx, sm, sx, cpu, dcpu * 1000 / t, mb, hmb, pss / 1024, dirty / 1024, th, beats,
         (ax < gs ? "erreicht" : "**verfehlt**"), (cpu < gc ? "erreicht" : "**verfehlt**"), (mb <= gr ? "erreicht" : "**verfehlt**") }' 
   done
   echo
   echo "Gemessen: Start = vom Aufruf von \`leitstand-agent run --url … --key-file F --interval 60 -- sleep 3600\` bis \`agents.last_heartbeat_at\`"
   echo "des neuen Agenten (der Server schreibt ihn vor der 200); curl im selben Lauf mit demselben Body an einen eigenen Agenten."
-  echo "CPU = utime + stime aus \`/proc/<pid>/stat\` (ohne das Kind, Auflösung $(( 1000 / ticks )) ms), $IDLE_SECONDS s ab 5 s nach dem ersten Heartbeat."
+  echo "CPU = utime + stime aus \`/proc/<pid>/stat\` (ohne das Kind, Auflösung $(( 1000 / ticks )) ms), $IDLE_SECONDS s ab 5 s nach dem ersten Heartbeat;"
+  echo "Speicher am Ende der Minute (\`/proc/<pid>/status\`, PSS und privat aus \`smaps_rollup\`); Heartbeats = gespeicherte des Leerlauf-Agenten."
 } >"$REPORT"
 
 mkdir -p bench/results
