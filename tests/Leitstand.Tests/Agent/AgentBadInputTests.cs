@@ -11,7 +11,7 @@ public sealed class AgentBadInputTests : IDisposable
     public AgentBadInputTests()
     {
         _key = Path.Combine(_folder, "agent.key");
-        File.WriteAllText(_key, "lsa_test\n");
+        File.WriteAllText(_key, "lsa_test-key-of-the-right-shape\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
