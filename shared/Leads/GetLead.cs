@@ -43,10 +43,12 @@ public sealed class GetLead(TeamDatabase db)
         where tp.lead_id = @LeadId
         order by tp.occurred_at desc, tp.id;
 
-        select t.id, t.kind, t.title, t.details, lower(t.status::text) as status, t.priority, t.due_at as dueat,
+        select t.id, t.kind, public.task_text(t.title, l.name, l.company, l.handle) as title,
+               public.task_text(t.details, l.name, l.company, l.handle) as details, lower(t.status::text) as status, t.priority, t.due_at as dueat,
                t.completed_at as completedat, t.outcome, t.outcome_channel as outcomechannel, t.cancel_reason as cancelreason,
                t.assignee, tm.display_name as assigneename, t.deal_id as dealid
         from public.tasks t
+        join public.leads l on l.id = t.lead_id
         left join public.team_members tm on tm.user_id = t.assignee
         where t.lead_id = @LeadId
         order by t.status <> 'OPEN', case when t.status = 'OPEN' then t.due_at end, t.completed_at desc, t.id;

@@ -154,7 +154,8 @@ create table public.playbook_steps (
   primary key (playbook_key, step)
 );
 
--- {name}, {vorname}, {firma} in playbook texts (SQL, no SET clause, so the planner inlines it).
+-- {name}, {vorname}, {firma} in playbook texts, filled when a task is read (public.task_text, tasks.sql; SQL, no
+-- SET clause, so the planner inlines it).
 create function public.playbook_text(p_text text, p_name text, p_company text)
 returns text
 language sql immutable as $$
@@ -172,6 +173,13 @@ language sql stable as $$
   where d.lead_id = p_lead and d.status = 'WON'
   order by d.won_at desc, d.amount_cents desc
   limit 1
+$$;
+
+-- The name of an agent made at WON: its package and the start of its id, no company or person.
+create function public.agent_default_name(p_agent uuid, p_package public.deal_package)
+returns text
+language sql immutable as $$
+  select 'Agent ' || coalesce(initcap(p_package::text) || ' ', '') || '#' || left(p_agent::text, 8)
 $$;
 
 -- What a batch of stage events sets in motion, in the caller's transaction (ProcessPipelineEvents claims
@@ -209,22 +217,25 @@ begin
   from public.pipeline_events e
   join public.leads l on l.id = e.lead_id
   join public.playbooks p on p.trigger_stage = e.to_stage
-  cross join lateral public.playbook_step_tasks(p.key, l.name, l.company, e.occurred_at, l.call_at) st
+  cross join lateral public.playbook_step_tasks(p.key, e.occurred_at, l.call_at) st
   left join lateral public.latest_won_deal(e.lead_id) d on e.to_stage = 'WON'
   where e.id = any(p_ids) and l.stage = e.to_stage
   on conflict (source_event_id, playbook_key, playbook_step) where source_event_id is not null do nothing;
 
   if exists (select 1 from public.pipeline_events e where e.id = any(p_won_ids) and e.to_stage = 'WON') then
-    -- One monitoring record per won deal, with its key sealed for a one-time handover.
-    with input as (
-      select * from unnest(p_won_ids, p_key_hashes, p_key_prefixes, p_sealed_keys) as i(event_id, key_hash, key_prefix, sealed)
+    -- One monitoring record per won deal, with its key sealed for a one-time handover. Its name carries no
+    -- personal data ("Agent Setup #1a2b3c4d": package and the start of its id); the status center shows the
+    -- customer by reference (the lead, read at read time).
+    with input as materialized (
+      select i.*, gen_random_uuid() as agent_id
+      from unnest(p_won_ids, p_key_hashes, p_key_prefixes, p_sealed_keys) as i(event_id, key_hash, key_prefix, sealed)
     ), created as (
-      insert into public.agents (lead_id, deal_id, name, key_hash, key_prefix)
-      select e.lead_id, d.deal_id, left('Agent ' || coalesce(l.company, l.name), 120), i.key_hash, i.key_prefix
+      insert into public.agents (id, lead_id, deal_id, name, key_hash, key_prefix)
+      select i.agent_id, e.lead_id, d.deal_id, public.agent_default_name(i.agent_id, dp.package), i.key_hash, i.key_prefix
       from input i
       join public.pipeline_events e on e.id = i.event_id and e.to_stage = 'WON' and e.id = any(p_ids)
-      join public.leads l on l.id = e.lead_id
       left join lateral public.latest_won_deal(e.lead_id) d on true
+      left join public.deals dp on dp.id = d.deal_id
       where not exists (select 1 from public.agents a where a.lead_id = e.lead_id and a.deal_id is not distinct from d.deal_id)
       on conflict do nothing
       returning id, key_hash
