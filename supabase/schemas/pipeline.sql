@@ -38,7 +38,8 @@ create index pipeline_events_stage_idx on public.pipeline_events (to_stage, occu
 -- (and TABLE) fields (SQLSTATE 23514), so the status center's move endpoint (POST /api/leads/{id}/stage) shows
 -- the reason at that field without reading the message text:
 --   column stage        the move is not in public.lead_stage_transitions (or a new lead not in NEW)
---   column lost_reason  LOST without a reason
+--   column lost_reason  LOST without a reason (neither a code, lost_reason_code, nor a note; a note alone is
+--                       counted as 'sonstiges')
 --   column call_at      CALL_BOOKED without the call's date and time
 --   table deals         WON without an open (or won) deal
 create function public.enforce_lead_stage_rules() returns trigger
@@ -73,9 +74,12 @@ begin
     raise exception 'Für WON braucht der Lead einen Deal mit Paket (SETUP oder RETAINER) und Betrag in Cent (Tabelle deals).'
       using errcode = 'check_violation', schema = 'public', table = 'deals';
   end if;
-  if new.stage = 'LOST' and coalesce(btrim(new.lost_reason), '') = '' then
+  if new.stage = 'LOST' and new.lost_reason_code is null and coalesce(btrim(new.lost_reason), '') = '' then
     raise exception 'Für LOST bitte einen Grund in lost_reason angeben.'
       using errcode = 'check_violation', schema = 'public', table = 'leads', column = 'lost_reason';
+  end if;
+  if new.stage = 'LOST' then
+    new.lost_reason_code := coalesce(new.lost_reason_code, 'sonstiges');
   end if;
   if new.stage = 'CALL_BOOKED' and new.call_at is null then
     raise exception 'Für CALL_BOOKED bitte call_at (Datum und Uhrzeit des Calls) setzen.'
@@ -84,6 +88,7 @@ begin
 
   if old.stage = 'LOST' then
     new.lost_reason := null;
+    new.lost_reason_code := null;
     new.delete_after := null;
   end if;
   return new;
