@@ -51,6 +51,7 @@ public static class ServiceSetup
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();
         services.AddSingleton<ListLeadStages>();
+        services.AddSingleton<ListLostReasons>();
         services.AddSingleton<ListPackages>();
         services.AddSingleton<MoveLeadStage>();
         services.AddSingleton<CreateDeal>();

@@ -262,38 +262,39 @@ where stage = 'CALL_BOOKED' and id in (
   '5eed1000-0000-4000-8000-000000000011', '5eed1000-0000-4000-8000-000000000012',
   '5eed1000-0000-4000-8000-000000000013');
 
--- Verloren: lost_reason (required for LOST) and the deletion date in the same statement; the open
--- deal of Markus Wolf becomes LOST. (The application sets delete_after again when it processes the
--- event: event time + Pipeline__LostRetentionDays.)
-update public.leads l set lost_reason = v.lost_reason, delete_after = now() + interval '365 days', stage = 'LOST'
+-- Verloren: the reason's code (required for LOST; public.lost_reasons), a note kept on the lead only, and the
+-- deletion date in the same statement; the open deal of Markus Wolf becomes LOST. (The application sets
+-- delete_after again when it processes the event: event time + Pipeline__LostRetentionDays.)
+update public.leads l set lost_reason_code = v.code, lost_reason = v.lost_reason, delete_after = now() + interval '365 days', stage = 'LOST'
 from (values
-  ('5eed1000-0000-4000-8000-000000000014', 'CALL_BOOKED',
+  ('5eed1000-0000-4000-8000-000000000014', 'CALL_BOOKED', 'preis',
    'Budget aktuell nicht vorhanden; möchte sich im Frühjahr wieder melden.'),  -- Markus Wolf
-  ('5eed1000-0000-4000-8000-000000000015', 'CONTACTED',
+  ('5eed1000-0000-4000-8000-000000000015', 'CONTACTED', 'kein_kontakt',
    'Keine Rückmeldung nach drei Follow-ups.')                                   -- Laura Schmitt
-) as v(id, from_stage, lost_reason)
+) as v(id, from_stage, code, lost_reason)
 where l.id = v.id::uuid and l.stage = v.from_stage::public.lead_stage;
 
 -- ---------------------------------------------------------------------------------------------
 -- Tasks: only a few hand-written ones that no playbook creates. Follow-ups, qualification, call
 -- booking and preparation, onboarding and installation come from the playbooks when the
 -- application processes the pipeline events written by the moves above.
--- "due" is an offset from now(): negative = overdue.
+-- "due" is an offset from now(): negative = overdue. Titles name the lead by placeholder ({name}, {firma}: filled
+-- when the task is read), never by value.
 -- ---------------------------------------------------------------------------------------------
 insert into public.tasks (id, lead_id, deal_id, kind, title, details, status, due_at, assignee, created_at, completed_at)
 select v.id::uuid, l.id, d.id, v.kind, v.title, v.details, 'OPEN', now() + v.due::interval, null,
        now() - v.created_ago::interval, null
 from (values
   ('5eed4000-0000-4000-8000-000000000101', '5eed1000-0000-4000-8000-000000000011', '5eed3000-0000-4000-8000-000000000001',
-   'invoice', 'Rechnung an Tischlerei Becker schicken',
+   'invoice', 'Rechnung an {firma} schicken',
    'Setup (1.490 €) und ersten Monat Retainer (149 €) abrechnen; Rechnungsadresse aus der Auftrags-E-Mail.',
    '-1 day', '21 days'),
   ('5eed4000-0000-4000-8000-000000000102', '5eed1000-0000-4000-8000-000000000013', '5eed3000-0000-4000-8000-000000000004',
-   'testimonial', 'Testimonial von Ingenieurbüro Lange anfragen',
+   'testimonial', 'Testimonial von {firma} anfragen',
    'Installation läuft seit vier Wochen: zwei, drei Sätze für die Landingpage erbitten, mit Einwilligung zur Veröffentlichung.',
    '2 days', '30 days'),
   ('5eed4000-0000-4000-8000-000000000103', '5eed1000-0000-4000-8000-000000000012', '5eed3000-0000-4000-8000-000000000003',
-   'retainer_offer', 'Retainer anbieten: Claudia Fischer',
+   'retainer_offer', 'Retainer anbieten: {name}',
    'Vier Wochen nach dem Setup nachfragen, ob sie Updates und Monitoring möchte.',
    '20 days', '8 days')
 ) as v(id, lead_id, deal_id, kind, title, details, due, created_ago)

@@ -42,7 +42,7 @@ select gen_random_uuid() as id, t.*,
             when t.reach = 4 then 'LOST' end as decision,
        t.r7 < 0.03 as reopened,
        (array['instagram', 'linkedin', 'google', 'newsletter', null])[1 + floor(t.r8 * 5)::int] as utm_source,
-       (array['Kein Budget', 'Keine Antwort', 'Falscher Zeitpunkt', 'Passt nicht', 'Anderer Anbieter'])[1 + floor(t.r2 * 5)::int] as lost_reason
+       (array['preis', 'kein_kontakt', 'keine_zeit', 'kein_bedarf', 'wettbewerber'])[1 + floor(t.r2 * 5)::int] as lost_reason
 from timed t;
 
 create temp table kh as
@@ -124,7 +124,7 @@ select n.id, n.i, n.first || ' ' || n.last as name,
 from named n;
 
 insert into public.leads (id, name, email, company, phone, handle_channel, handle, stage, stage_changed_at, call_at, source, utm_source,
-                          utm_medium, contact_basis, consent_at, consent_text_version, consent_source, lost_reason, created_at, updated_at)
+                          utm_medium, contact_basis, consent_at, consent_text_version, consent_source, lost_reason_code, created_at, updated_at)
 select k.id, n.name, n.email, n.company, n.phone, n.handle_channel, n.handle, l.stage, l.stage_changed_at,
        case when l.stage = 'CALL_BOOKED' then k.t_call + interval '2 days' end, 'bench', k.utm_source,
        case when k.utm_source is not null then 'social' end, 'form',
@@ -132,7 +132,7 @@ select k.id, n.name, n.email, n.company, n.phone, n.handle_channel, n.handle, l.
 from k join kl l on l.id = k.id join kn n on n.id = k.id
 order by k.created_at;   -- written in the order they came in, as in production
 
-insert into public.lead_stage_history (lead_id, from_stage, to_stage, changed_at, changed_by, lost_reason)
+insert into public.lead_stage_history (lead_id, from_stage, to_stage, changed_at, changed_by, lost_reason_code)
 select id, from_stage, to_stage, at, 'bench', lost_reason from kh order by at;
 
 insert into public.lead_touchpoints (lead_id, direction, channel, kind, occurred_at, created_by)

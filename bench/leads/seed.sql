@@ -22,10 +22,10 @@ delete from public.lead_touchpoints t using long_lead x where t.lead_id = x.id;
 delete from public.tasks t using long_lead x where t.lead_id = x.id;
 delete from public.agents a using long_lead x where a.lead_id = x.id;
 delete from public.deals d using long_lead x where d.lead_id = x.id;
-insert into public.lead_stage_history (lead_id, from_stage, to_stage, changed_at, changed_by, lost_reason)
+insert into public.lead_stage_history (lead_id, from_stage, to_stage, changed_at, changed_by, lost_reason_code)
 select x.id, s.from_stage::public.lead_stage, s.to_stage::public.lead_stage, now() - interval '730 days' + n * interval '12 days',
        case when n % 3 = 0 then 'bench' else '0b000000-0000-4000-8000-000000000001' end,
-       case when s.to_stage = 'LOST' then 'Falscher Zeitpunkt' end
+       case when s.to_stage = 'LOST' then 'keine_zeit' end
 from long_lead x
 cross join generate_series(0, 59) n
 cross join lateral (select (array[null, 'NEW', 'CONTACTED', 'REPLIED', 'QUALIFIED', 'CALL_BOOKED', 'LOST'])[1 + case when n = 0 then 0 else (n - 1) % 6 + 1 end] as from_stage,

@@ -97,7 +97,7 @@ select l.id, s.kind, s.title, s.details,
 from bench_leads l
 join bench_events e on e.lead_id = l.id
 join public.playbooks p on p.trigger_stage = l.stage
-cross join lateral public.playbook_step_tasks(p.key, 'Bench Lead ' || l.i, 'Bench GmbH ' || l.i, l.entered_at, l.call_at) s
+cross join lateral public.playbook_step_tasks(p.key, l.entered_at, l.call_at) s
 where l.i % 10 <> 0 and l.stage not in ('LOST');
 
 set session_replication_role = origin;

@@ -9,12 +9,12 @@ namespace Leitstand.Functions.Pipeline;
 /// The status center's pipeline board: the columns per stage and a lead's move to another stage, for a signed-in
 /// team member under the user's claims (<see cref="TeamApi.RunAsTeamAsync"/>).
 /// </summary>
-public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, ListLeadStages stages, TimeProvider clock)
+public sealed class PipelineFunctions(ListPipeline list, MoveLeadStage move, ListLeadStages stages, ListLostReasons lostReasons, TimeProvider clock)
 {
     [Function("ListLeadStages")]
     public Task<IActionResult> Stages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stages")] HttpRequest req, CancellationToken ct) =>
-        TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { Stages = await stages.ExecuteAsync(user, ct) }));
+        TeamApi.RunAsTeamAsync(req, async user => TeamApi.Json200(new { Stages = await stages.ExecuteAsync(user, ct), LostReasons = await lostReasons.ExecuteAsync(user, ct) }));
 
     [Function("ListPipeline")]
     public Task<IActionResult> List(

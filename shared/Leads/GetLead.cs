@@ -23,13 +23,15 @@ public sealed class GetLead(TeamDatabase db)
                l.contact_basis::text as contactbasis, l.source, l.utm_source as utmsource, l.utm_medium as utmmedium,
                l.utm_campaign as utmcampaign, l.utm_term as utmterm, l.utm_content as utmcontent,
                l.consent_at as consentat, l.consent_text_version as consenttextversion, l.consent_source as consentsource,
-               l.call_at as callat, l.lost_reason as lostreason, l.created_at as createdat, l.updated_at as updatedat, l.version
-        from public.leads l where l.id = @LeadId;
+               l.call_at as callat, l.lost_reason as lostreason, l.created_at as createdat, l.updated_at as updatedat, l.version,
+               l.lost_reason_code as lostreasoncode, lr.label as lostreasonlabel
+        from public.leads l left join public.lost_reasons lr on lr.code = l.lost_reason_code where l.id = @LeadId;
 
         select h.id, h.from_stage::text as fromstage, fs.label as fromlabel,
                h.to_stage::text as tostage, ts.label as tolabel, h.changed_at as changedat,
-               h.changed_by as changedby, tm.display_name as changedbyname, h.lost_reason as lostreason
+               h.changed_by as changedby, tm.display_name as changedbyname, hr.label as lostreason, h.lost_reason_code as lostreasoncode
         from public.lead_stage_history h
+        left join public.lost_reasons hr on hr.code = h.lost_reason_code
         left join public.lead_stages fs on fs.code = h.from_stage
         left join public.lead_stages ts on ts.code = h.to_stage
         left join public.team_members tm on tm.user_id::text = h.changed_by
@@ -43,10 +45,12 @@ public sealed class GetLead(TeamDatabase db)
         where tp.lead_id = @LeadId
         order by tp.occurred_at desc, tp.id;
 
-        select t.id, t.kind, t.title, t.details, lower(t.status::text) as status, t.priority, t.due_at as dueat,
+        select t.id, t.kind, public.task_text(t.title, l.name, l.company, l.handle) as title,
+               public.task_text(t.details, l.name, l.company, l.handle) as details, lower(t.status::text) as status, t.priority, t.due_at as dueat,
                t.completed_at as completedat, t.outcome, t.outcome_channel as outcomechannel, t.cancel_reason as cancelreason,
                t.assignee, tm.display_name as assigneename, t.deal_id as dealid
         from public.tasks t
+        join public.leads l on l.id = t.lead_id
         left join public.team_members tm on tm.user_id = t.assignee
         where t.lead_id = @LeadId
         order by t.status <> 'OPEN', case when t.status = 'OPEN' then t.due_at end, t.completed_at desc, t.id;
@@ -114,7 +118,7 @@ public sealed class GetLead(TeamDatabase db)
             var installs = (await grid.ReadAsync<LeadInstall>()).AsList();
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
-                lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.ContactBasis,
+                lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.LostReasonCode, lead.LostReasonLabel, lead.ContactBasis,
                 lead.ConsentAt is null && lead.ConsentTextVersion is null ? null : new LeadConsent(lead.ConsentTextVersion, lead.ConsentAt, lead.ConsentSource),
                 new LeadOrigin(lead.Source, lead.UtmSource, lead.UtmMedium, lead.UtmCampaign, lead.UtmTerm, lead.UtmContent),
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
@@ -132,7 +136,8 @@ public sealed class GetLead(TeamDatabase db)
     internal sealed record LeadRow(Guid Id, string Name, string? Company, string? Email, string? Phone, string? Handle, string? HandleChannel,
         string? Message, string Stage, string StageLabel, DateTime StageChangedAt, string ContactBasis, string? Source, string? UtmSource,
         string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent, DateTime? ConsentAt, string? ConsentTextVersion,
-        string? ConsentSource, DateTime? CallAt, string? LostReason, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+        string? ConsentSource, DateTime? CallAt, string? LostReason, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? LostReasonCode,
+        string? LostReasonLabel);
 
     private static JsonElement Json(string json)
     {
@@ -148,15 +153,16 @@ public sealed class GetLead(TeamDatabase db)
 }
 
 /// <summary>
-/// A lead with everything the workbench shows. <see cref="Consent"/>: null when none was recorded (prospects
+/// A lead with everything the workbench shows. LOST: <see cref="LostReasonCode"/> (public.lost_reasons) with its
+/// <see cref="LostReasonLabel"/>, <see cref="LostReason"/> the optional free note (kept on the lead only). <see cref="Consent"/>: null when none was recorded (prospects
 /// without the form); <see cref="Version"/>: the contact data's version for <c>PATCH /api/leads/{id}</c>.
 /// <see cref="StageHistory"/> oldest first, <see cref="Touchpoints"/> newest first, <see cref="OpenTasks"/> by due
 /// date, <see cref="ClosedTasks"/> (done or cancelled) newest first; <see cref="Moves"/> as the board's column of its stage.
 /// </summary>
 public sealed record LeadDetail(
     Guid Id, int Version, string Name, string? Company, string? Email, string? Phone, string? Handle, string? HandleChannel, string? Message,
-    string Stage, string StageLabel, DateTime StageChangedAt, DateTime? CallAt, string? LostReason, string ContactBasis,
-    LeadConsent? Consent, LeadOrigin Origin, DateTime CreatedAt, DateTime UpdatedAt,
+    string Stage, string StageLabel, DateTime StageChangedAt, DateTime? CallAt, string? LostReason, string? LostReasonCode, string? LostReasonLabel,
+    string ContactBasis, LeadConsent? Consent, LeadOrigin Origin, DateTime CreatedAt, DateTime UpdatedAt,
     IReadOnlyList<LeadStageChange> StageHistory, IReadOnlyList<LeadTouchpoint> Touchpoints,
     IReadOnlyList<LeadTask> OpenTasks, IReadOnlyList<LeadTask> ClosedTasks, IReadOnlyList<LeadDeal> Deals, IReadOnlyList<LeadAgent> Agents,
     IReadOnlyList<Pipeline.StageMove> Moves,
@@ -186,10 +192,11 @@ public sealed record LeadOrigin(string? Source, string? UtmSource, string? UtmMe
 
 /// <summary>
 /// A row of the stage history: <see cref="ChangedBy"/> the user id or database role that changed it,
-/// <see cref="ChangedByName"/> the team member's display name where it is one.
+/// <see cref="ChangedByName"/> the team member's display name where it is one; for LOST the reason as its code and
+/// German label (<see cref="LostReason"/>; the history keeps no free text, the note is the lead's).
 /// </summary>
 public sealed record LeadStageChange(long Id, string? FromStage, string? FromLabel, string ToStage, string ToLabel, DateTime ChangedAt,
-    string ChangedBy, string? ChangedByName, string? LostReason);
+    string ChangedBy, string? ChangedByName, string? LostReason, string? LostReasonCode);
 
 /// <summary>A touchpoint: what happened as a code (<see cref="NoteCode"/>, <see cref="NoteLabel"/>) and the free-text <see cref="Note"/>.</summary>
 public sealed record LeadTouchpoint(Guid Id, DateTime OccurredAt, string Direction, string Channel, string Kind, string? NoteCode,

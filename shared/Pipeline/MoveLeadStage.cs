@@ -14,17 +14,19 @@ namespace Leitstand.Pipeline;
 /// the field the rule names. History, stage event and deal status follow by trigger in the same transaction.
 /// The stage codes and labels come from the catalogue (public.lead_stages, <see cref="ListLeadStages"/>).
 /// </summary>
-public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalogue)
+public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalogue, ListLostReasons lostReasons)
 {
     public const int LostReasonMax = 500;
     /// <summary>A call booked for earlier than this before now is a typo (the past is for touchpoints).</summary>
     public static readonly TimeSpan CallAtPast = TimeSpan.FromHours(24);
     public static readonly TimeSpan CallAtFuture = TimeSpan.FromDays(365);
 
-    // LOST takes the reason given (none: the rule refuses); CALL_BOOKED the call's time given (none: refused,
-    // an old call_at of a cancelled call does not count as a new booking).
+    // LOST takes the reason's code and the optional note given (the note stays on the lead; history and KPI figures
+    // keep the code only); CALL_BOOKED the call's time given (none: refused, an old call_at of a cancelled call
+    // does not count as a new booking).
     private const string MoveSql = """
         update public.leads l set stage = @ToStage::public.lead_stage,
+               lost_reason_code = case when @ToStage = 'LOST' then @LostReasonCode else l.lost_reason_code end,
                lost_reason = case when @ToStage = 'LOST' then @LostReason else l.lost_reason end,
                call_at = case when @ToStage = 'CALL_BOOKED' then @CallAt else l.call_at end
         where l.id = @LeadId and l.stage = @FromStage::public.lead_stage
@@ -46,21 +48,25 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
 
     /// <summary>The body of <c>POST /api/leads/{leadId}/stage</c> (snake_case in JSON).</summary>
     /// <summary><c>deal</c>: with WON, the deal to record as won in the same transaction ("Gewonnen" in one step).</summary>
-    public sealed record Request(string? ToStage, string? FromStage, string? LostReason, string? CallAt, DealRequest? Deal = null);
+    /// <summary><c>lost_reason_code</c>: with LOST, why (a code of public.lost_reasons, required); <c>lost_reason</c>: an optional free note, kept on the lead only.</summary>
+    public sealed record Request(string? ToStage, string? FromStage, string? LostReason, string? CallAt, DealRequest? Deal = null,
+        string? LostReasonCode = null);
 
     /// <summary>The deal of "Gewonnen": as <see cref="CreateDeal.Request"/> without <c>won</c> (it is won by the move).</summary>
     public sealed record DealRequest(string? Package, int? AmountCents, string? PriceReason, string? StartsOn);
 
     /// <summary>What to do, checked and normalised.</summary>
-    public sealed record Move(string ToStage, string FromStage, string? LostReason, DateTime? CallAt, CreateDeal.Deal? Deal = null);
+    public sealed record Move(string ToStage, string FromStage, string? LostReason, DateTime? CallAt, CreateDeal.Deal? Deal = null,
+        string? LostReasonCode = null);
 
     /// <summary>The move, or problems per field (German), checked against the stage catalogue read as <paramref name="user"/>.</summary>
     public async Task<(Move? Move, IReadOnlyDictionary<string, string[]> Errors)> ValidateAsync(TeamUser user, Request request, DateTimeOffset now,
         CancellationToken ct) =>
-        Validate(request, await catalogue.ExecuteAsync(user, ct), now);
+        Validate(request, await catalogue.ExecuteAsync(user, ct), now, await lostReasons.ExecuteAsync(user, ct));
 
     /// <summary>The move, or problems per field (German). Whether the move is allowed the database says.</summary>
-    public static (Move? Move, IReadOnlyDictionary<string, string[]> Errors) Validate(Request request, IReadOnlyList<LeadStage> stages, DateTimeOffset now)
+    public static (Move? Move, IReadOnlyDictionary<string, string[]> Errors) Validate(Request request, IReadOnlyList<LeadStage> stages, DateTimeOffset now,
+        IReadOnlyList<LostReason> lostReasons)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var codes = stages.Select(s => s.Code).ToList();
@@ -80,8 +86,18 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
         if (reason is not null)
         {
             if (to is not null && to != "LOST") errors["lost_reason"] = [$"Ein Verlustgrund gehört nur zur Stufe LOST ({Label("LOST")})."];
-            else if (reason.Length > LostReasonMax) errors["lost_reason"] = [$"Der Verlustgrund darf höchstens {LostReasonMax} Zeichen lang sein."];
+            else if (reason.Length > LostReasonMax) errors["lost_reason"] = [$"Die Notiz zum Verlustgrund darf höchstens {LostReasonMax} Zeichen lang sein."];
         }
+
+        // the reason as a code of the fixed list: that is what history and KPI figures keep (no free text there)
+        var reasonList = string.Join(", ", lostReasons.Select(r => $"{r.Code} ({r.Label})"));
+        var code = LeadValidator.NormaliseText(request.LostReasonCode)?.ToLowerInvariant();
+        if (code is not null)
+        {
+            if (to is not null && to != "LOST") errors["lost_reason_code"] = [$"Ein Verlustgrund gehört nur zur Stufe LOST ({Label("LOST")})."];
+            else if (!lostReasons.Any(r => r.Code == code)) errors["lost_reason_code"] = [$"Unbekannter Verlustgrund. Erlaubt: {reasonList}."];
+        }
+        else if (to == "LOST") errors["lost_reason_code"] = [$"Für „{Label("LOST")}“ bitte einen Grund aus der Liste wählen: {reasonList}."];
 
         DateTime? callAt = null;
         if (LeadValidator.NormaliseText(request.CallAt) is { } text)
@@ -105,7 +121,7 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new Move(to!, from!, reason, callAt, deal), errors);
+        return errors.Count > 0 ? (null, errors) : (new Move(to!, from!, reason, callAt, deal, code), errors);
     }
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only), one transaction.</summary>
@@ -124,7 +140,7 @@ public sealed partial class MoveLeadStage(TeamDatabase db, ListLeadStages catalo
                     return new MoveLeadStageResult.NotFound();
                 var moved = await team.Connection.QuerySingleOrDefaultAsync<MovedRow>(new CommandDefinition(MoveSql, new
                 {
-                    LeadId = leadId, move.ToStage, move.FromStage, move.LostReason, move.CallAt,
+                    LeadId = leadId, move.ToStage, move.FromStage, move.LostReason, move.LostReasonCode, move.CallAt,
                 }, team.Transaction, cancellationToken: ct));
                 if (moved is not null)
                 {

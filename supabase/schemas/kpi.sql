@@ -61,7 +61,7 @@ create table public.kpi_period_figures (
 );
 
 -- ---------------------------------------------------------------------------------------------
--- The stage history carries what the board needs per row (lost_reason, stay_started_at, stage_total,
+-- The stage history carries what the board needs per row (lost_reason_code, stay_started_at, stage_total,
 -- next_exit_at; the columns: leads.sql). Filled for every writer by this trigger on insert (the lead's previous
 -- move out of the same stage learns of this one); public.recompute_stage_stays(leads) works them out again
 -- from changed_at (after history was corrected by hand, or loaded with triggers off).
@@ -80,9 +80,9 @@ begin
                   where x.lead_id = new.lead_id and x.from_stage = new.from_stage
                   order by x.changed_at desc, x.id desc limit 1);
   end if;
-  if new.to_stage = 'LOST' and new.lost_reason is null then
-    -- written by the leads trigger after the update, so the row has the new reason
-    select l.lost_reason into new.lost_reason from public.leads l where l.id = new.lead_id;
+  if new.to_stage = 'LOST' and new.lost_reason_code is null then
+    -- written by the leads trigger after the update, so the row has the new reason (its code only, no free text)
+    select l.lost_reason_code into new.lost_reason_code from public.leads l where l.id = new.lead_id;
   end if;
   return new;
 end
@@ -212,7 +212,7 @@ begin
 
   -- Decisions: each lead once, with its last decision in the period.
   with decided as (
-    select distinct on (h.lead_id) h.lead_id, h.to_stage, h.lost_reason
+    select distinct on (h.lead_id) h.lead_id, h.to_stage, h.lost_reason_code
     from public.lead_stage_history h
     where h.changed_at >= p_from and h.changed_at < p_until and h.to_stage in ('WON', 'LOST')
     order by h.lead_id, h.changed_at desc, h.id desc
@@ -220,12 +220,14 @@ begin
     select count(*) filter (where d.to_stage = 'WON')::int as won, count(*) filter (where d.to_stage = 'LOST')::int as lost
     from decided d
   ), reasons as (
-    select coalesce(nullif(btrim(d.lost_reason), ''), 'Ohne Angabe') as reason, count(*)::int as leads
-    from decided d where d.to_stage = 'LOST'
-    group by 1
+    -- by code (public.lost_reasons), with its German label; no free text
+    select d.lost_reason_code as code, coalesce(r.label, 'Ohne Angabe') as reason, count(*)::int as leads
+    from decided d left join public.lost_reasons r on r.code = d.lost_reason_code
+    where d.to_stage = 'LOST'
+    group by 1, 2
   )
   select json_build_object('won', c.won, 'lost', c.lost, 'rate', round(c.won::numeric / nullif(c.won + c.lost, 0), 3)),
-         coalesce((select json_agg(json_build_object('reason', r.reason, 'leads', r.leads) order by r.leads desc, r.reason) from reasons r), '[]'::json)
+         coalesce((select json_agg(json_build_object('code', r.code, 'reason', r.reason, 'leads', r.leads) order by r.leads desc, r.reason) from reasons r), '[]'::json)
   into v_win, v_reasons
   from counts c;
 
@@ -317,7 +319,7 @@ grant execute on function public.kpi_fulfilment(timestamptz, timestamptz) to aut
 --                in the period and median of the leads' total time there (all their stays, so a lead that
 --                went back or was reopened is counted in full)
 --   win_rate     leads decided in the period (their last decision in it: WON or LOST)
---   lost_reasons of those lost; won_sources: the UTM source of the deals won in the period
+--   lost_reasons of those lost, by code (public.lost_reasons: code, German label); won_sources: the UTM source of the deals won in the period
 --   fulfilment   onboardings submitted and installs finished in the period (public.kpi_fulfilment, always live)
 -- jit off: the planner's estimates for the small grouped sets are far off, and compiling would take longer
 -- than the whole board.

@@ -59,6 +59,22 @@ grant execute on function public.search_text(text), public.lead_search_document(
   public.lead_search_query(text) to authenticated, leitstand_functions;
 
 -- ---------------------------------------------------------------------------------------------
+-- Why a lead was lost, as a fixed list of codes (issue 21): the stage history and the KPI figures keep only the
+-- code, never free text; a free note stays on the lead (leads.lost_reason) and goes with it.
+create table public.lost_reasons (
+  code text primary key check (code ~ '^[a-z_]{1,40}$'),
+  label text not null check (char_length(label) between 1 and 60),
+  position smallint not null
+);
+insert into public.lost_reasons (code, label, position) values
+  ('preis', 'Zu teuer', 1),
+  ('kein_bedarf', 'Kein Bedarf', 2),
+  ('keine_zeit', 'Keine Zeit / falscher Zeitpunkt', 3),
+  ('kein_kontakt', 'Keine Antwort / kein Kontakt', 4),
+  ('wettbewerber', 'Anderer Anbieter', 5),
+  ('sonstiges', 'Sonstiges', 6);
+
+-- ---------------------------------------------------------------------------------------------
 -- A lead needs an e-mail address or a channel handle (each unique) and a consent only where the contact basis
 -- is the form (DSGVO Art. 7: the form's consent must be provable).
 create table public.leads (
@@ -82,6 +98,7 @@ create table public.leads (
   consent_at timestamptz,
   consent_text_version text check (char_length(consent_text_version) between 1 and 40),
   consent_source text check (char_length(consent_source) between 1 and 300),
+  -- LOST: a free note on why (optional beside lost_reason_code; kept on the lead only, never copied)
   lost_reason text check (char_length(lost_reason) <= 500),
   delete_after timestamptz,
   created_at timestamptz not null default now(),
@@ -99,6 +116,8 @@ create table public.leads (
   -- computing them again (unaccent and a regular expression, some 50 µs a row)
   search_document tsvector not null generated always as
     (public.lead_search_document(name, company, email, phone, handle)) stored,
+  -- LOST: why, as a code of public.lost_reasons (required for LOST, pipeline.sql; what the KPI figures count)
+  lost_reason_code text references public.lost_reasons (code) on update cascade,
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
@@ -337,8 +356,8 @@ grant execute on function public.record_touchpoint(uuid, text, text, timestamptz
 -- Stage history: every insert and every stage change writes a row, whoever the writer is (the trigger
 -- leads_stage_history, pipeline.sql). The KPI board's columns are filled by the insert trigger
 -- lead_stage_history_stay (kpi.sql), so the board reads only the period's rows:
---   lost_reason      leads.lost_reason is cleared when a lead is reopened (LOST → NEW), but the week it was
---                    lost in should still show why
+--   lost_reason_code leads.lost_reason_code is cleared when a lead is reopened (LOST → NEW), but the week it was
+--                    lost in should still show why (the code only: no free text in the history or the figures)
 --   stay_started_at  when the lead entered from_stage for the stay this row ends
 --   stage_total      the lead's whole time in from_stage up to this row, over all its stays there (a lead that
 --                    went back or was reopened is counted in full)
@@ -351,10 +370,10 @@ create table public.lead_stage_history (
   to_stage public.lead_stage not null,
   changed_at timestamptz not null default now(),
   changed_by text not null,
-  lost_reason text check (char_length(lost_reason) <= 500),
   stay_started_at timestamptz,
   stage_total interval,
-  next_exit_at timestamptz
+  next_exit_at timestamptz,
+  lost_reason_code text references public.lost_reasons (code) on update cascade
 );
 create index lead_stage_history_lead_idx on public.lead_stage_history (lead_id, changed_at);
 create index lead_stage_history_changed_idx on public.lead_stage_history (changed_at, to_stage);
@@ -364,7 +383,7 @@ create index lead_stage_history_kpi_idx on public.lead_stage_history (changed_at
   include (lead_id, from_stage, to_stage, id, stay_started_at, stage_total, next_exit_at);
 create index lead_stage_history_metrics_idx on public.lead_stage_history (changed_at) include (lead_id, from_stage, to_stage)
   where to_stage in ('CONTACTED', 'REPLIED', 'CALL_BOOKED');
-create index lead_stage_history_decisions_idx on public.lead_stage_history (changed_at) include (lead_id, to_stage, id, lost_reason)
+create index lead_stage_history_decisions_idx on public.lead_stage_history (changed_at) include (lead_id, to_stage, id, lost_reason_code)
   where to_stage in ('WON', 'LOST');
 
 -- ---------------------------------------------------------------------------------------------
@@ -651,3 +670,12 @@ create policy lead_stage_history_functions on public.lead_stage_history for sele
 create policy packages_functions on public.packages for select to leitstand_functions using (true);
 create policy deals_functions on public.deals for all to leitstand_functions using (true) with check (true);
 create policy lead_stages_functions on public.lead_stages for select to leitstand_functions using (true);
+
+-- The lost reasons: a fixed list, changed by migration only (like the stage catalogue).
+alter table public.lost_reasons enable row level security;
+revoke all on public.lost_reasons from anon;
+revoke truncate, references, trigger on public.lost_reasons from authenticated, service_role;
+revoke insert, update, delete on public.lost_reasons from authenticated;
+create policy lost_reasons_team on public.lost_reasons for select to authenticated using ((select public.is_team_member()));
+grant select on public.lost_reasons to leitstand_functions;
+create policy lost_reasons_functions on public.lost_reasons for select to leitstand_functions using (true);

@@ -38,7 +38,8 @@ create index pipeline_events_stage_idx on public.pipeline_events (to_stage, occu
 -- (and TABLE) fields (SQLSTATE 23514), so the status center's move endpoint (POST /api/leads/{id}/stage) shows
 -- the reason at that field without reading the message text:
 --   column stage        the move is not in public.lead_stage_transitions (or a new lead not in NEW)
---   column lost_reason  LOST without a reason
+--   column lost_reason  LOST without a reason (neither a code, lost_reason_code, nor a note; a note alone is
+--                       counted as 'sonstiges')
 --   column call_at      CALL_BOOKED without the call's date and time
 --   table deals         WON without an open (or won) deal
 create function public.enforce_lead_stage_rules() returns trigger
@@ -73,9 +74,12 @@ begin
     raise exception 'Für WON braucht der Lead einen Deal mit Paket (SETUP oder RETAINER) und Betrag in Cent (Tabelle deals).'
       using errcode = 'check_violation', schema = 'public', table = 'deals';
   end if;
-  if new.stage = 'LOST' and coalesce(btrim(new.lost_reason), '') = '' then
+  if new.stage = 'LOST' and new.lost_reason_code is null and coalesce(btrim(new.lost_reason), '') = '' then
     raise exception 'Für LOST bitte einen Grund in lost_reason angeben.'
       using errcode = 'check_violation', schema = 'public', table = 'leads', column = 'lost_reason';
+  end if;
+  if new.stage = 'LOST' then
+    new.lost_reason_code := coalesce(new.lost_reason_code, 'sonstiges');
   end if;
   if new.stage = 'CALL_BOOKED' and new.call_at is null then
     raise exception 'Für CALL_BOOKED bitte call_at (Datum und Uhrzeit des Calls) setzen.'
@@ -84,6 +88,7 @@ begin
 
   if old.stage = 'LOST' then
     new.lost_reason := null;
+    new.lost_reason_code := null;
     new.delete_after := null;
   end if;
   return new;
@@ -154,7 +159,8 @@ create table public.playbook_steps (
   primary key (playbook_key, step)
 );
 
--- {name}, {vorname}, {firma} in playbook texts (SQL, no SET clause, so the planner inlines it).
+-- {name}, {vorname}, {firma} in playbook texts, filled when a task is read (public.task_text, tasks.sql; SQL, no
+-- SET clause, so the planner inlines it).
 create function public.playbook_text(p_text text, p_name text, p_company text)
 returns text
 language sql immutable as $$
@@ -172,6 +178,13 @@ language sql stable as $$
   where d.lead_id = p_lead and d.status = 'WON'
   order by d.won_at desc, d.amount_cents desc
   limit 1
+$$;
+
+-- The name of an agent made at WON: its package and the start of its id, no company or person.
+create function public.agent_default_name(p_agent uuid, p_package public.deal_package)
+returns text
+language sql immutable as $$
+  select 'Agent ' || coalesce(initcap(p_package::text) || ' ', '') || '#' || left(p_agent::text, 8)
 $$;
 
 -- What a batch of stage events sets in motion, in the caller's transaction (ProcessPipelineEvents claims
@@ -209,22 +222,25 @@ begin
   from public.pipeline_events e
   join public.leads l on l.id = e.lead_id
   join public.playbooks p on p.trigger_stage = e.to_stage
-  cross join lateral public.playbook_step_tasks(p.key, l.name, l.company, e.occurred_at, l.call_at) st
+  cross join lateral public.playbook_step_tasks(p.key, e.occurred_at, l.call_at) st
   left join lateral public.latest_won_deal(e.lead_id) d on e.to_stage = 'WON'
   where e.id = any(p_ids) and l.stage = e.to_stage
   on conflict (source_event_id, playbook_key, playbook_step) where source_event_id is not null do nothing;
 
   if exists (select 1 from public.pipeline_events e where e.id = any(p_won_ids) and e.to_stage = 'WON') then
-    -- One monitoring record per won deal, with its key sealed for a one-time handover.
-    with input as (
-      select * from unnest(p_won_ids, p_key_hashes, p_key_prefixes, p_sealed_keys) as i(event_id, key_hash, key_prefix, sealed)
+    -- One monitoring record per won deal, with its key sealed for a one-time handover. Its name carries no
+    -- personal data ("Agent Setup #1a2b3c4d": package and the start of its id); the status center shows the
+    -- customer by reference (the lead, read at read time).
+    with input as materialized (
+      select i.*, gen_random_uuid() as agent_id
+      from unnest(p_won_ids, p_key_hashes, p_key_prefixes, p_sealed_keys) as i(event_id, key_hash, key_prefix, sealed)
     ), created as (
-      insert into public.agents (lead_id, deal_id, name, key_hash, key_prefix)
-      select e.lead_id, d.deal_id, left('Agent ' || coalesce(l.company, l.name), 120), i.key_hash, i.key_prefix
+      insert into public.agents (id, lead_id, deal_id, name, key_hash, key_prefix)
+      select i.agent_id, e.lead_id, d.deal_id, public.agent_default_name(i.agent_id, dp.package), i.key_hash, i.key_prefix
       from input i
       join public.pipeline_events e on e.id = i.event_id and e.to_stage = 'WON' and e.id = any(p_ids)
-      join public.leads l on l.id = e.lead_id
       left join lateral public.latest_won_deal(e.lead_id) d on true
+      left join public.deals dp on dp.id = d.deal_id
       where not exists (select 1 from public.agents a where a.lead_id = e.lead_id and a.deal_id is not distinct from d.deal_id)
       on conflict do nothing
       returning id, key_hash

@@ -69,7 +69,7 @@ create table public.task_settings (
   first_contact_urgent_after interval not null default interval '24 hours' check (first_contact_urgent_after > interval '0'),
   -- calls booked for today and the next N days get their preparation task
   call_prep_days_ahead smallint not null default 1 check (call_prep_days_ahead between 0 and 7),
-  -- how many overdue tasks the summary task lists by name
+  -- how many overdue tasks the summary task lists (by reference, attributes.items)
   overdue_list_limit smallint not null default 20 check (overdue_list_limit between 1 and 100)
 );
 
@@ -116,26 +116,33 @@ language sql stable as $$
               then public.weekend_to_monday(p_due) else p_due end
 $$;
 
--- Playbook step → task: what each step of a playbook becomes for one lead. {name}, {vorname}, {firma} are
--- filled from the lead; a step is due its due_after after its anchor: the lead's entry into the stage
--- (p_entered_at) or, for due_anchor call_at, the booked call (p_call_at, else the entry); follow-ups that
--- fall on a weekend move to Monday where task_settings says so (public.playbook_task_due). SQL without a SET
--- clause, so the planner inlines it into the set-based statements that use it.
-create function public.playbook_step_tasks(p_playbook text, p_name text, p_company text,
-                                           p_entered_at timestamptz, p_call_at timestamptz)
+-- Task texts keep no personal data (issue 21): the stored title and details hold the placeholders {name},
+-- {vorname}, {firma} and {handle}, and whoever reads a task fills them from its lead (public.task_text), so a
+-- changed or erased name is never left behind in a task. A lead without a name (erased) reads "gelöschter Lead".
+-- SQL without a SET clause, so the planner inlines it into the read.
+create function public.task_text(p_text text, p_name text, p_company text, p_handle text)
+returns text
+language sql immutable as $$
+  select replace(public.playbook_text(p_text, coalesce(p_name, 'gelöschter Lead'), p_company), '{handle}', coalesce(p_handle, '–'))
+$$;
+
+-- Playbook step → task: what each step of a playbook becomes for one lead. Title and body keep their
+-- placeholders ({name}, {vorname}, {firma}: filled at read time, public.task_text); a step is due its due_after
+-- after its anchor: the lead's entry into the stage (p_entered_at) or, for due_anchor call_at, the booked call
+-- (p_call_at, else the entry); follow-ups that fall on a weekend move to Monday where task_settings says so
+-- (public.playbook_task_due). SQL without a SET clause, so the planner inlines it into the set-based statements
+-- that use it.
+create function public.playbook_step_tasks(p_playbook text, p_entered_at timestamptz, p_call_at timestamptz)
 returns table (playbook_key text, step integer, kind text, title text, details text, due_anchor text, due_at timestamptz)
 language sql stable as $$
-  select s.playbook_key, s.step, s.kind,
-         left(public.playbook_text(s.title, p_name, p_company), 200),
-         left(public.playbook_text(s.body, p_name, p_company), 4000),
-         s.due_anchor,
+  select s.playbook_key, s.step, s.kind, left(s.title, 200), left(s.body, 4000), s.due_anchor,
          public.playbook_task_due(s.playbook_key,
            case s.due_anchor when 'call_at' then coalesce(p_call_at, p_entered_at) else p_entered_at end + s.due_after)
   from public.playbook_steps s
   where s.playbook_key = p_playbook
 $$;
 
--- Rule "first contact": a NEW lead not yet contacted gets "Erstkontakt: <Name>" due today; waiting longer
+-- Rule "first contact": a NEW lead not yet contacted gets "Erstkontakt: {name}" due today; waiting longer
 -- than first_contact_urgent_after it is raised to priority high. p_leads limits the rule to some leads
 -- (a prospect added by hand gets its task at once), p_since to leads that entered NEW since then (the runs
 -- after the morning's). Returns (created, raised to high).
@@ -151,7 +158,7 @@ begin
   select * into s from public.task_settings;
 
   with waiting as (
-    select l.id, l.name, l.contact_basis, l.handle_channel, l.handle, l.email is not null as has_email,
+    select l.id, l.contact_basis, l.handle_channel, l.handle is not null as has_handle, l.email is not null as has_email,
            case when s.weekend_to_monday then public.weekend_to_monday(l.stage_changed_at) else l.stage_changed_at end as since
     from public.leads l
     -- a lead contacted outside the task (an outbound touchpoint since it entered NEW) needs none
@@ -164,7 +171,7 @@ begin
       and not exists (select 1 from public.tasks t where t.lead_id = l.id and t.rule = 'first_contact' and t.status = 'OPEN')
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, priority, dedupe_key, generated_for, attributes)
-    select w.id, 'first_contact', 'first_contact', left('Erstkontakt: ' || w.name, 200),
+    select w.id, 'first_contact', 'first_contact', 'Erstkontakt: {name}',
            concat_ws(E'\n\n',
              case w.contact_basis
                when 'form' then 'Die Person hat über das Formular angefragt und eingewilligt. Heute persönlich antworten: kurz auf die Anfrage eingehen und ein 15-Minuten-Gespräch anbieten.'
@@ -175,7 +182,7 @@ begin
              case when w.contact_basis = 'cold' then
                'Hinweis (UWG § 7): Für diesen Kontakt liegt keine Einwilligung vor. Werbung per E-Mail, DM oder Messenger ohne vorherige ausdrückliche Einwilligung ist eine unzumutbare Belästigung (§ 7 Abs. 2 UWG) – auch gegenüber Unternehmern, und Direktnachrichten in sozialen Netzwerken gelten als elektronische Post. Die erste Nachricht darf deshalb nicht werben: persönlich auf einen Beitrag oder eine Frage der Person eingehen und erst nach ihrer Zustimmung über das Angebot sprechen. Im Zweifel nicht senden.'
              end,
-             case when w.handle is not null then 'Kanal: ' || w.handle_channel || ' (' || w.handle || ')'
+             case when w.has_handle then 'Kanal: ' || w.handle_channel || ' ({handle})'
                   when w.has_email then 'Kanal: E-Mail' end,
              'Danach die Aufgabe mit Kanal erledigen: Der Lead wechselt nach CONTACTED, die Follow-ups entstehen automatisch.'),
            greatest(w.since, v_day_start),
@@ -231,7 +238,7 @@ begin
     select l.id, st.kind, 'follow_up', st.title, st.details, st.due_at, st.playbook_key, st.step, en.event_id, p_date
     from entry en
     join public.leads l on l.id = en.lead_id
-    cross join lateral public.playbook_step_tasks('followup_sequence', l.name, l.company, en.occurred_at, l.call_at) st
+    cross join lateral public.playbook_step_tasks('followup_sequence', en.occurred_at, l.call_at) st
     where st.due_at < v_day_end
       and not exists (select 1 from public.tasks t
                       where t.source_event_id = en.event_id and t.playbook_key = st.playbook_key and t.playbook_step = st.step)
@@ -245,7 +252,7 @@ begin
 end
 $$;
 
--- Rule "stale lead" ("Nachfassen"): no activity for longer than the stage's limit (public.stale_stage_limits).
+-- Rule "stale lead" ("Nachfassen: {name} steht seit …"): no activity for longer than the stage's limit (public.stale_stage_limits).
 -- Any touchpoint or done task resets the clock. The stage change alone must already be old enough (an index
 -- range), before the activity is read. Once a day (the morning's run). Returns how many it created.
 create function public.create_stale_lead_tasks(p_date date, p_at timestamptz)
@@ -256,7 +263,7 @@ declare
   v_created integer;
 begin
   with candidates as materialized (
-    select l.id, l.name, l.stage, l.stage_changed_at, lim.hint,
+    select l.id, l.stage, l.stage_changed_at, lim.hint,
            greatest(l.stage_changed_at, case when lim.anchor = 'call_at' then l.call_at end,
                     (select max(tp.occurred_at) from public.lead_touchpoints tp where tp.lead_id = l.id),
                     (select max(t.completed_at) from public.tasks t where t.lead_id = l.id and t.status = 'DONE'))
@@ -268,7 +275,7 @@ begin
   ), inserted as (
     insert into public.tasks (lead_id, kind, rule, title, details, due_at, dedupe_key, generated_for, attributes)
     select c.id, 'stale', 'stale',
-           left(format('Nachfassen: %s steht seit %s in %s', c.name,
+           left(format('Nachfassen: {name} steht seit %s in %s',
                        public.german_days(p_date - (c.stage_changed_at at time zone 'Europe/Berlin')::date),
                        public.lead_stage_label(c.stage)), 200),
            c.hint, v_day_start, 'stale:' || c.id || ':' || p_date, p_date,
@@ -298,7 +305,7 @@ begin
 
   with moved_tasks as (
     update public.tasks t set due_at = st.due_at
-    from public.leads l, public.playbook_step_tasks('call_prep', l.name, l.company, l.stage_changed_at, l.call_at) st
+    from public.leads l, public.playbook_step_tasks('call_prep', l.stage_changed_at, l.call_at) st
     where t.status = 'OPEN' and t.playbook_key = 'call_prep' and st.playbook_key = t.playbook_key and st.step = t.playbook_step
       and st.due_anchor = 'call_at' and l.id = t.lead_id and l.stage = 'CALL_BOOKED' and l.call_at is not null
       and (p_since is null or l.updated_at >= p_since)
@@ -308,7 +315,7 @@ begin
   select count(*)::int into moved from moved_tasks;
 
   with booked as (
-    select l.id, l.name, l.company, l.stage_changed_at, l.call_at,
+    select l.id, l.stage_changed_at, l.call_at,
            (select e.id from public.pipeline_events e where e.lead_id = l.id and e.to_stage = 'CALL_BOOKED'
             order by e.id desc limit 1) as event_id
     from public.leads l
@@ -321,7 +328,7 @@ begin
     select b.id, st.kind, 'call_prep', st.title, st.details, st.due_at, st.playbook_key, st.step, b.event_id,
            'call_prep:' || b.id || ':' || to_char(b.call_at at time zone 'UTC', 'YYYYMMDD"T"HH24MI'), p_date
     from booked b
-    cross join lateral public.playbook_step_tasks('call_prep', b.name, b.company, b.stage_changed_at, b.call_at) st
+    cross join lateral public.playbook_step_tasks('call_prep', b.stage_changed_at, b.call_at) st
     where st.step = 1
       and not exists (select 1 from public.tasks t where t.lead_id = b.id and t.playbook_key = 'call_prep' and t.playbook_step = 1
                         and (t.status = 'OPEN' or t.source_event_id is not distinct from b.event_id))
@@ -334,8 +341,10 @@ end
 $$;
 
 -- Rule "overdue summary": yesterday's summaries are replaced by today's; overdue open tasks get one summary
--- per assignee (and one for the unassigned), not one per task, the oldest ones by name. Once a day.
--- Returns (created, superseded).
+-- per assignee (and one for the unassigned), not one per task. It names no one: the oldest ones are listed by
+-- reference (attributes.items: task id and due date, oldest first, at most task_settings.overdue_list_limit), and
+-- the details keep the placeholder {aufgaben} where the reader puts those tasks' titles with their leads' names
+-- (public.overdue_summary_lines). Once a day. Returns (created, superseded).
 create function public.create_overdue_summary_tasks(p_date date, p_at timestamptz)
 returns table (created integer, superseded integer)
 language plpgsql set search_path = '' as $$
@@ -360,23 +369,22 @@ begin
       and t.rule is distinct from 'kpi_shortfall'
     group by t.assignee
   ), grouped as (
-    -- the oldest ones by name (an index range on the open tasks per assignee)
-    select o.*, (select string_agg(format('- %s (fällig %s)', x.title, to_char(x.due_at at time zone 'Europe/Berlin', 'DD.MM.')), E'\n'
-                                    order by x.due_at, x.id)
-                 from (select t.title, t.due_at, t.id from public.tasks t
+    -- the oldest ones by reference (an index range on the open tasks per assignee)
+    select o.*, (select jsonb_agg(jsonb_build_object('task_id', x.id, 'due_at', x.due_at) order by x.due_at, x.id)
+                 from (select t.due_at, t.id from public.tasks t
                        where t.status = 'OPEN' and t.due_at < v_day_start and t.assignee is not distinct from o.assignee
                          and t.rule is distinct from 'overdue_summary' and t.rule is distinct from 'kpi_shortfall'
-                       order by t.due_at, t.id limit s.overdue_list_limit) x) as lines
+                       order by t.due_at, t.id limit s.overdue_list_limit) x) as items
     from overdue o
   ), inserted as (
     insert into public.tasks (kind, rule, title, details, due_at, assignee, priority, dedupe_key, generated_for, attributes)
     select 'overdue_summary', 'overdue_summary',
            case when g.tasks = 1 then 'Überfällig: 1 offene Aufgabe aufarbeiten'
                 else format('Überfällig: %s offene Aufgaben aufarbeiten', g.tasks) end,
-           left(concat_ws(E'\n', 'Jede Aufgabe erledigen, überspringen oder neu terminieren:', g.lines,
-                          case when g.tasks > s.overdue_list_limit then format('… und %s weitere.', g.tasks - s.overdue_list_limit) end), 4000),
+           concat_ws(E'\n', 'Jede Aufgabe erledigen, überspringen oder neu terminieren:', '{aufgaben}',
+                     case when g.tasks > s.overdue_list_limit then format('… und %s weitere.', g.tasks - s.overdue_list_limit) end),
            v_day_start, g.assignee, 'high', 'overdue:' || coalesce(g.assignee::text, 'unassigned') || ':' || p_date, p_date,
-           jsonb_build_object('tasks', g.tasks, 'oldest_due_at', g.oldest)
+           jsonb_build_object('tasks', g.tasks, 'oldest_due_at', g.oldest, 'items', g.items)
     from grouped g
     on conflict do nothing
     returning 1
@@ -384,6 +392,20 @@ begin
   select count(*)::int into created from inserted;
   return next;
 end
+$$;
+
+-- The overdue summary's list as its reader sees it: one line per listed task (attributes.items), its title filled
+-- from its lead at read time and its due date; a task that is gone (its lead erased or deleted) reads as such.
+-- Runs with the reader's rights (RLS).
+create function public.overdue_summary_lines(p_items jsonb)
+returns text
+language sql stable as $$
+  select string_agg(format('- %s (fällig %s)',
+                           coalesce(public.task_text(x.title, l.name, l.company, l.handle), 'Aufgabe eines gelöschten Leads'),
+                           to_char((i.item ->> 'due_at')::timestamptz at time zone 'Europe/Berlin', 'DD.MM.')), E'\n' order by i.position)
+  from jsonb_array_elements(coalesce(p_items, '[]')) with ordinality as i(item, position)
+  left join public.tasks x on x.id = (i.item ->> 'task_id')::uuid
+  left join public.leads l on l.id = x.lead_id
 $$;
 
 -- Rule "KPI shortfall": the ISO week so far (Monday, Europe/Berlin) against the weekly minimums
@@ -649,6 +671,8 @@ end
 $$;
 
 revoke all on function public.create_first_contact_tasks(date, timestamptz, uuid[], timestamptz) from public, anon;
+revoke all on function public.overdue_summary_lines(jsonb) from public, anon;
+grant execute on function public.overdue_summary_lines(jsonb) to authenticated, leitstand_functions;
 revoke all on function public.generate_daily_tasks(date, timestamptz, text, text) from public, anon, authenticated;
 revoke all on function public.run_daily_tasks(timestamptz, text) from public, anon, authenticated;
 revoke all on function public.complete_task(uuid, text, text, text, timestamptz, text) from public, anon;

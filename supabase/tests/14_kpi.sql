@@ -24,13 +24,13 @@ select is((select amount_cents from public.deals where lead_id = 'b0000000-0000-
 select throws_ok($$ update public.deals set starts_on = '2024-03-10', ends_on = '2024-03-01'
                     where lead_id = 'b0000000-0000-4000-8000-000000000021' $$, '23514', null, 'a retainer ends after it starts');
 
--- The lost reason stays in the history when the lead is reopened (leads.lost_reason is cleared).
+-- The lost reason's code stays in the history when the lead is reopened (the lead's code and note are cleared).
 update public.leads set stage = 'CONTACTED' where id = 'b0000000-0000-4000-8000-000000000021';
-update public.leads set stage = 'LOST', lost_reason = 'Kein Budget' where id = 'b0000000-0000-4000-8000-000000000021';
+update public.leads set stage = 'LOST', lost_reason_code = 'preis', lost_reason = 'Kein Budget' where id = 'b0000000-0000-4000-8000-000000000021';
 update public.leads set stage = 'NEW' where id = 'b0000000-0000-4000-8000-000000000021';
-select is((select lost_reason from public.leads where id = 'b0000000-0000-4000-8000-000000000021'), null, 'reopening clears the lead''s reason');
-select is((select lost_reason from public.lead_stage_history where lead_id = 'b0000000-0000-4000-8000-000000000021' and to_stage = 'LOST'),
-  'Kein Budget', 'the history keeps the reason of the loss');
+select is((select coalesce(lost_reason, lost_reason_code) from public.leads where id = 'b0000000-0000-4000-8000-000000000021'), null, 'reopening clears the lead''s reason');
+select is((select lost_reason_code from public.lead_stage_history where lead_id = 'b0000000-0000-4000-8000-000000000021' and to_stage = 'LOST'),
+  'preis', 'the history keeps the reason''s code of the loss (not the note)');
 select is((select count(*)::int from public.lead_stage_history
            where lead_id = 'b0000000-0000-4000-8000-000000000021' and from_stage is not null
              and (stay_started_at is null or stage_total is null)), 0, 'every move out of a stage knows its stay and the total');

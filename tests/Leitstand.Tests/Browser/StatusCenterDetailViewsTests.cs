@@ -63,7 +63,9 @@ public sealed class StatusCenterDetailViewsTests(StackFixture stack, Chromium ch
 
         await session.SignInAsync("#/agenten");
         await page.ClickAsync($"[data-agent='{agent}'] [data-field='agent-link']");
-        await Expect(page.Locator("#agent-name")).ToHaveTextAsync("Agent Schlüssel GmbH");
+        // named after its package and id; the customer is shown by reference
+        await Expect(page.Locator("#agent-name")).ToHaveTextAsync($"Agent Setup #{agent.ToString()[..8]}");
+        await Expect(page.Locator("[data-field='lead']")).ToContainTextAsync("Schlüssel GmbH");
         Assert.EndsWith($"#/agents/{agent}", page.Url);
 
         await page.ClickAsync("[data-action='key-handover']");

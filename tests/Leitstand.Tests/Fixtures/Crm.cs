@@ -37,6 +37,7 @@ public static class Crm
             await connection.ExecuteAsync("insert into deals (lead_id, package, amount_cents) values (@leadId, 'SETUP', 149000)", new { leadId });
         await connection.ExecuteAsync("""
             update leads set stage = @stage::lead_stage,
+              lost_reason_code = case when @stage = 'LOST' then 'preis' else lost_reason_code end,
               lost_reason = case when @stage = 'LOST' then 'Kein Budget' else lost_reason end,
               call_at = case when @stage = 'CALL_BOOKED' then coalesce(call_at, now() + interval '2 days') else call_at end
             where id = @leadId

@@ -21,7 +21,7 @@ public sealed class KeepKpiFiguresTests(StackFixture stack) : KpiTestBase(stack)
                          At("QUALIFIED", Local(2024, 11, 7, 10)), At("CALL_BOOKED", Local(2024, 11, 8, 16)), At("WON", Local(2024, 11, 12, 10))],
             utmSource: "instagram", packages: ["SETUP", "RETAINER"], name: "Paula Pfad");
         await LeadAsync([At("NEW", Local(2024, 11, 5, 9)), At("CONTACTED", Local(2024, 11, 6, 9)), At("LOST", Local(2024, 11, 8, 9)),
-                         At("NEW", Local(2024, 11, 18, 9)), At("CONTACTED", Local(2024, 11, 19, 9))], lostReason: "Kein Budget", name: "Quirin Wieder");
+                         At("NEW", Local(2024, 11, 18, 9)), At("CONTACTED", Local(2024, 11, 19, 9))], lostReason: "preis", name: "Quirin Wieder");
         await LeadAsync([At("NEW", Local(2024, 11, 20, 8))], name: "Sven Still");
     }
 

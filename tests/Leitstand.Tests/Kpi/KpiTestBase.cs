@@ -18,11 +18,11 @@ public abstract class KpiTestBase(StackFixture stack) : OwnDatabaseTestBase(stac
 
     /// <summary>
     /// A lead with exactly this history (allowed moves only). Before a move to WON its <paramref name="packages"/>
-    /// become deals at the package's list price (public.packages); a move to LOST takes <paramref name="lostReason"/>.
+    /// become deals at the package's list price (public.packages); a move to LOST takes <paramref name="lostReason"/> (a code of public.lost_reasons).
     /// Creation, history (with its stays worked out again), stage events, deals and won_at are moved to the steps' times.
     /// </summary>
     protected async Task<Guid> LeadAsync(Step[] steps, string? utmSource = null, string[]? packages = null,
-        string lostReason = "Kein Budget", string name = "Kai Kennzahl")
+        string lostReason = "preis", string name = "Kai Kennzahl")
     {
         if (steps is not [{ Stage: "NEW" }, ..]) throw new ArgumentException("The first step is the creation in NEW.", nameof(steps));
         await using var connection = await Admin.OpenConnectionAsync();
@@ -37,7 +37,7 @@ public abstract class KpiTestBase(StackFixture stack) : OwnDatabaseTestBase(stac
                     await connection.ExecuteAsync(DealSql, new { lead = id, package, at = step.At });
             await connection.ExecuteAsync("""
                 update leads set stage = @stage::lead_stage,
-                  lost_reason = case when @stage = 'LOST' then @lostReason else lost_reason end,
+                  lost_reason_code = case when @stage = 'LOST' then @lostReason else lost_reason_code end,
                   call_at = case when @stage = 'CALL_BOOKED' then @at else call_at end
                 where id = @id
                 """, new { id, stage = step.Stage, lostReason, at = step.At });

@@ -40,7 +40,9 @@ public sealed class AddProspectTests(StackFixture stack) : ProspectTestBase(stac
         Assert.Null(lead.consent_source);
         Assert.Equal(Clock.GetUtcNow().UtcDateTime, (DateTime)lead.created_at, TimeSpan.FromMilliseconds(1));
         var task = await connection.QuerySingleAsync("""
-            select lead_id, title, details, status::text as status, generated_for::text as generated_for from tasks where id = @taskId and rule = 'first_contact'
+            select t.lead_id, public.task_text(t.title, l.name, l.company, l.handle) as title, public.task_text(t.details, l.name, l.company, l.handle) as details,
+                   t.status::text as status, t.generated_for::text as generated_for
+            from tasks t join leads l on l.id = t.lead_id where t.id = @taskId and t.rule = 'first_contact'
             """, new { taskId });
         Assert.Equal(leadId, (Guid)task.lead_id);
         Assert.Equal("OPEN", (string)task.status);

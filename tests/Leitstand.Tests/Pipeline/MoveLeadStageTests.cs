@@ -92,20 +92,26 @@ public sealed class MoveLeadStageTests(StackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lost_without_a_reason_gets_422_at_lost_reason_and_with_one_stores_it()
+    public async Task Lost_without_a_reason_code_gets_400_at_lost_reason_code_and_with_one_stores_the_code_and_keeps_the_note_on_the_lead_only()
     {
         var lead = await Crm.CreateLeadAsync(stack.Admin, "QUALIFIED");
 
-        var missing = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "QUALIFIED" }), HttpStatusCode.UnprocessableEntity);
-        var blank = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "QUALIFIED", lost_reason = "   " }), HttpStatusCode.UnprocessableEntity);
+        var missing = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "QUALIFIED" }), HttpStatusCode.BadRequest);
+        var noteOnly = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "QUALIFIED", lost_reason = "Kein Budget" }), HttpStatusCode.BadRequest);
+        var unknown = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "QUALIFIED", lost_reason_code = "zu_teuer" }), HttpStatusCode.BadRequest);
 
-        Assert.Equal(["Für „Verloren“ bitte einen Grund in lost_reason angeben."], Errors(missing, "lost_reason"));
-        Assert.Equal(["Für „Verloren“ bitte einen Grund in lost_reason angeben."], Errors(blank, "lost_reason"));
+        Assert.StartsWith("Für „Verloren“ bitte einen Grund aus der Liste wählen: preis (Zu teuer), kein_bedarf (Kein Bedarf)", Assert.Single(Errors(missing, "lost_reason_code")));
+        Assert.StartsWith("Für „Verloren“ bitte einen Grund aus der Liste wählen", Assert.Single(Errors(noteOnly, "lost_reason_code")));
+        Assert.StartsWith("Unbekannter Verlustgrund. Erlaubt: preis (Zu teuer)", Assert.Single(Errors(unknown, "lost_reason_code")));
         Assert.Equal("QUALIFIED", await StageAsync(lead));
 
-        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(lead, new { to_stage = "lost", from_stage = "qualified", lost_reason = "  Kein Budget " })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(lead, new { to_stage = "lost", from_stage = "qualified", lost_reason_code = "PREIS", lost_reason = "  Kein Budget " })).StatusCode);
         Assert.Equal("LOST", await StageAsync(lead));
+        Assert.Equal("preis", await Crm.ScalarAsync<string>(stack.Admin, "select lost_reason_code from leads where id = @lead", new { lead }));
         Assert.Equal("Kein Budget", await Crm.ScalarAsync<string>(stack.Admin, "select lost_reason from leads where id = @lead", new { lead }));
+        // the stage history (what the KPI figures count) keeps the code, never the note
+        Assert.Equal("preis", await Crm.ScalarAsync<string>(stack.Admin, "select lost_reason_code from lead_stage_history where lead_id = @lead and to_stage = 'LOST'", new { lead }));
+        Assert.Equal(0, await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from lead_stage_history h where h.lead_id = @lead and to_jsonb(h)::text like '%Kein Budget%'", new { lead }));
     }
 
     [Fact]
@@ -129,7 +135,7 @@ public sealed class MoveLeadStageTests(StackFixture stack) : IAsyncLifetime
         var lead = await Crm.CreateLeadAsync(stack.Admin, "REPLIED");
         var history = await HistoryAsync(lead);
 
-        var problem = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "CONTACTED", lost_reason = "Kein Bedarf" }), HttpStatusCode.Conflict);
+        var problem = await ProblemAsync(await MoveAsync(lead, new { to_stage = "LOST", from_stage = "CONTACTED", lost_reason_code = "kein_bedarf" }), HttpStatusCode.Conflict);
 
         Assert.Contains("steht inzwischen in „Geantwortet“", problem.GetProperty("title").GetString());
         Assert.Contains("steht inzwischen in „Geantwortet“", Assert.Single(Errors(problem, "from_stage")));

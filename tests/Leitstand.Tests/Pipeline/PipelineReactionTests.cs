@@ -31,15 +31,16 @@ public sealed class PipelineReactionTests(StackFixture stack) : IAsyncLifetime
         await using var connection = await stack.Admin.OpenConnectionAsync();
         // Days after the first contact, before the weekend rule moves a Saturday or Sunday to Monday.
         var tasks = (await connection.QueryAsync<(string Title, string Details, double Days, bool OnWeekday)>("""
-            select t.title, t.details, extract(epoch from s.due_after) / 86400,
-                   t.due_at = public.weekend_to_monday(e.occurred_at + s.due_after)
-            from tasks t join pipeline_events e on e.id = t.source_event_id
+            select public.task_text(t.title, l.name, l.company, l.handle), public.task_text(t.details, l.name, l.company, l.handle),
+                   extract(epoch from s.due_after) / 86400, t.due_at = public.weekend_to_monday(e.occurred_at + s.due_after)
+            from tasks t join leads l on l.id = t.lead_id join pipeline_events e on e.id = t.source_event_id
             join playbook_steps s on s.playbook_key = t.playbook_key and s.step = t.playbook_step
             where t.lead_id = @lead and t.playbook_key = 'followup_sequence' and t.status = 'OPEN' order by t.playbook_step
             """, new { lead })).ToList();
         Assert.Equal(await StepsAsync("followup_sequence"), tasks.Count);
         Assert.Equal([2.0, 5.0, 10.0], tasks.Select(t => Math.Round(t.Days, 3)));
         Assert.All(tasks, t => Assert.True(t.OnWeekday));
+        // read with the lead's name filled in (stored with the placeholders)
         Assert.All(tasks, t => Assert.Contains("Anna Beispiel", t.Title));
         Assert.All(tasks, t => Assert.DoesNotContain("{", t.Title + t.Details));
     }
@@ -112,7 +113,7 @@ public sealed class PipelineReactionTests(StackFixture stack) : IAsyncLifetime
             select count(*) from tasks t join deals d on d.id = t.deal_id
             where t.lead_id = @lead and t.playbook_key in ('onboarding', 'install_checklist') and t.status = 'OPEN' and d.status = 'WON' and t.due_at > now()
             """, new { lead }));
-        Assert.Equal(1, await CountAsync("select count(*) from agents a join agent_key_handovers h on h.agent_id = a.id where a.lead_id = @lead and a.name = 'Agent Kurz Elektro'", new { lead }));
+        Assert.Equal(1, await CountAsync("select count(*) from agents a join agent_key_handovers h on h.agent_id = a.id where a.lead_id = @lead and a.name = 'Agent Setup #' || left(a.id::text, 8)", new { lead }));
         Assert.Equal(0, await CountAsync("select count(*) from tasks where lead_id = @lead and status = 'OPEN' and playbook_key not in ('onboarding', 'install_checklist')", new { lead }));
         var deal = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from deals where lead_id = @lead and status = 'WON'", new { lead });
         var alertId = await Crm.ScalarAsync<Guid>(stack.Admin, "select id from alerts where kind = 'deal_won' and subject_id = @deal", new { deal });

@@ -49,26 +49,34 @@ public abstract class TasksTestBase(StackFixture stack) : OwnDatabaseTestBase(st
 
     protected Task<int> ProcessEventsAsync() => Host.Services.GetRequiredService<ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
 
+    /// <summary>A task as the team reads it (<see cref="Title"/>, <see cref="Details"/>: names filled in at read time) and as stored.</summary>
     public sealed record TaskRow(Guid Id, string Kind, string? Rule, string Title, string? Details, string Status, string Priority,
-        DateTime DueAt, int? PlaybookStep, string? PlaybookKey, DateOnly? GeneratedFor, string? CancelReason);
+        DateTime DueAt, int? PlaybookStep, string? PlaybookKey, DateOnly? GeneratedFor, string? CancelReason, string StoredTitle, string? StoredDetails);
+
+    private const string TaskColumns = """
+        t.id, t.kind, t.rule, public.task_text(t.title, l.name, l.company, l.handle) as title,
+        case when t.rule = 'overdue_summary' then replace(t.details, '{aufgaben}', coalesce(public.overdue_summary_lines(t.attributes -> 'items'), ''))
+             else public.task_text(t.details, l.name, l.company, l.handle) end as details,
+        t.status::text as status, t.priority, t.due_at as dueat, t.playbook_step as playbookstep,
+        t.playbook_key as playbookkey, t.generated_for as generatedfor, t.cancel_reason as cancelreason,
+        t.title as storedtitle, t.details as storeddetails
+        """;
 
     protected async Task<List<TaskRow>> TasksOfAsync(Guid lead)
     {
         await using var connection = await Admin.OpenConnectionAsync();
-        return (await connection.QueryAsync<TaskRow>("""
-            select id, kind, rule, title, details, status::text as status, priority, due_at as dueat, playbook_step as playbookstep,
-                   playbook_key as playbookkey, generated_for as generatedfor, cancel_reason as cancelreason
-            from tasks where lead_id = @lead order by due_at, playbook_step, id
+        return (await connection.QueryAsync<TaskRow>($"""
+            select {TaskColumns}
+            from tasks t left join leads l on l.id = t.lead_id where t.lead_id = @lead order by t.due_at, t.playbook_step, t.id
             """, new { lead })).ToList();
     }
 
     protected async Task<List<TaskRow>> GeneratedAsync(string rule, DateOnly date)
     {
         await using var connection = await Admin.OpenConnectionAsync();
-        return (await connection.QueryAsync<TaskRow>("""
-            select id, kind, rule, title, details, status::text as status, priority, due_at as dueat, playbook_step as playbookstep,
-                   playbook_key as playbookkey, generated_for as generatedfor, cancel_reason as cancelreason
-            from tasks where rule = @rule and generated_for = @date::date order by title
+        return (await connection.QueryAsync<TaskRow>($"""
+            select {TaskColumns}
+            from tasks t left join leads l on l.id = t.lead_id where t.rule = @rule and t.generated_for = @date::date order by 4
             """, new { rule, date = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToList();
     }
 }

@@ -86,6 +86,7 @@ function card(agent, reload, opened) {
   const late = agent.status === 'late' || agent.status === 'down';
   return h('li', { class: `task agent${late || agent.open_incidents.length ? ' overdue' : ''}`, 'data-agent': agent.id },
     h('h2', {}, h('a', { href: `#/agents/${agent.id}`, 'data-field': 'agent-link' }, agent.name)),
+    agent.customer ? h('p', { class: 'meta' }, 'Kunde: ', h('a', { href: `#/leads/${agent.lead_id}`, 'data-field': 'customer' }, agent.customer)) : null,
     h('p', { class: 'meta' },
       h('span', { class: `badge${late ? ' late' : ''}`, 'data-field': 'status' }, STATUS[agent.status] ?? agent.status),
       agent.last_heartbeat_at ? `letzter Heartbeat ${formatDateTime(agent.last_heartbeat_at)}` : 'noch kein Heartbeat',

@@ -4,6 +4,7 @@ import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
 import { leadInstalls } from './installs.js';
+import { lostReasonFields } from './lost-reason.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -129,7 +130,8 @@ export function leadDetail(main, id) {
         h('span', { class: 'badge', 'data-field': 'stage', 'data-stage': lead.stage }, lead.stage_label),
         `seit ${formatDateTime(lead.stage_changed_at)}`,
         lead.call_at ? ` · Call ${formatDateTime(lead.call_at)}` : null,
-        lead.lost_reason ? ` · Grund: ${lead.lost_reason}` : null),
+        lead.lost_reason_label ? ` · Grund: ${lead.lost_reason_label}` : null,
+        lead.lost_reason ? ` (${lead.lost_reason})` : null),
       stageMoves(lead, { reload, won: () => reload(true, 'won') }),
       contact(lead, reload),
       consent(lead),
@@ -190,17 +192,18 @@ function stageMoves(lead, { reload, won }) {
   function ask(m, button) {
     const close = () => { slot.replaceChildren(); button.focus(); };
     const lost = m.requires === 'lost_reason';
+    const reason = lost ? lostReasonFields('stufe') : null;
     const input = lost
-      ? h('input', { id: 'stufe-lost_reason', name: 'lost_reason', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })
+      ? reason.first
       : h('input', { id: 'stufe-call_at', name: 'call_at', type: 'datetime-local', required: true });
     const form = h('form', { class: 'ask', 'data-ask': m.to_stage },
-      h('label', { for: input.id }, `${lost ? 'Grund' : 'Datum und Uhrzeit (Berliner Zeit)'} für „${m.label}“`), input,
+      h('label', { for: input.id }, `${lost ? 'Grund' : 'Datum und Uhrzeit (Berliner Zeit)'} für „${m.label}“`), ...(lost ? reason.fields : [input]),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', 'data-action': 'confirm' }, lost ? 'Als verloren markieren' : 'Call eintragen'),
         h('button', { type: 'button', 'data-action': 'cancel', onclick: close }, 'Abbrechen')));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      move(m, lost ? { lost_reason: input.value } : { call_at: berlinInputToIso(input.value) });
+      move(m, lost ? reason.body() : { call_at: berlinInputToIso(input.value) });
     });
     form.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
     slot.replaceChildren(form);

@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
+import { lostReasonFields } from './lost-reason.js';
 
 export const PIPELINE_REFRESH_MS = 30_000;
 const HANDLE_CHANNELS = [['instagram', 'Instagram'], ['x', 'X'], ['linkedin', 'LinkedIn'], ['other', 'anderer Kanal']];
@@ -111,18 +112,17 @@ function card(lead, col, state) {
   function ask(m, button) {
     const what = ASKS[m.requires];
     const inputId = `${m.requires}-${id}`;
-    const input = m.requires === 'lost_reason'
-      ? h('input', { id: inputId, name: 'lost_reason', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })
-      : h('input', { id: inputId, name: 'call_at', type: 'datetime-local', required: true });
+    const reason = m.requires === 'lost_reason' ? lostReasonFields(inputId) : null;
+    const input = reason ? reason.first : h('input', { id: inputId, name: 'call_at', type: 'datetime-local', required: true });
     const close = () => { slot.replaceChildren(); button.focus(); };
     const form = h('form', { class: 'ask', 'data-ask': m.to_stage },
-      h('label', { for: inputId }, `${what.label} für „${m.label}“`), input,
+      h('label', { for: input.id }, `${what.label} für „${m.label}“`), ...(reason ? reason.fields : [input]),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', 'data-action': 'confirm' }, what.button),
         h('button', { type: 'button', 'data-action': 'cancel', onclick: close }, 'Abbrechen')));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      move(m, m.requires === 'lost_reason' ? { lost_reason: input.value } : { call_at: berlinInputToIso(input.value) });
+      move(m, reason ? reason.body() : { call_at: berlinInputToIso(input.value) });
     });
     form.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
     slot.replaceChildren(form);

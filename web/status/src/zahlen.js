@@ -107,7 +107,7 @@ function sections(board, keep) {
       h('div', { id: 'verlustgruende' },
         h('h3', {}, 'Verlustgründe'),
         (board.lost_reasons ?? []).length
-          ? h('ul', { class: 'plain' }, board.lost_reasons.map((r) => h('li', {}, `${r.reason}: ${r.leads}`)))
+          ? h('ul', { class: 'plain' }, board.lost_reasons.map((r) => h('li', { 'data-code': r.code ?? '' }, `${r.reason}: ${r.leads}`)))
           : h('p', { class: 'muted small' }, 'Keine verlorenen Leads.')),
       h('div', { id: 'quellen' },
         h('h3', {}, 'Gewonnen nach Quelle'),
