@@ -7,9 +7,12 @@ const SEVERITY = { info: 'Info', warning: 'Warnung', critical: 'Kritisch' };
 const INCIDENT_STATUS = { open: 'offen', acknowledged: 'übernommen', resolved: 'behoben' };
 const COMMAND_STATUS = { pending: 'wartet', delivered: 'ausgeliefert', acknowledged: 'bestätigt', expired: 'abgelaufen' };
 const minutes = (s) => (s % 60 === 0 ? `${s / 60} Min.` : `${s} s`);
+const decimal = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+const megabytes = (b) => `${decimal.format(b / 1048576)} MB`;
+const cpuSeconds = (s) => (s < 60 ? `${decimal.format(s)} s` : s < 3600 ? `${decimal.format(s / 60)} Min.` : `${decimal.format(s / 3600)} Std.`);
 
 /**
- * #/agents/<id>: the agent (status, last heartbeat, its customer and deal), open incidents (links), maintenance
+ * #/agents/<id>: the agent (status, last heartbeat with the supervised process's restarts, memory and CPU time, its customer and deal), open incidents (links), maintenance
  * windows, recent commands, and the actions: key handover (the key once, with its prefix to compare), rotate,
  * pause/resume, snooze (≤ 7 days), maintenance window, restart. Refusals of the API show at their field/action.
  */
@@ -43,6 +46,9 @@ export function agentDetail(main, id) {
         ['Letzter Heartbeat', a.last_heartbeat_at ? formatDateTime(a.last_heartbeat_at) : 'noch keiner', 'last-heartbeat'],
         ['Letzter Fehler', a.last_error_class],
         ['Version', a.agent_version],
+        ['Neustarts', a.restarts != null ? String(a.restarts) : null, 'restarts'],
+        ['Speicher', a.memory_bytes != null ? megabytes(a.memory_bytes) : null, 'memory'],
+        ['CPU', a.cpu_seconds != null ? `${cpuSeconds(a.cpu_seconds)} CPU-Zeit` : null, 'cpu'],
         ['Schlüssel-Präfix', h('code', {}, a.key_prefix), 'key-prefix'],
         ['Erwartet', `alle ${minutes(a.expected_interval_seconds)}, Kulanz ${minutes(a.grace_period_seconds)}`],
         ['Pausiert', a.paused ? 'ja' : 'nein', 'paused'],
