@@ -48,7 +48,7 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
                extract(epoch from w.grace)::int as graceseconds, extract(epoch from w.max_runtime)::int as maxruntimeseconds, w.origin,
                w.last_state as laststate, w.last_started_at as laststartedat, w.last_finished_at as lastfinishedat,
                w.last_duration_s as lastdurationseconds, w.last_error_code as lasterrorcode, w.next_expected_at as nextexpectedat,
-               i.id as openincidentid, i.error_class as openincidenterrorclass, c.title as openincidenttitle
+               i.id as openincidentid, i.error_class as openincidenterrorclass, c.title as openincidenttitle, w.version
         from public.agent_workflows w
         left join lateral (select i.id, i.error_class from public.incidents i where i.workflow_id = w.id and i.status <> 'resolved'
                            order by i.opened_at, i.id limit 1) i on true
@@ -101,11 +101,12 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
 
     /// <summary>
     /// A watched workflow (public.agent_workflows): its rhythm (cron in Europe/Berlin or interval), the last run (state,
-    /// start, end, duration, error code), the next expected start, and its open incident (the oldest, if several).
+    /// start, end, duration, error code), the next expected start, its open incident (the oldest, if several), and the version of
+    /// its settings (for <see cref="EditWorkflow"/>).
     /// </summary>
     public sealed record Workflow(Guid Id, string Key, string Name, string? Schedule, int? IntervalSeconds, int GraceSeconds, int MaxRuntimeSeconds,
         string Origin, string? LastState, DateTime? LastStartedAt, DateTime? LastFinishedAt, double? LastDurationSeconds, string? LastErrorCode,
-        DateTime? NextExpectedAt, Guid? OpenIncidentId, string? OpenIncidentErrorClass, string? OpenIncidentTitle);
+        DateTime? NextExpectedAt, Guid? OpenIncidentId, string? OpenIncidentErrorClass, string? OpenIncidentTitle, int Version);
 
     /// <summary><c>pending</c>: the new key waits for POST /api/agents/{id}/key-handover (until <c>expires_at</c>).</summary>
     public sealed record KeyHandover(bool Pending, DateTime? ExpiresAt);

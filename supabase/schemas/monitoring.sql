@@ -151,6 +151,9 @@ create table public.agent_workflows (
   last_duration_s double precision check (last_duration_s between 0 and 31 * 86400),
   last_error_code text check (last_error_code ~ '^[A-Za-z0-9_.:-]{1,40}$'),
   next_expected_at timestamptz,
+  -- counts changes of the rhythm, grace and longest run (trigger agent_workflows_version): the status center edits
+  -- them by compare-and-set on it (PATCH /api/agents/{id}/workflows/{key})
+  version integer not null default 1,
   constraint agent_workflows_agent_key unique (agent_id, key),
   constraint agent_workflows_one_rhythm check ((schedule is null) <> (run_interval is null))
 );
@@ -278,14 +281,17 @@ begin
   select (public.enqueue_alerts(p_queue, jsonb_build_array(jsonb_build_object(
            'kind', p_kind, 'severity', c.severity,
            'dedupe_key', v_key, 'subject_type', 'incident', 'subject_id', i.id,
-           'title', case p_kind when 'incident_opened' then 'Incident: ' || c.title
-                                when 'incident_resolved' then 'Behoben: ' || c.title
-                                else 'Eskaliert: ' || c.title end,
-           'text', p_text, 'occurred_at', p_at,
-           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)))))[1]
+           'title', left(case p_kind when 'incident_opened' then 'Incident: ' || c.title
+                                     when 'incident_resolved' then 'Behoben: ' || c.title
+                                     else 'Eskaliert: ' || c.title end
+                         || coalesce(' – Workflow „' || w.name || '“', ''), 200),
+           'text', p_text || coalesce(format(' Workflow: %s (%s).', w.name, w.key), ''), 'occurred_at', p_at,
+           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)
+                         || case when w.id is not null then jsonb_build_object('workflow_key', w.key) else '{}'::jsonb end))))[1]
   into v_id
   from public.incidents i
   join public.error_classes c on c.key = i.error_class
+  left join public.agent_workflows w on w.id = i.workflow_id
   where i.id = p_incident;
   return coalesce(v_id, (select a.id from public.alerts a where a.dedupe_key = v_key));
 end
@@ -750,6 +756,18 @@ begin
 end
 $$;
 
+-- A workflow's settings changed (by the team, the client's check-in or a resubmitted onboarding): its version counts up.
+create function public.agent_workflows_version() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  new.version := old.version + 1;
+  return new;
+end
+$$;
+create trigger agent_workflows_version before update of schedule, run_interval, grace, max_runtime on public.agent_workflows
+  for each row when ((old.schedule, old.run_interval, old.grace, old.max_runtime) is distinct from (new.schedule, new.run_interval, new.grace, new.max_runtime))
+  execute function public.agent_workflows_version();
+
 -- Only the functions' role may call the monitoring functions (Supabase exposes public functions as RPC).
 revoke all on function public.agents_status_bookkeeping() from public, anon, authenticated;
 revoke all on function public.agents_delete_heartbeats() from public, anon, authenticated;
@@ -766,6 +784,7 @@ revoke all on function public.resolve_workflow_incidents(uuid, timestamptz, text
 revoke all on function public.workflow_checkin(text, text, text, uuid, double precision, text, text, interval, timestamptz, text, integer)
   from public, anon, authenticated;
 revoke all on function public.check_workflows(timestamptz, uuid[], timestamptz[], timestamptz[], text) from public, anon, authenticated;
+revoke all on function public.agent_workflows_version() from public, anon, authenticated;
 grant execute on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text),
   public.open_incident(uuid, text, text, timestamptz, text, integer),
   public.resolve_incidents(uuid, timestamptz, text),
