@@ -120,7 +120,7 @@ wait_stored() { # agent name → ns, or fails after 30 s
   return 1
 }
 # The body the agent sends at start (HeartbeatClient.Body: allowlisted fields only).
-BODY='{"status":"ok","agent_version":"0.1.0","uptime_seconds":0,"failed_runs":0}'
+BODY='{"status":"ok","agent_version":"0.1.0","uptime_seconds":0,"failed_runs":0,"restarts":0,"memory_bytes":1048576,"cpu_seconds":0.001}'
 
 start_agent() { # binary name → pid in AGENT_PID (the agent's own output to $WORK/<name>.log)
   "$1" run --url "$BASE" --key-file "$WORK/$2.key" --interval 60 -- sleep 3600 >"$WORK/$2.log" 2>&1 &

@@ -63,6 +63,7 @@ public static class ServiceSetup
         services.AddSingleton<CheckAgents>();
         services.AddSingleton<WorkflowCheckIn>();
         services.AddSingleton<CheckWorkflows>();
+        services.AddSingleton<EditWorkflow>();
         services.AddSingleton<RequestRestart>();
         services.AddSingleton<AcknowledgeIncident>();
         services.AddSingleton<GetIncident>();

@@ -20,6 +20,9 @@ internal sealed class HeartbeatClient : IDisposable
     private readonly Uri _endpoint;
     private readonly string _key;
     private readonly string _version;
+    // The server's bounds (HeartbeatParser): a value beyond them would make it refuse the whole heartbeat.
+    private const long MaxRestarts = 1_000_000_000;
+    private const long MaxMemoryBytes = 1L << 40;
 
     public HeartbeatClient(Uri endpoint, string key, string version, ILogger log, LeitstandHttpOptions? options = null)
     {
@@ -69,6 +72,10 @@ internal sealed class HeartbeatClient : IDisposable
             if (s.ErrorClass is not null) w.WriteString("error_class", s.ErrorClass);
             if (s.ErrorCode is not null) w.WriteString("error_code", s.ErrorCode);
             w.WriteNumber("failed_runs", s.FailedRuns);
+            // The supervised process: restarts since this client started, resident memory and CPU time while it runs.
+            w.WriteNumber("restarts", Math.Min(s.Restarts, MaxRestarts));
+            if (s.MemoryBytes is { } memory) w.WriteNumber("memory_bytes", Math.Clamp(memory, 0, MaxMemoryBytes));
+            if (s.CpuTime is { } cpu) w.WriteNumber("cpu_seconds", Math.Round(Math.Max(0, cpu.TotalSeconds), 3));
             if (s.Acks.Length > 0)
             {
                 w.WriteStartArray("ack_commands");

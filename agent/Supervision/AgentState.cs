@@ -30,7 +30,7 @@ internal sealed class AgentState(TimeProvider clock)
             var uptime = _childStartedAt is { } started ? (long)Math.Max(0, (clock.GetUtcNow() - started).TotalSeconds) : 0;
             snapshot = new Snapshot(_status, _errorClass, _errorCode, uptime, _failedRuns, _restarts, [.. _acks.Take(10)], null, null);
         }
-        // Memory and CPU of the child, for the log (the server's allowlist has no field for them yet).
+        // Memory (resident) and CPU time of the child while it runs: heartbeat fields memory_bytes and cpu_seconds.
         try
         {
             if (child is { HasExited: false })

@@ -48,6 +48,7 @@ public static class AcknowledgePages
         var status = i.Status switch { "open" => "offen", "acknowledged" => "übernommen", _ => "behoben" };
         return "<dl>"
             + $"<dt>Fehlerklasse</dt><dd>{E(i.ErrorClassTitle)}</dd>"
+            + (i.WorkflowKey is null ? "" : $"<dt>Workflow</dt><dd>{E(i.WorkflowName ?? i.WorkflowKey)} ({E(i.WorkflowKey)})</dd>")
             + $"<dt>Schwere</dt><dd>{E(i.Severity switch { "critical" => "kritisch", "warning" => "Warnung", _ => "Info" })}</dd>"
             + $"<dt>Geöffnet</dt><dd>{E(Local(i.OpenedAt))}</dd>"
             + $"<dt>Status</dt><dd>{E(status)}</dd>"

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Leitstand.Monitoring;
 
 /// <summary>
-/// An agent for <c>#/agents/&lt;id&gt;</c>: status, last heartbeat, pause/snooze/maintenance state, its lead, open
+/// An agent for <c>#/agents/&lt;id&gt;</c>: status, last heartbeat (with the supervised process's restarts, memory and CPU time as it reported them), pause/snooze/maintenance state, its lead, open
 /// incidents, recent status flips, maintenance windows (current, planned and of the last 7 days), recent commands,
 /// its workflows (last run, next expected start, open incident), and whether its key waits for the one-time handover. Read under the member's claims (RLS); only the handover's
 /// existence is read as the functions' role (the sealed keys are not for the member's role).
@@ -23,8 +23,11 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
                a.last_heartbeat_at as lastheartbeatat, a.last_status::text as laststatus, a.last_error_class as lasterrorclass,
                a.agent_version::text as agentversion, a.key_prefix::text as keyprefix,
                extract(epoch from a.expected_interval)::int as expectedintervalseconds, extract(epoch from a.grace_period)::int as graceperiodseconds,
-               a.alert_after_errors::int as alertaftererrors, a.consecutive_errors as consecutiveerrors, a.created_at as createdat, a.revoked_at as revokedat
+               a.alert_after_errors::int as alertaftererrors, a.consecutive_errors as consecutiveerrors, a.created_at as createdat, a.revoked_at as revokedat,
+               h.restarts, h.memory_bytes as memorybytes, h.cpu_seconds as cpuseconds
         from public.agents a join public.leads l on l.id = a.lead_id
+        left join lateral (select hb.restarts, hb.memory_bytes, hb.cpu_seconds from public.agent_heartbeats hb
+                           where hb.agent_id = a.id order by hb.received_at desc limit 1) h on true
         where a.id = @AgentId;
         select i.id, i.error_class as errorclass, c.title, i.severity, i.status::text as status, i.opened_at as openedat
         from public.incidents i join public.error_classes c on c.key = i.error_class
@@ -45,7 +48,7 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
                extract(epoch from w.grace)::int as graceseconds, extract(epoch from w.max_runtime)::int as maxruntimeseconds, w.origin,
                w.last_state as laststate, w.last_started_at as laststartedat, w.last_finished_at as lastfinishedat,
                w.last_duration_s as lastdurationseconds, w.last_error_code as lasterrorcode, w.next_expected_at as nextexpectedat,
-               i.id as openincidentid, i.error_class as openincidenterrorclass, c.title as openincidenttitle
+               i.id as openincidentid, i.error_class as openincidenterrorclass, c.title as openincidenttitle, w.version
         from public.agent_workflows w
         left join lateral (select i.id, i.error_class from public.incidents i where i.workflow_id = w.id and i.status <> 'resolved'
                            order by i.opened_at, i.id limit 1) i on true
@@ -86,7 +89,8 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
     public sealed record AgentRow(Guid Id, string Name, Guid LeadId, string LeadName, string? LeadCompany, Guid? DealId, string Status,
         DateTime StatusChangedAt, bool Paused, DateTime? SnoozedUntil, bool Snoozed, bool InMaintenance, DateTime? LastHeartbeatAt,
         string? LastStatus, string? LastErrorClass, string? AgentVersion, string KeyPrefix, int ExpectedIntervalSeconds, int GracePeriodSeconds,
-        int AlertAfterErrors, int ConsecutiveErrors, DateTime CreatedAt, DateTime? RevokedAt);
+        int AlertAfterErrors, int ConsecutiveErrors, DateTime CreatedAt, DateTime? RevokedAt,
+        int? Restarts, long? MemoryBytes, double? CpuSeconds);
 
     public sealed record StatusFlip(string? FromStatus, string ToStatus, DateTime FlippedAt);
 
@@ -97,11 +101,12 @@ public sealed class GetAgent(TeamDatabase db, NpgsqlDataSource functions, TimePr
 
     /// <summary>
     /// A watched workflow (public.agent_workflows): its rhythm (cron in Europe/Berlin or interval), the last run (state,
-    /// start, end, duration, error code), the next expected start, and its open incident (the oldest, if several).
+    /// start, end, duration, error code), the next expected start, its open incident (the oldest, if several), and the version of
+    /// its settings (for <see cref="EditWorkflow"/>).
     /// </summary>
     public sealed record Workflow(Guid Id, string Key, string Name, string? Schedule, int? IntervalSeconds, int GraceSeconds, int MaxRuntimeSeconds,
         string Origin, string? LastState, DateTime? LastStartedAt, DateTime? LastFinishedAt, double? LastDurationSeconds, string? LastErrorCode,
-        DateTime? NextExpectedAt, Guid? OpenIncidentId, string? OpenIncidentErrorClass, string? OpenIncidentTitle);
+        DateTime? NextExpectedAt, Guid? OpenIncidentId, string? OpenIncidentErrorClass, string? OpenIncidentTitle, int Version);
 
     /// <summary><c>pending</c>: the new key waits for POST /api/agents/{id}/key-handover (until <c>expires_at</c>).</summary>
     public sealed record KeyHandover(bool Pending, DateTime? ExpiresAt);

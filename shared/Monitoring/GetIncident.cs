@@ -4,15 +4,20 @@ using Npgsql;
 
 namespace Leitstand.Monitoring;
 
-/// <summary>An incident with its timeline (opened, restart requested → delivered → acknowledged, healthy again …).</summary>
+/// <summary>
+/// An incident with its timeline (opened, restart requested → delivered → acknowledged, healthy again …) and, for a
+/// workflow's incident, the workflow (key and name: the customer's business name for it, no person's).
+/// </summary>
 public sealed class GetIncident(NpgsqlDataSource db, TeamDatabase team)
 {
     private const string Sql = """
         select i.id, i.agent_id as agentid, i.error_class as errorclass, i.severity, i.status::text as status,
                i.opened_at as openedat, i.last_seen_at as lastseenat, i.occurrences, i.last_error_code as lasterrorcode,
                i.acknowledged_at as acknowledgedat, i.escalated_at as escalatedat, i.resolved_at as resolvedat,
-               c.title as errorclasstitle
-        from public.incidents i join public.error_classes c on c.key = i.error_class where i.id = @Id;
+               c.title as errorclasstitle, i.workflow_id as workflowid, w.key as workflowkey, w.name as workflowname
+        from public.incidents i join public.error_classes c on c.key = i.error_class
+        left join public.agent_workflows w on w.id = i.workflow_id
+        where i.id = @Id;
         -- The incident's own events and what its alerts did on each channel (delivered, failed for good).
         select at, kind, detail from (
           select e.at, e.kind, e.detail, 0 as source, e.id from public.incident_events e where e.incident_id = @Id
@@ -55,7 +60,7 @@ public sealed class GetIncident(NpgsqlDataSource db, TeamDatabase team)
 
 public sealed record IncidentRow(Guid Id, Guid AgentId, string ErrorClass, string Severity, string Status, DateTime OpenedAt,
     DateTime LastSeenAt, int Occurrences, string? LastErrorCode, DateTime? AcknowledgedAt, DateTime? EscalatedAt, DateTime? ResolvedAt,
-    string ErrorClassTitle);
+    string ErrorClassTitle, Guid? WorkflowId, string? WorkflowKey, string? WorkflowName);
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Detail);
 

@@ -17,7 +17,10 @@ public sealed record Heartbeat(
     int? QueueDepth,
     float? LatencyP50Ms,
     float? LatencyP95Ms,
-    Guid[] AckCommands)
+    Guid[] AckCommands,
+    int? Restarts = null,
+    long? MemoryBytes = null,
+    double? CpuSeconds = null)
 {
     public static Heartbeat Ping(string kind) => new(kind, null, null, null, null, null, null, null, null, null, null, []);
 }
@@ -29,14 +32,20 @@ public sealed record Heartbeat(
 /// </summary>
 public static partial class HeartbeatParser
 {
-    public const string OnlyOperationalData = "Nur Betriebsdaten werden angenommen (Status, Version, Laufzeit, Fehlerklasse, kurzer Fehlercode, Zähler, Latenzen) – keine Inhalte.";
+    public const string OnlyOperationalData = "Nur Betriebsdaten werden angenommen (Status, Version, Laufzeit, Fehlerklasse, kurzer Fehlercode, Zähler, Latenzen, Neustarts, Speicher, CPU) – keine Inhalte.";
     private static readonly string[] Statuses = ["ok", "degraded", "error"];
     private const long MaxCounter = 1_000_000_000_000;
+    public const int MaxRestarts = 1_000_000_000;
+    /// <summary>1 TiB of resident memory.</summary>
+    public const long MaxMemoryBytes = 1L << 40;
+    /// <summary>CPU time of ten years on 64 cores.</summary>
+    public const double MaxCpuSeconds = 64.0 * 10 * 366 * 86400;
 
     public static readonly IReadOnlyList<string> Fields =
     [
         "status", "agent_version", "uptime_seconds", "error_class", "error_code",
         "messages_handled", "failed_runs", "queue_depth", "latency_p50_ms", "latency_p95_ms", "ack_commands",
+        "restarts", "memory_bytes", "cpu_seconds",
     ];
 
     public sealed record Result(Heartbeat? Heartbeat, bool Malformed, IReadOnlyDictionary<string, IReadOnlyList<string>> Errors);
@@ -63,6 +72,9 @@ public static partial class HeartbeatParser
         long? uptime = null, messages = null, failed = null;
         int? queueDepth = null;
         float? p50 = null, p95 = null;
+        int? restarts = null;
+        long? memory = null;
+        double? cpu = null;
         var ack = new List<Guid>();
 
         foreach (var property in root.EnumerateObject())
@@ -96,6 +108,12 @@ public static partial class HeartbeatParser
                 case "queue_depth": queueDepth = (int?)Integer(v, "queue_depth", 0, 10_000_000, Refuse); break;
                 case "latency_p50_ms": p50 = Number(v, "latency_p50_ms", Refuse); break;
                 case "latency_p95_ms": p95 = Number(v, "latency_p95_ms", Refuse); break;
+                case "restarts": restarts = (int?)Integer(v, "restarts", 0, MaxRestarts, Refuse); break;
+                case "memory_bytes": memory = Integer(v, "memory_bytes", 0, MaxMemoryBytes, Refuse); break;
+                case "cpu_seconds":
+                    if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var seconds) && seconds >= 0 && seconds <= MaxCpuSeconds) cpu = seconds;
+                    else Refuse("cpu_seconds", $"Eine Zahl von 0 bis {MaxCpuSeconds.ToString(CultureInfo.InvariantCulture)} (Sekunden CPU-Zeit).");
+                    break;
                 case "ack_commands":
                     if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > 10
                         || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || !Guid.TryParse(e.GetString(), out _)))
@@ -109,7 +127,7 @@ public static partial class HeartbeatParser
         }
         if (status == "error" && errorClass is null && !errors.ContainsKey("error_class")) errorClass = "unknown";
         if (errors.Count > 0) return new(null, false, errors);
-        return new(new Heartbeat(kind, status, version, uptime, errorClass, errorCode, messages, failed, queueDepth, p50, p95, [.. ack]), false, errors);
+        return new(new Heartbeat(kind, status, version, uptime, errorClass, errorCode, messages, failed, queueDepth, p50, p95, [.. ack], restarts, memory, cpu), false, errors);
     }
 
     private static long? Integer(JsonElement v, string field, long min, long max, Action<string, string> refuse)

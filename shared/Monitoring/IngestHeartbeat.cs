@@ -189,6 +189,9 @@ public sealed class IngestHeartbeat(NpgsqlDataSource db, OutboxDispatcher dispat
                 if (h.QueueDepth is { } depth) w.WriteNumber("queue_depth", depth);
                 if (h.LatencyP50Ms is { } p50) w.WriteNumber("p50", p50);
                 if (h.LatencyP95Ms is { } p95) w.WriteNumber("p95", p95);
+                if (h.Restarts is { } restarts) w.WriteNumber("restarts", restarts);
+                if (h.MemoryBytes is { } memory) w.WriteNumber("memory", memory);
+                if (h.CpuSeconds is { } cpu) w.WriteNumber("cpu", cpu);
                 if (h.AckCommands.Length > 0)
                 {
                     w.WriteStartArray("ack");

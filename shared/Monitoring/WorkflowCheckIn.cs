@@ -118,8 +118,7 @@ public static partial class WorkflowCheckInParser
         if ((c is null) == (i is null)) { refuse("schedule", Shape); return; }
         if (c is not null)
         {
-            if (c.Length is < 9 or > 100 || !CronExpression.TryParse(c, CronFormat.Standard, out var expression)
-                || expression.GetNextOccurrence(DateTime.UtcNow, BerlinTime.Zone) is null)
+            if (!IsCron(c))
                 refuse("schedule.cron", "Kein gültiger Cron-Ausdruck (fünf Felder: Minute Stunde Tag Monat Wochentag, z. B. „0 8 * * 1-5“).");
             else cron = c;
             return;
@@ -131,6 +130,11 @@ public static partial class WorkflowCheckInParser
             refuse("schedule.interval", "Ein Intervall nach ISO 8601 zwischen 1 Minute und 31 Tagen, z. B. \"PT30M\", \"PT2H\" oder \"P1D\".");
         else interval = span;
     }
+
+    /// <summary>A cron schedule a workflow can have: five fields, 9 to 100 characters, that fires again (in Europe/Berlin).</summary>
+    public static bool IsCron(string cron) =>
+        cron.Length is >= 9 and <= 100 && CronExpression.TryParse(cron, CronFormat.Standard, out var expression)
+        && expression.GetNextOccurrence(DateTime.UtcNow, BerlinTime.Zone) is not null;
 
     private static Result Fail(bool malformed, string field, string message) =>
         new(null, malformed, new Dictionary<string, string[]> { [field] = [message] });

@@ -99,7 +99,11 @@ create table public.agent_heartbeats (
   queue_depth integer,
   latency_p50_ms real,
   latency_p95_ms real,
-  run_seconds double precision
+  run_seconds double precision,
+  -- the supervised process (leitstand-agent run): restarts since the client started, resident memory, CPU time used
+  restarts integer,
+  memory_bytes bigint,
+  cpu_seconds double precision
 );
 create index agent_heartbeats_agent_idx on public.agent_heartbeats (agent_id, received_at desc);
 create index agent_heartbeats_received_idx on public.agent_heartbeats (received_at);
@@ -147,6 +151,9 @@ create table public.agent_workflows (
   last_duration_s double precision check (last_duration_s between 0 and 31 * 86400),
   last_error_code text check (last_error_code ~ '^[A-Za-z0-9_.:-]{1,40}$'),
   next_expected_at timestamptz,
+  -- counts changes of the rhythm, grace and longest run (trigger agent_workflows_version): the status center edits
+  -- them by compare-and-set on it (PATCH /api/agents/{id}/workflows/{key})
+  version integer not null default 1,
   constraint agent_workflows_agent_key unique (agent_id, key),
   constraint agent_workflows_one_rhythm check ((schedule is null) <> (run_interval is null))
 );
@@ -274,14 +281,17 @@ begin
   select (public.enqueue_alerts(p_queue, jsonb_build_array(jsonb_build_object(
            'kind', p_kind, 'severity', c.severity,
            'dedupe_key', v_key, 'subject_type', 'incident', 'subject_id', i.id,
-           'title', case p_kind when 'incident_opened' then 'Incident: ' || c.title
-                                when 'incident_resolved' then 'Behoben: ' || c.title
-                                else 'Eskaliert: ' || c.title end,
-           'text', p_text, 'occurred_at', p_at,
-           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)))))[1]
+           'title', left(case p_kind when 'incident_opened' then 'Incident: ' || c.title
+                                     when 'incident_resolved' then 'Behoben: ' || c.title
+                                     else 'Eskaliert: ' || c.title end
+                         || coalesce(' – Workflow „' || w.name || '“', ''), 200),
+           'text', p_text || coalesce(format(' Workflow: %s (%s).', w.name, w.key), ''), 'occurred_at', p_at,
+           'attributes', jsonb_build_object('agent_id', i.agent_id, 'error_class', i.error_class, 'runbook', c.runbook)
+                         || case when w.id is not null then jsonb_build_object('workflow_key', w.key) else '{}'::jsonb end))))[1]
   into v_id
   from public.incidents i
   join public.error_classes c on c.key = i.error_class
+  left join public.agent_workflows w on w.id = i.workflow_id
   where i.id = p_incident;
   return coalesce(v_id, (select a.id from public.alerts a where a.dedupe_key = v_key));
 end
@@ -362,7 +372,8 @@ create function public.ingest_heartbeat(
   p_key_hash text, p_kind text, p_status text, p_at timestamptz,
   p_version text, p_uptime bigint, p_error_class text, p_error_code text,
   p_messages bigint, p_failed bigint, p_queue_depth integer, p_latency_p50 real, p_latency_p95 real,
-  p_ack uuid[], p_alerts_queue text, p_auto_restarts_per_hour integer)
+  p_ack uuid[], p_alerts_queue text, p_auto_restarts_per_hour integer,
+  p_restarts integer default null, p_memory_bytes bigint default null, p_cpu_seconds double precision default null)
 returns jsonb
 language plpgsql set search_path = '' as $$
 declare
@@ -393,9 +404,9 @@ begin
   run_seconds := case when p_kind <> 'start' and a.run_started_at is not null then extract(epoch from p_at - a.run_started_at) end;
 
   insert into public.agent_heartbeats (agent_id, received_at, kind, status, agent_version, uptime_seconds, error_class, error_code,
-    messages_handled, failed_runs, queue_depth, latency_p50_ms, latency_p95_ms, run_seconds)
+    messages_handled, failed_runs, queue_depth, latency_p50_ms, latency_p95_ms, run_seconds, restarts, memory_bytes, cpu_seconds)
   values (a.id, p_at, p_kind::public.heartbeat_kind, hb_status, p_version, p_uptime, p_error_class, p_error_code,
-    p_messages, p_failed, p_queue_depth, p_latency_p50, p_latency_p95, run_seconds);
+    p_messages, p_failed, p_queue_depth, p_latency_p50, p_latency_p95, run_seconds, p_restarts, p_memory_bytes, p_cpu_seconds);
 
   -- The update sees everything committed before the lock: whether incidents wait to be resolved and
   -- commands to be delivered.
@@ -458,7 +469,7 @@ $$;
 -- A batch: the functions send the heartbeats that arrive while an earlier batch is being written in one round
 -- trip (at most one per heartbeat, fewer under load).
 -- p_items: [{"key_hash", "kind", "status", "at", "version", "uptime", "error_class", "error_code", "messages",
--- "failed", "queue_depth", "p50", "p95", "ack"}, …] in the order to apply them (the functions sort by key
+-- "failed", "queue_depth", "p50", "p95", "ack", "restarts", "memory", "cpu"}, …] in the order to apply them (the functions sort by key
 -- hash so that concurrent batches lock agents in the same order). Returns the answers in the same order.
 create function public.ingest_heartbeats(p_items jsonb, p_alerts_queue text, p_auto_restarts_per_hour integer)
 returns jsonb
@@ -473,10 +484,11 @@ begin
   for r in
     select * from jsonb_to_recordset(p_items) as x(key_hash text, kind text, status text, at timestamptz, version text,
       uptime bigint, error_class text, error_code text, messages bigint, failed bigint, queue_depth integer,
-      p50 real, p95 real, ack uuid[])
+      p50 real, p95 real, ack uuid[], restarts integer, memory bigint, cpu double precision)
   loop
     answers := answers || public.ingest_heartbeat(r.key_hash, r.kind, r.status, r.at, r.version, r.uptime, r.error_class,
-      r.error_code, r.messages, r.failed, r.queue_depth, r.p50, r.p95, r.ack, p_alerts_queue, p_auto_restarts_per_hour);
+      r.error_code, r.messages, r.failed, r.queue_depth, r.p50, r.p95, r.ack, p_alerts_queue, p_auto_restarts_per_hour,
+      r.restarts, r.memory, r.cpu);
   end loop;
   return to_jsonb(answers);
 end
@@ -744,6 +756,18 @@ begin
 end
 $$;
 
+-- A workflow's settings changed (by the team, the client's check-in or a resubmitted onboarding): its version counts up.
+create function public.agent_workflows_version() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  new.version := old.version + 1;
+  return new;
+end
+$$;
+create trigger agent_workflows_version before update of schedule, run_interval, grace, max_runtime on public.agent_workflows
+  for each row when ((old.schedule, old.run_interval, old.grace, old.max_runtime) is distinct from (new.schedule, new.run_interval, new.grace, new.max_runtime))
+  execute function public.agent_workflows_version();
+
 -- Only the functions' role may call the monitoring functions (Supabase exposes public functions as RPC).
 revoke all on function public.agents_status_bookkeeping() from public, anon, authenticated;
 revoke all on function public.agents_delete_heartbeats() from public, anon, authenticated;
@@ -751,7 +775,7 @@ revoke all on function public.agents_connected_alert() from public, anon, authen
 revoke all on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text) from public, anon, authenticated;
 revoke all on function public.open_incident(uuid, text, text, timestamptz, text, integer) from public, anon, authenticated;
 revoke all on function public.resolve_incidents(uuid, timestamptz, text) from public, anon, authenticated;
-revoke all on function public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer)
+revoke all on function public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer, integer, bigint, double precision)
   from public, anon, authenticated;
 revoke all on function public.ingest_heartbeats(jsonb, text, integer) from public, anon, authenticated;
 revoke all on function public.check_agents(timestamptz, text, integer, interval) from public, anon, authenticated;
@@ -760,10 +784,11 @@ revoke all on function public.resolve_workflow_incidents(uuid, timestamptz, text
 revoke all on function public.workflow_checkin(text, text, text, uuid, double precision, text, text, interval, timestamptz, text, integer)
   from public, anon, authenticated;
 revoke all on function public.check_workflows(timestamptz, uuid[], timestamptz[], timestamptz[], text) from public, anon, authenticated;
+revoke all on function public.agent_workflows_version() from public, anon, authenticated;
 grant execute on function public.enqueue_incident_alert(text, uuid, text, timestamptz, text),
   public.open_incident(uuid, text, text, timestamptz, text, integer),
   public.resolve_incidents(uuid, timestamptz, text),
-  public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer),
+  public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer, integer, bigint, double precision),
   public.ingest_heartbeats(jsonb, text, integer),
   public.check_agents(timestamptz, text, integer, interval),
   public.open_workflow_incidents(uuid[], text[], text[], timestamptz, text),

@@ -554,6 +554,14 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Systemvoraussetzungen prüfen: Betriebssystem aktuell, genug Speicherplatz, Passwort-Manager oder Keychain
   bereit.
 - Agent unter dem Benutzerkonto des Kunden installieren, ohne Admin-Rechte im laufenden Betrieb.
+- `leitstand-agent` dazulegen: die Einzeldatei der Plattform aus dem CI-Artefakt `artifacts/agent/<plattform>/`
+  (macOS Apple Silicon `osx-arm64/leitstand-agent`, macOS Intel `osx-x64/leitstand-agent`, Linux
+  `linux-x64/leitstand-agent` oder `linux-arm64/leitstand-agent`, Windows `win-x64/leitstand-agent.exe`) mit der
+  Prüfsumme daneben. Vor dem ersten Start im Ordner der Datei prüfen: macOS `shasum -a 256 -c leitstand-agent.sha256`,
+  Linux `sha256sum -c leitstand-agent.sha256`, Windows `(Get-FileHash .\leitstand-agent.exe -Algorithm SHA256).Hash.ToLower()`
+  mit `leitstand-agent.exe.sha256` vergleichen. Dann in einen Ordner im PATH des Kunden legen (z. B. `~/.local/bin`,
+  macOS/Linux mit `chmod +x leitstand-agent`); `leitstand-agent --help` zeigt die Befehle. Eingerichtet wird er
+  beim Verbinden des Monitorings (Std. 4).
 - Kanäle aus dem Fragebogen verbinden, jeweils mit den kleinsten nötigen Rechten.
 - Zugangsdaten gibt {name} selbst in die Keychain ein oder sie kommen aus dem geteilten Passwort-Manager-Eintrag;
   wir notieren sie nirgends.
@@ -567,6 +575,11 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Freigabe-Regel festlegen: Was braucht ein OK von {name}?
 - Mit einem harmlosen Beispiel testen (Test-E-Mail, Test-Termin), nicht mit echten Kundendaten.
 - Grenzfall testen: Fehlt eine Angabe, fragt der Agent nach, statt zu raten.
+- Jeden Lauf beim Leitstand melden lassen: den Befehl des Workflows im Zeitplan des Agenten einpacken mit
+  `leitstand-agent exec <workflow-schlüssel> --url https://<leitstand-adresse> -- <befehl des workflows>` (der
+  Schlüssel steht auf der Agent-Seite, z. B. `rechnungen-pruefen`; gemeldet werden Beginn, Dauer und Ergebnis, nie
+  Inhalte). Meldet ein Skript selbst: `leitstand-agent checkin <workflow-schlüssel> --status in_progress` zu
+  Beginn, am Ende `--status ok` bzw. `--status error --error-code <kurzer-code>` (jeweils mit `--url`).
 - Kurz in der Übersicht für die Übergabe notieren: was der Workflow tut, was freigegeben werden muss.$txt$,
   'stage_changed', '5 days'
 ),
@@ -576,6 +589,7 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 - Prüfen, dass er Workflow 1 nicht in die Quere kommt (gleiche Postfächer, Ordner, Kalender).
 - Freigabe-Regel festlegen und einmal auslösen: Der Agent fragt, bevor er handelt.
 - Mit einem harmlosen Beispiel testen, nicht mit echten Kundendaten.
+- Wie Workflow 1 einpacken: `leitstand-agent exec <workflow-schlüssel> --url https://<leitstand-adresse> -- <befehl des workflows>`.
 - Kurz in der Übersicht für die Übergabe notieren.$txt$,
   'stage_changed', '6 days'
 ),
@@ -585,6 +599,7 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   vereinfachen und den Rest als Idee für später notieren.
 - Workflow 3 aus dem Fragebogen einrichten, Freigabe-Regel festlegen.
 - Mit einem harmlosen Beispiel testen, nicht mit echten Kundendaten.
+- Wie Workflow 1 einpacken: `leitstand-agent exec <workflow-schlüssel> --url https://<leitstand-adresse> -- <befehl des workflows>`.
 - Alle drei Workflows einmal nacheinander laufen lassen.
 - Kurz in der Übersicht für die Übergabe notieren.$txt$,
   'stage_changed', '6 days'
@@ -607,10 +622,18 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
 (
   'install_checklist', 6, 'install', 'Monitoring verbinden: Agent-Schlüssel eintragen, ersten Heartbeat prüfen',
   $txt$- Im Leitstand den Agenten von {firma} öffnen (beim Abschluss automatisch angelegt).
-- Agent-Schlüssel einmal anzeigen (Key-Handover, siehe `docs/pipeline.md`) und sofort in die Keychain des
-  Kunden eintragen. Er wird nur einmal angezeigt: nicht in Chat, Notiz oder Screenshot zwischenspeichern.
+- Agent-Schlüssel einmal anzeigen (Key-Handover, siehe `docs/pipeline.md`), kopieren und sofort beim Kunden
+  einrichten, unter seinem Benutzerkonto: `pbpaste | leitstand-agent install --key-prompt --url https://<leitstand-adresse> --
+  <befehl des standard-agenten>` (macOS; ohne Pipe fragt `--key-prompt` den Schlüssel verdeckt ab). Das legt ihn in den
+  Schlüsselspeicher des Systems (Keychain, Secret Service, Anmeldeinformationsverwaltung) und richtet den Dienst ein,
+  der den Standard-Agenten mit `leitstand-agent run` startet und überwacht. Der Schlüssel wird nur einmal angezeigt:
+  nicht in Chat, Notiz oder Screenshot zwischenspeichern, danach die Zwischenablage leeren.
 - Prüfen: Der Anfang des Schlüssels stimmt mit dem Präfix im Leitstand überein.
-- Agent neu starten, ersten Heartbeat im Leitstand prüfen.
+- `leitstand-agent status` (Dienst installiert und läuft, Schlüssel vorhanden) und `leitstand-agent doctor`
+  (Schlüssel, Leitstand über TLS erreichbar, Uhrzeit, Zeitzone, letzte Antwort) zeigen keinen Fehler; dann den ersten
+  Heartbeat im Leitstand prüfen.
+- Jeden der drei Workflows einmal über seinen `leitstand-agent exec …`-Aufruf laufen lassen: Auf der Agent-Seite steht
+  je Workflow der letzte Lauf.
 - Am Tag danach prüfen, dass die Heartbeats regelmäßig ankommen (Standardintervall: 5 Minuten).
 - „Monitoring verbunden“ hakt sich in der Installation beim ersten Heartbeat selbst ab.$txt$,
   'stage_changed', '7 days'
@@ -624,6 +647,8 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   Drucken); nach dem Abschluss sieht {name} sie auch über den Onboarding-Link.
 - Retainer ansprechen, falls noch nicht gebucht (149 € im Monat zzgl. USt., monatlich kündbar).
 - Fernzugriff beenden; geteilte Einträge im Passwort-Manager von {name} wieder entziehen lassen.
+- Für später notieren: Bei Rechnerwechsel oder Kündigung entfernt `leitstand-agent uninstall --remove-key` den Dienst
+  und den gespeicherten Schlüssel.
 - Im Leitstand: Aufgaben abschließen, Touchpoint „Übergabe erledigt“. Keine Inhalte.$txt$,
   'stage_changed', '7 days'
 );
@@ -831,19 +856,19 @@ insert into public.install_checklist_items (version, position, block, title, det
   (1, 2, 1, 'Drei Kern-Workflows bestätigt: Auslöser, Schritte, Ergebnis', null, 'check', null, false),
   (1, 3, 1, 'Freigabe-Regeln abgestimmt', 'E-Mails senden, Zahlungen und Löschungen immer; dazu, was der Kunde festlegt.', 'check', null, false),
   (1, 4, 1, 'Systemvoraussetzungen geprüft', 'Betriebssystem aktuell, genug Speicherplatz, Keychain oder Passwort-Manager bereit.', 'check', null, false),
-  (1, 5, 2, 'Agent unter dem Benutzerkonto des Kunden installiert', 'Ohne Admin-Rechte im laufenden Betrieb.', 'check', null, false),
+  (1, 5, 2, 'Agent unter dem Benutzerkonto des Kunden installiert', 'Ohne Admin-Rechte im laufenden Betrieb. Dazu leitstand-agent: die Einzeldatei der Plattform aus artifacts/agent/<plattform>/, geprüft mit der Prüfsumme daneben (leitstand-agent.sha256, Windows leitstand-agent.exe.sha256).', 'check', null, false),
   (1, 6, 2, 'Kanäle aus dem Fragebogen verbunden', 'Jeweils mit den kleinsten nötigen Rechten.', 'check', null, false),
   (1, 7, 2, 'Zugangsdaten vom Kunden selbst in Keychain oder Passwort-Manager eingetragen', 'Wir notieren sie nirgends.', 'check', null, false),
   (1, 8, 2, 'Probelauf: Der Agent antwortet und liest einen Test-Eintrag', null, 'check', null, false),
-  (1, 9, 3, 'Kern-Workflow 1', 'Einrichten, Freigabe-Regel festlegen, mit einem harmlosen Beispiel testen; Grenzfall: Der Agent fragt nach, statt zu raten.', 'workflow', 1, false),
-  (1, 10, 3, 'Kern-Workflow 2', 'Einrichten, Freigabe-Regel einmal auslösen, mit einem harmlosen Beispiel testen; kommt Workflow 1 nicht in die Quere.', 'workflow', 2, false),
-  (1, 11, 3, 'Kern-Workflow 3', 'Wird es knapp: vereinfachen, den Rest als Idee für später notieren. Für Std. 4 und 5 bleibt je eine volle Stunde.', 'workflow', 3, false),
+  (1, 9, 3, 'Kern-Workflow 1', 'Einrichten, Freigabe-Regel festlegen, mit einem harmlosen Beispiel testen; Grenzfall: Der Agent fragt nach, statt zu raten. Läufe melden: leitstand-agent exec <workflow-schlüssel> --url https://<leitstand-adresse> -- <befehl des workflows>.', 'workflow', 1, false),
+  (1, 10, 3, 'Kern-Workflow 2', 'Einrichten, Freigabe-Regel einmal auslösen, mit einem harmlosen Beispiel testen; kommt Workflow 1 nicht in die Quere. Läufe melden wie bei Workflow 1 (leitstand-agent exec).', 'workflow', 2, false),
+  (1, 11, 3, 'Kern-Workflow 3', 'Wird es knapp: vereinfachen, den Rest als Idee für später notieren. Für Std. 4 und 5 bleibt je eine volle Stunde. Läufe melden wie bei Workflow 1 (leitstand-agent exec).', 'workflow', 3, false),
   (1, 12, 3, 'Alle drei Workflows einmal nacheinander gelaufen', null, 'check', null, false),
   (1, 13, 4, 'Geheimnisse nur in Keychain oder Passwort-Manager', 'Konfiguration, Skripte und Notizen durchgesehen: kein Geheimnis im Klartext.', 'check', null, true),
   (1, 14, 4, 'RLS auf jeder Tabelle, in die der Agent schreibt', 'Mit der Rolle des Agenten getestet: fremde Zeilen weder lesbar noch änderbar.', 'check', null, true),
   (1, 15, 4, 'Freigabe-Regeln getestet', 'E-Mail senden, Zahlung und Löschen je einmal ausgelöst und abgelehnt: Es passiert nichts.', 'check', null, true),
   (1, 16, 4, 'So wenig Rechte wie nötig', 'Nur die nötigen Konten, Ordner und Kalender; keine Admin-Rechte für den Agenten.', 'check', null, true),
-  (1, 17, 4, 'Monitoring verbunden', 'Agent-Schlüssel direkt in die Keychain des Kunden; hakt sich beim ersten Heartbeat selbst ab.', 'monitoring', null, true),
+  (1, 17, 4, 'Monitoring verbunden', 'Agent-Schlüssel direkt in den Schlüsselspeicher des Kunden: leitstand-agent install --key-prompt --url https://<leitstand-adresse> -- <befehl des standard-agenten>; danach leitstand-agent status und leitstand-agent doctor ohne Fehler. Hakt sich beim ersten Heartbeat selbst ab.', 'monitoring', null, true),
   (1, 18, 4, 'Keine Chat-Inhalte verlassen das System des Kunden', 'Keine Logs mit Inhalten an uns, keine Kopien oder Screenshots auf unseren Geräten.', 'check', null, true),
   (1, 19, 4, 'Not-Aus: Der Kunde kann den Agenten anhalten und wieder starten', null, 'check', null, true),
   (1, 20, 5, 'Ende-zu-Ende-Test mit dem Kunden, inklusive einer Freigabe', null, 'check', null, false),

@@ -342,7 +342,7 @@ reset request.jwt.claims;
 
 create temp table monitoring_functions (fn regprocedure primary key);
 insert into monitoring_functions values
-  ('public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer)'),
+  ('public.ingest_heartbeat(text, text, text, timestamptz, text, bigint, text, text, bigint, bigint, integer, real, real, uuid[], text, integer, integer, bigint, double precision)'),
   ('public.ingest_heartbeats(jsonb, text, integer)'),
   ('public.check_agents(timestamptz, text, integer, interval)'),
   ('public.open_incident(uuid, text, text, timestamptz, text, integer)'),

@@ -41,6 +41,10 @@ public sealed class StatusCenterAgentWorkflowsTests(StackFixture stack, Chromium
         await Expect(invoices.Locator("[data-field='last-run']")).ToContainTextAsync("Fehlercode HTTP_503");
         await Expect(invoices.Locator("[data-field='workflow-incident'] a")).ToHaveTextAsync("Offenes Incident: Workflow-Lauf fehlgeschlagen");
         await session.ScreenshotAsync("agent-workflows");
+
+        // The incident view names the workflow (its name and key).
+        await invoices.Locator("[data-field='workflow-incident'] a").ClickAsync();
+        await Expect(page.Locator("#incident-daten [data-field='workflow']")).ToContainTextAsync("rechnungen");
         session.AssertNoRequestLeftLocalhost();
     }
 }

@@ -44,6 +44,20 @@ public sealed class GetAgentTests(StackFixture stack) : MonitoringTestBase(stack
     }
 
     [Fact]
+    public async Task Shows_restarts_memory_and_cpu_of_the_latest_heartbeat()
+    {
+        var (agent, key) = await CreateAgentAsync();
+        var ingest = Host.Services.GetRequiredService<IngestHeartbeat>();
+        await ingest.ExecuteAsync(key, new Heartbeat("heartbeat", "ok", "0.1.0", 5, null, null, null, 0, null, null, null, [], 1, 10_000_000, 0.5), CancellationToken.None);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        await ingest.ExecuteAsync(key, new Heartbeat("heartbeat", "ok", "0.1.0", 35, null, null, null, 0, null, null, null, [], 2, 52_428_800, 1.75), CancellationToken.None);
+
+        var a = (await Host.TeamClient.GetFromJsonAsync<JsonElement>($"/api/agents/{agent}")).GetProperty("agent");
+
+        Assert.Equal((2, 52_428_800L, 1.75), (a.GetProperty("restarts").GetInt32(), a.GetProperty("memory_bytes").GetInt64(), a.GetProperty("cpu_seconds").GetDouble()));
+    }
+
+    [Fact]
     public async Task Shows_each_workflow_with_its_last_run_next_expected_start_and_open_incident()
     {
         var (agent, key) = await CreateAgentAsync();

@@ -33,6 +33,22 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
         Assert.Equal(1, await CountAsync("select count(*) from agent_heartbeats where agent_id = @agent and agent_version = '1.4.2' and messages_handled = 120", new { agent }));
     }
 
+    [Fact]
+    public async Task Restarts_memory_and_cpu_of_the_supervised_process_are_stored_with_the_heartbeat()
+    {
+        var (agent, key) = await CreateAgentAsync();
+
+        var response = await PostAsync(key, """
+            {"status":"ok","agent_version":"0.1.0","uptime_seconds":12,"failed_runs":2,"restarts":3,"memory_bytes":52428800,"cpu_seconds":1.25}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await CountAsync("""
+            select count(*) from agent_heartbeats
+            where agent_id = @agent and restarts = 3 and memory_bytes = 52428800 and cpu_seconds = 1.25
+            """, new { agent }));
+    }
+
     [Theory]
     [InlineData("GET")]
     [InlineData("HEAD")]
@@ -99,6 +115,12 @@ public sealed class HeartbeatHttpTests(StackFixture stack) : MonitoringTestBase(
     [InlineData("{\"status\":\"ok\",\"agent_version\":\"1.0 mit Notizen zum Kunden\"}", "agent_version")]
     [InlineData("{\"status\":\"ok\",\"latency_p95_ms\":1e12}", "latency_p95_ms")]
     [InlineData("{\"status\":\"ok\",\"ack_commands\":[\"Neustart erledigt\"]}", "ack_commands")]
+    [InlineData("{\"status\":\"ok\",\"restarts\":-1}", "restarts")]
+    [InlineData("{\"status\":\"ok\",\"restarts\":1.5}", "restarts")]
+    [InlineData("{\"status\":\"ok\",\"memory_bytes\":2000000000000}", "memory_bytes")]
+    [InlineData("{\"status\":\"ok\",\"memory_bytes\":\"50 MB\"}", "memory_bytes")]
+    [InlineData("{\"status\":\"ok\",\"cpu_seconds\":-0.5}", "cpu_seconds")]
+    [InlineData("{\"status\":\"ok\",\"cpu_seconds\":\"viel\"}", "cpu_seconds")]
     public async Task Content_or_unknown_fields_are_refused_with_422_naming_the_field(string json, string field)
     {
         var (agent, key) = await CreateAgentAsync();

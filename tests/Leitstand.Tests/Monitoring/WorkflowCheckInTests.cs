@@ -82,9 +82,9 @@ public sealed class WorkflowCheckInTests(StackFixture stack) : MonitoringTestBas
         Assert.Equal(90.0, (double)row["last_duration_s"]!, 3);
         Assert.Equal(started, (DateTime)row["last_started_at"]!, TimeSpan.FromMilliseconds(1));
         Assert.Null(row["last_error_code"]);
-        // Nothing but the run's state, times, duration and code: the columns are exactly these.
+        // Nothing but the run's state, times, duration and code (and the settings' version): the columns are exactly these.
         Assert.Equal(["id", "agent_id", "key", "name", "schedule", "run_interval", "grace", "max_runtime", "origin", "created_at", "last_check_in_id",
-            "last_state", "last_started_at", "last_finished_at", "last_duration_s", "last_error_code", "next_expected_at"], row.Keys.ToArray());
+            "last_state", "last_started_at", "last_finished_at", "last_duration_s", "last_error_code", "next_expected_at", "version"], row.Keys.ToArray());
     }
 
     [Fact]
@@ -124,6 +124,25 @@ public sealed class WorkflowCheckInTests(StackFixture stack) : MonitoringTestBas
         var occurrences = (await connection.QueryAsync<int>(
             "select occurrences from incidents where agent_id = @agent and error_class = 'workflow_failed' and status = 'open' order by occurrences", new { agent })).ToArray();
         Assert.Equal([1, 2], occurrences);
+    }
+
+    [Fact]
+    public async Task A_workflow_incident_names_its_workflow_in_the_alert_and_the_incident_view()
+    {
+        var (agent, key) = await CreateAgentAsync();
+
+        await AcceptedAsync(await CheckInAsync(key, "rechnungen-pruefen", """{"status":"error","error_code":"IMAP_TIMEOUT","schedule":{"cron":"0 8 * * 1-5"}}"""));
+
+        var incident = await Crm.ScalarAsync<Guid>(Stack.Admin,
+            "select id from incidents where agent_id = @agent and error_class = 'workflow_failed'", new { agent });
+        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        var alert = await connection.QuerySingleAsync<(string Title, string Body, string WorkflowKey)>(
+            "select title, body, attributes->>'workflow_key' from alerts where subject_id = @incident and kind = 'incident_opened'", new { incident });
+        Assert.Equal("Incident: Workflow-Lauf fehlgeschlagen – Workflow „rechnungen-pruefen“", alert.Title);
+        Assert.Contains("Workflow: rechnungen-pruefen (rechnungen-pruefen).", alert.Body);
+        Assert.Equal("rechnungen-pruefen", alert.WorkflowKey);
+        var view = (await Host.TeamClient.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident}")).GetProperty("incident");
+        Assert.Equal(("rechnungen-pruefen", "rechnungen-pruefen"), (view.GetProperty("workflow_key").GetString(), view.GetProperty("workflow_name").GetString()));
     }
 
     [Theory]

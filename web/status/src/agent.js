@@ -7,9 +7,12 @@ const SEVERITY = { info: 'Info', warning: 'Warnung', critical: 'Kritisch' };
 const INCIDENT_STATUS = { open: 'offen', acknowledged: 'übernommen', resolved: 'behoben' };
 const COMMAND_STATUS = { pending: 'wartet', delivered: 'ausgeliefert', acknowledged: 'bestätigt', expired: 'abgelaufen' };
 const minutes = (s) => (s % 60 === 0 ? `${s / 60} Min.` : `${s} s`);
+const decimal = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+const megabytes = (b) => `${decimal.format(b / 1048576)} MB`;
+const cpuSeconds = (s) => (s < 60 ? `${decimal.format(s)} s` : s < 3600 ? `${decimal.format(s / 60)} Min.` : `${decimal.format(s / 3600)} Std.`);
 
 /**
- * #/agents/<id>: the agent (status, last heartbeat, its customer and deal), open incidents (links), maintenance
+ * #/agents/<id>: the agent (status, last heartbeat with the supervised process's restarts, memory and CPU time, its customer and deal), open incidents (links), maintenance
  * windows, recent commands, and the actions: key handover (the key once, with its prefix to compare), rotate,
  * pause/resume, snooze (≤ 7 days), maintenance window, restart. Refusals of the API show at their field/action.
  */
@@ -43,6 +46,9 @@ export function agentDetail(main, id) {
         ['Letzter Heartbeat', a.last_heartbeat_at ? formatDateTime(a.last_heartbeat_at) : 'noch keiner', 'last-heartbeat'],
         ['Letzter Fehler', a.last_error_class],
         ['Version', a.agent_version],
+        ['Neustarts', a.restarts != null ? String(a.restarts) : null, 'restarts'],
+        ['Speicher', a.memory_bytes != null ? megabytes(a.memory_bytes) : null, 'memory'],
+        ['CPU', a.cpu_seconds != null ? `${cpuSeconds(a.cpu_seconds)} CPU-Zeit` : null, 'cpu'],
         ['Schlüssel-Präfix', h('code', {}, a.key_prefix), 'key-prefix'],
         ['Erwartet', `alle ${minutes(a.expected_interval_seconds)}, Kulanz ${minutes(a.grace_period_seconds)}`],
         ['Pausiert', a.paused ? 'ja' : 'nein', 'paused'],
@@ -51,7 +57,7 @@ export function agentDetail(main, id) {
         ['Widerrufen', a.revoked_at ? formatDateTime(a.revoked_at) : null],
       ], { id: 'agent-daten' }),
       incidents(view.open_incidents),
-      workflows(view.workflows ?? []),
+      workflows(a.id, view.workflows ?? [], () => load(true)),
       actions(a, view.key_handover, () => load(true), (r) => { revealed = r; }, () => revealed),
       windows(view.maintenance_windows),
       commands(view.commands) ?? '');
@@ -77,8 +83,11 @@ const RUN_STATE = { in_progress: 'läuft', ok: 'erfolgreich', error: 'fehlgeschl
 const seconds = (s) => (s < 60 ? `${Math.round(s)} s` : s < 3600 ? `${Math.round(s / 60)} Min.` : `${(s / 3600).toFixed(1).replace('.', ',')} Std.`);
 const rhythm = (w) => (w.schedule ? `Zeitplan ${w.schedule} (Berliner Zeit)` : `alle ${seconds(w.interval_seconds)}`);
 
-/** The agent's workflows (check-ins): last run (state, time, duration, code), next expected start, open incident. */
-function workflows(list) {
+/**
+ * The agent's workflows (check-ins): last run (state, time, duration, code), next expected start, open incident, and a
+ * form for grace and longest run (and the rhythm of a workflow the agent registered itself).
+ */
+function workflows(agentId, list, reload) {
   return h('section', { 'aria-labelledby': 'workflows-titel' },
     h('h2', { id: 'workflows-titel' }, 'Workflows'),
     list.length
@@ -95,8 +104,65 @@ function workflows(list) {
           ` · nächster Lauf erwartet: ${w.next_expected_at ? formatDateTime(w.next_expected_at) : 'wird berechnet'}`),
         w.open_incident_id
           ? h('p', { 'data-field': 'workflow-incident' }, h('a', { href: `#/incidents/${w.open_incident_id}` }, `Offenes Incident: ${w.open_incident_title}`))
-          : null)))
+          : null,
+        h('p', { class: 'muted small', 'data-field': 'workflow-limits' }, `Kulanz ${seconds(w.grace_seconds)} · längste Laufzeit ${seconds(w.max_runtime_seconds)}`),
+        workflowForm(agentId, w, reload))))
       : h('p', { class: 'empty' }, 'Keine Workflows: Sie kommen aus dem abgeschickten Onboarding oder mit dem ersten Check-in des Agenten.'));
+}
+
+const wholeMinutes = (text, min, max, label) => {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? null : `${label}: ganze Minuten von ${min} bis ${max}.`;
+};
+
+/** Grace and longest run in minutes; the rhythm (cron in Berlin time or an interval in minutes) only for a workflow the agent registered. */
+function workflowForm(agentId, w, reload) {
+  const form = { errors: {}, inputs: {} };
+  const prefix = `workflow-${w.key}`;
+  const summary = h('p', { class: 'error', id: `${prefix}-fehler`, role: 'alert' });
+  const grace = h('input', { type: 'number', min: '0', max: '1440', step: '1', inputmode: 'numeric', value: String(Math.round(w.grace_seconds / 60)) });
+  const maxRuntime = h('input', { type: 'number', min: '1', max: '1440', step: '1', inputmode: 'numeric', value: String(Math.round(w.max_runtime_seconds / 60)) });
+  const own = w.origin === 'client';
+  const schedule = own ? h('input', { type: 'text', maxlength: '100', value: w.schedule ?? '', placeholder: '0 8 * * 1-5' }) : null;
+  const interval = own ? h('input', { type: 'number', min: '1', max: '44640', step: '1', inputmode: 'numeric', value: w.interval_seconds ? String(Math.round(w.interval_seconds / 60)) : '' }) : null;
+  const el = h('form', { class: 'workflow-form', id: `${prefix}-form`, novalidate: true, 'data-workflow-form': w.key },
+    field(form, prefix, 'grace_seconds', 'Kulanz nach dem erwarteten Start (Minuten)', grace),
+    field(form, prefix, 'max_runtime_seconds', 'Längste Laufzeit (Minuten)', maxRuntime),
+    own ? field(form, prefix, 'schedule', 'Zeitplan (Cron, Berliner Zeit)', schedule, 'Entweder Zeitplan oder Intervall; das andere Feld leer lassen.') : null,
+    own ? field(form, prefix, 'interval_seconds', 'oder Intervall (Minuten)', interval) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-action': 'edit-workflow' }, 'Workflow speichern')),
+    summary);
+  el.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form, summary);
+    const problems = {};
+    const graceProblem = wholeMinutes(grace.value, 0, 1440, 'Kulanz');
+    if (graceProblem) problems.grace_seconds = [graceProblem];
+    const runtimeProblem = wholeMinutes(maxRuntime.value, 1, 1440, 'Längste Laufzeit');
+    if (runtimeProblem) problems.max_runtime_seconds = [runtimeProblem];
+    const body = { version: w.version };
+    if (!graceProblem && Number(grace.value) * 60 !== w.grace_seconds) body.grace_seconds = Number(grace.value) * 60;
+    if (!runtimeProblem && Number(maxRuntime.value) * 60 !== w.max_runtime_seconds) body.max_runtime_seconds = Number(maxRuntime.value) * 60;
+    if (own) {
+      const cron = schedule.value.trim();
+      const every = interval.value.trim();
+      if (cron && every) problems.schedule = ['Entweder Zeitplan oder Intervall, nicht beides.'];
+      else if (!cron && !every) problems.schedule = ['Bitte einen Zeitplan oder ein Intervall angeben.'];
+      else if (every) {
+        const p = wholeMinutes(every, 1, 44640, 'Intervall');
+        if (p) problems.interval_seconds = [p];
+        else if (Number(every) * 60 !== w.interval_seconds) body.interval_seconds = Number(every) * 60;
+      } else if (cron !== w.schedule) body.schedule = cron;
+    }
+    if (Object.keys(problems).length) { showErrors(form, summary, { errors: problems }); return; }
+    if (Object.keys(body).length === 1) { summary.textContent = 'Nichts geändert.'; return; }
+    try {
+      await api(`/api/agents/${agentId}/workflows/${encodeURIComponent(w.key)}`, { method: 'PATCH', body: JSON.stringify(body) });
+      toast(`Workflow „${w.name}“ gespeichert.`);
+      await reload();
+    } catch (err) { showErrors(form, summary, err); }
+  });
+  return h('details', { class: 'workflow-settings' }, h('summary', {}, 'Einstellungen ändern'), el);
 }
 
 function windows(list) {

@@ -11,7 +11,7 @@ const EVENTS = {
 };
 const docsBase = (import.meta.env.VITE_DOCS_URL ?? '').replace(/\/$/, '');
 
-/** #/incidents/<id>: the incident with its timeline, its agent, its error class with the runbook, and "Übernehmen". */
+/** #/incidents/<id>: the incident with its timeline, its agent, its workflow (a workflow's incident), its error class with the runbook, and "Übernehmen". */
 export function incidentDetail(main, id) {
   loading(main);
   let gone = false;
@@ -52,6 +52,7 @@ export function incidentDetail(main, id) {
       error,
       facts([
         ['Agent', h('a', { href: `#/agents/${i.agent_id}` }, agent ? agent.name : 'Agent öffnen'), 'agent'],
+        ['Workflow', i.workflow_key ? [i.workflow_name ?? i.workflow_key, ' ', h('code', {}, i.workflow_key)] : null, 'workflow'],
         ['Fehlerklasse', [h('code', {}, i.error_class), ' · ', runbook(view.runbook)], 'error-class'],
         ['Letzter Fehlercode', i.last_error_code],
         ['Vorkommen', String(i.occurrences)],
