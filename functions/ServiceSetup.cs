@@ -62,6 +62,7 @@ public static class ServiceSetup
         services.AddSingleton<CheckAgents>();
         services.AddSingleton<WorkflowCheckIn>();
         services.AddSingleton<CheckWorkflows>();
+        services.AddSingleton<CheckAgentKey>();
         services.AddSingleton<RequestRestart>();
         services.AddSingleton<AcknowledgeIncident>();
         services.AddSingleton<GetIncident>();
