@@ -1,4 +1,4 @@
-using Leitstand.Agent;
+using static Leitstand.Tests.Agent.AgentInput;
 
 namespace Leitstand.Tests.Agent;
 
@@ -10,14 +10,6 @@ public sealed class AgentHelpTests
         "Description:", "Usage:", "Options:", "Commands:", "Arguments:", "Show help", "Show version", "[command]", "[options]",
         "Unrecognized", "Required argument", "is required", "was not matched",
     ];
-
-    private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AgentCli.InvokeAsync(args, new AgentConsole(output, error)).WaitAsync(TimeSpan.FromSeconds(30));
-        return (code, output.ToString(), error.ToString());
-    }
 
     private static void AssertGerman(string text)
     {
