@@ -46,12 +46,17 @@ public static class AgentCli
         foreach (var command in Commands(new Context(console, child))) root.Subcommands.Add(command);
         foreach (var option in root.Options)
         {
-            if (option is HelpOption) option.Description = "Hilfe anzeigen";
+            if (option is HelpOption)
+            {
+                option.Description = "Hilfe anzeigen";
+                option.Action = new GermanHelp();
+            }
             else if (option is VersionOption) option.Description = "Version anzeigen";
         }
 
         var parsed = root.Parse(own);
-        if (parsed.Errors.Count > 0)
+        // --help answers even where the rest of the line is incomplete (checkin --help without a workflow).
+        if (parsed.Errors.Count > 0 && parsed.Action is not GermanHelp)
         {
             await console.Error.WriteLineAsync(German(parsed));
             await console.Error.WriteLineAsync("Hilfe: leitstand-agent --help");
@@ -89,6 +94,10 @@ public static class AgentCli
         {
             OptionResult o => $"Bei {o.Option.Name} fehlt der Wert oder er ist ungültig.",
             CommandResult c when c.Command is RootCommand => "Bitte einen Befehl angeben, z. B. 'leitstand-agent run … -- <Befehl>'.",
+            CommandResult c when c.Command.Arguments.Count > 0 =>
+                $"Bei {c.Command.Name} fehlt die Angabe {string.Join(" ", c.Command.Arguments.Select(a => $"<{a.Name}>"))}.",
+            ArgumentResult a when a.Tokens.Count == 0 => $"Es fehlt die Angabe <{a.Argument.Name}>.",
+            ArgumentResult a => $"Der Wert für <{a.Argument.Name}> ist ungültig.",
             _ => "Die Eingabe ist ungültig.",
         }).Distinct();
         return string.Join(Environment.NewLine, lines);

@@ -6,8 +6,10 @@
 #      (process start to 200, and launch to last_heartbeat_at like the agent);
 #  (b) idle CPU of the client over BENCH_IDLE_SECONDS (utime + stime from /proc/<pid>/stat, without the child);
 #  (c) resident memory at the end of that minute (VmRSS, VmHWM from /proc/<pid>/status);
-# for the framework-dependent build (bin/Release, the apphost) and the self-contained single file
-# (dotnet publish -r linux-x64 --self-contained -p:PublishSingleFile=true; skipped if it cannot be published).
+# for the framework-dependent build (bin/Release, the apphost) and the self-contained single file as
+# scripts/publish-agent ships it (dotnet publish -r linux-x64 --self-contained -p:PublishSingleFile=true
+# -p:PublishTrimmed=true; skipped if it cannot be published); beside it the same with ReadyToRun (BENCH_READY_TO_RUN=0
+# leaves it out) and, with BENCH_UNTRIMMED=1, the untrimmed single file.
 # The database comes from bench/stack.sh (host/Stack: throwaway PostgreSQL 15 on 127.0.0.1, all migrations); the
 # local host runs in Release with every timer off.
 #
@@ -49,9 +51,12 @@ publish() { # label directory, then extra properties; adds the build when the pu
     log "could not publish $label (not measured):"; tail -5 "$dir.log" >&2
   fi
 }
-publish "self-contained Einzeldatei (linux-x64)" single
-# The cheap start-up fix proposed in bench/README.md, measured beside it: precompiled code (ReadyToRun) in the file.
-[ "${BENCH_READY_TO_RUN:-1}" = 1 ] && publish "Einzeldatei mit ReadyToRun" single-r2r -p:PublishReadyToRun=true
+# As scripts/publish-agent publishes it for linux-x64: trimmed, invariant globalization.
+publish "Einzeldatei wie ausgeliefert (getrimmt)" shipped -p:PublishTrimmed=true -p:InvariantGlobalization=true
+# The start-up option, measured beside it: the same with precompiled code (ReadyToRun).
+[ "${BENCH_READY_TO_RUN:-1}" = 1 ] && publish "getrimmt mit ReadyToRun" trimmed-r2r -p:PublishTrimmed=true -p:InvariantGlobalization=true -p:PublishReadyToRun=true
+# What bench/README.md measured before trimming: the single file untrimmed.
+[ "${BENCH_UNTRIMMED:-0}" = 1 ] && publish "Einzeldatei ungetrimmt" single
 STACK_PID=""
 trap cleanup EXIT
 stack_up "$WORK"

@@ -64,6 +64,7 @@ public static class ServiceSetup
         services.AddSingleton<WorkflowCheckIn>();
         services.AddSingleton<CheckWorkflows>();
         services.AddSingleton<EditWorkflow>();
+        services.AddSingleton<CheckAgentKey>();
         services.AddSingleton<RequestRestart>();
         services.AddSingleton<AcknowledgeIncident>();
         services.AddSingleton<GetIncident>();

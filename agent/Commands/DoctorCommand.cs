@@ -10,7 +10,7 @@ public static class DoctorCommand
     {
         var url = new Option<string?>("--url") { Description = "Adresse des Leitstands (ohne Angabe die bei install gespeicherte)" };
         var keyFile = new Option<string?>("--key-file") { Description = "Schlüssel aus dieser Datei prüfen statt aus dem Schlüsselspeicher" };
-        var command = new Command("doctor", "Prüft Schlüssel, Erreichbarkeit des Leitstands über TLS, Uhrzeit, Zeitzone und die letzte Antwort") { url, keyFile };
+        var command = new Command("doctor", "Prüft, ob der Schlüssel vorhanden ist und vom Leitstand angenommen wird, die Erreichbarkeit des Leitstands über TLS, die Uhrzeit, die Zeitzone und die letzte Antwort (zählt nicht als Heartbeat)") { url, keyFile };
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(parse, async output =>
         {
             using var http = new HttpClient();

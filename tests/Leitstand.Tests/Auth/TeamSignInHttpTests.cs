@@ -88,6 +88,7 @@ public sealed class TeamSignInHttpTests(StackFixture stack) : IAsyncLifetime
         ["SubmitLead"] = "lead form: visitors of the landing page (allowed origins, rate limit, bot check)",
         ["Heartbeat"] = "agents at customers (their own agent key)",
         ["WorkflowCheckIn"] = "agents at customers reporting their workflows' runs (their own agent key)",
+        ["AgentSelf"] = "agents at customers asking whether their key is accepted (leitstand-agent doctor; their own agent key)",
         ["SupabaseWebhook"] = "Supabase's database webhook (shared secret header)",
         ["AcknowledgeLink"] = "acknowledge link in alert e-mails and chats (signed, expiring token)",
         ["OnboardingPage"] = "the customer's onboarding questionnaire (signed, expiring, revocable link for one lead)",
