@@ -89,6 +89,7 @@ public sealed class HttpSink : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new Request(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? "",
             headers, body, DateTimeOffset.UtcNow);
+        PiiCapture.Produced("http:" + request.Path, request.Query + " " + body);
         lock (_requests) _requests.Add(request);
         _arrived.Release();
 

@@ -66,7 +66,17 @@ public sealed class RunningHost : IAsyncDisposable
             // polling (alert delivery end to end) switch it on.
             RunQueues = false,
         };
-        var app = FunctionsWebHost.Build(options?.Invoke(hostOptions) ?? hostOptions);
+        var chosen = options?.Invoke(hostOptions) ?? hostOptions;
+        var configureServices = chosen.ConfigureServices;
+        // the personal-data scan's capture (PiiCapture): its log lines and queue messages, whatever the test configured
+        var app = FunctionsWebHost.Build(chosen with
+        {
+            ConfigureServices = services =>
+            {
+                configureServices?.Invoke(services);
+                PiiCapture.AddTo(services);
+            },
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var member = await Crm.CreateTeamMemberAsync(database?.Admin ?? stack.Admin);

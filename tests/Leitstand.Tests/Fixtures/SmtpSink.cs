@@ -90,6 +90,7 @@ public sealed class SmtpSink : IAsyncDisposable
             if (sink.RejectWith is { } reject) return reject;
             using var stream = new MemoryStream(buffer.ToArray());
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            PiiCapture.Produced("smtp", $"To: {message.To} Subject: {message.Subject} {message.TextBody} {message.HtmlBody}");
             lock (sink._messages) sink._messages.Add(message);
             sink._arrived.Release();
             return SmtpResponse.Ok;

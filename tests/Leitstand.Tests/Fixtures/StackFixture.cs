@@ -31,6 +31,13 @@ public sealed class StackFixture : IAsyncLifetime
     {
         await Postgres.StartAsync();
         await LocalDatabase.PrepareAsync(Postgres, RepoPaths.Supabase, seed: false);
+        if (PiiCapture.Enabled)
+        {
+            await using var connection = new NpgsqlConnection(Postgres.SuperuserConnectionString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(PiiCapture.InstallSeedRecorderSql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
         await CreateTemplateAsync();
     }
 
@@ -113,6 +120,7 @@ public sealed class StackFixture : IAsyncLifetime
         try { await Task.WhenAll(pending); } catch (NpgsqlException) { } // the cluster goes anyway
         await Azurite.StopAsync();
         await Postgres.StopAsync();
+        PiiCapture.CopySeeds(Postgres.LogFile);
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

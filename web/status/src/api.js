@@ -34,3 +34,22 @@ export async function api(path, options = {}) {
   }
   return body;
 }
+
+/** The team API's answer as a Blob (a download, a page), with the session's bearer token; errors as in api(). */
+export async function apiBlob(path, accept) {
+  const token = await accessToken();
+  if (!token) throw new ApiError(401, 'Bitte anmelden.');
+  let response;
+  try {
+    response = await fetch(base + path, { headers: { Accept: accept, Authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, 'Der Leitstand ist gerade nicht erreichbar. Bitte gleich erneut versuchen.');
+  }
+  if (response.status === 401) await signOut();
+  if (!response.ok) {
+    let body = null;
+    try { body = await response.json(); } catch { /* not JSON */ }
+    throw new ApiError(response.status, body?.title || `Fehler ${response.status}`, body?.errors);
+  }
+  return response.blob();
+}

@@ -3,6 +3,7 @@ import { h, toast, copyButton, formatDateTime, berlinInputToIso } from './dom.js
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
+import { privacySection } from './datenschutz.js';
 import { leadInstalls } from './installs.js';
 import { lostReasonFields } from './lost-reason.js';
 
@@ -140,7 +141,8 @@ export function leadDetail(main, id) {
       tasks(lead),
       deals(lead),
       onboardingSection(lead, () => load(true)),
-      leadInstalls(lead, () => load(true)));
+      leadInstalls(lead, () => load(true)),
+      privacySection(lead));
     if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
     return lead;
