@@ -9,6 +9,7 @@ using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
 using Leitstand.Pipeline;
+using Leitstand.Privacy;
 using Leitstand.Retention;
 using Leitstand.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,8 @@ public static class ServiceSetup
         services.AddSingleton<SearchLeads>();
         services.AddSingleton<GetLead>();
         services.AddSingleton<EditLead>();
+        services.AddSingleton<EraseLead>();
+        services.AddSingleton<ListErasures>();
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();
