@@ -64,6 +64,86 @@ language sql immutable parallel safe set search_path = '' as $$
               else pg_catalog.regexp_replace(p_json::text, p_pattern, public.erased_text(), 'gi')::jsonb end
 $$;
 
+-- The operational part of public.erase_lead (its caller's transaction): the lead's agents (paused, named neutrally;
+-- after an objection revoked), their workflows, incident events and commands, the onboarding (deleted), the install
+-- reasons, the alerts about the lead and its agents and their delivery logs, and the outbox. p_terms: the person's
+-- strings as they were before the erasure. Returns the rows per table.
+create function public.erase_lead_operations(p_lead uuid, p_terms text[], p_reason text, p_at timestamptz, p_lead_created timestamptz)
+returns jsonb
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_agents uuid[] := array(select a.id from public.agents a where a.lead_id = p_lead);
+  v_deals uuid[] := array(select d.id from public.deals d where d.lead_id = p_lead);
+  v_alert_pattern text := public.erasure_pattern(p_terms || array(select a.name::text from public.agents a where a.lead_id = p_lead));
+  v_alerts uuid[];
+  v_since timestamptz;
+  v_counts jsonb := '{}';
+  v_rows integer;
+  v_more integer;
+begin
+  -- agents: paused and named neutrally; after an objection the key stops working too
+  update public.agents a set name = 'Agent (gelöscht, Art. 17)', paused = true,
+    revoked_at = case when p_reason = 'objection' then coalesce(a.revoked_at, p_at) else a.revoked_at end
+  where a.id = any(v_agents);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agents', v_rows);
+  update public.agent_workflows w set name = 'Workflow (gelöscht, Art. 17)' where w.agent_id = any(v_agents);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agent_workflows', v_rows);
+  update public.incident_events e set detail = public.erasure_scrub(e.detail, v_alert_pattern)
+  from public.incidents i
+  where i.id = e.incident_id and i.agent_id = any(v_agents) and e.detail ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('incident_events', v_rows);
+  update public.agent_commands c set reason = public.erasure_scrub(c.reason, v_alert_pattern)
+  where c.agent_id = any(v_agents) and c.reason ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agent_commands', v_rows);
+
+  delete from public.onboarding_answers a where a.lead_id = p_lead;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('onboarding_answers', v_rows);
+  delete from public.onboarding_links k where k.lead_id = p_lead;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('onboarding_links', v_rows);
+  update public.install_run_items i set reason = public.erased_text()
+  from public.install_runs r
+  where r.id = i.run_id and r.lead_id = p_lead and i.reason is not null;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('install_run_items', v_rows);
+
+  -- alerts about the lead, its deals, agents and their incidents; and the team's digests (no subject id)
+  v_alerts := array(
+    select al.id from public.alerts al
+    where al.subject_id = any(array[p_lead] || v_deals || v_agents
+                              || array(select i.id from public.incidents i where i.agent_id = any(v_agents)))
+    union
+    select al.id from public.alerts al
+    where al.subject_type in ('team', 'kpi', 'channel') and al.created_at >= p_lead_created
+      and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern));
+  update public.alerts al set title = left(public.erasure_scrub(al.title, v_alert_pattern), 200),
+    body = left(public.erasure_scrub(al.body, v_alert_pattern), 2000), attributes = public.erasure_scrub(al.attributes, v_alert_pattern)
+  where al.id = any(v_alerts) and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('alerts', v_rows);
+  update public.alert_deliveries d set last_error = left(public.erasure_scrub(d.last_error, v_alert_pattern), 500)
+  where d.alert_id = any(v_alerts) and d.last_error ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('alert_deliveries', v_rows);
+
+  -- the outbox: the lead's own messages go; the messages of its alerts (or naming it) lose the person's strings
+  v_since := least(p_lead_created, (select min(al.created_at) from public.alerts al where al.id = any(v_alerts)));
+  delete from public.outbox_messages o where o.created_at >= v_since and o.payload ->> 'lead_id' = p_lead::text;
+  get diagnostics v_rows = row_count;
+  update public.outbox_messages o set payload = public.erasure_scrub(o.payload, v_alert_pattern)
+  where o.created_at >= v_since and o.payload::text ~* v_alert_pattern;
+  get diagnostics v_more = row_count;
+  v_counts := v_counts || jsonb_build_object('outbox_messages', v_rows + v_more);
+
+  return v_counts;
+end
+$$;
+
 -- Erases lead p_lead for the signed-in team member (auth.uid()), at p_at, for reason p_reason. result:
 --   erased       done now; erasure_id: the new record
 --   already      erased before; erasure_id: that record, nothing changed
@@ -95,15 +175,11 @@ language plpgsql security definer set search_path = '' as $$
 declare
   v_lead public.leads;
   v_by uuid := (select auth.uid());
+  v_terms text[];
   v_pattern text;
   v_task_pattern text;
-  v_alert_pattern text;
   v_task_titles text[];
-  v_agent_names text[];
   v_deals uuid[];
-  v_agents uuid[];
-  v_alerts uuid[];
-  v_since timestamptz;
   v_counts jsonb := '{}';
   v_rows integer;
   v_more integer;
@@ -130,13 +206,10 @@ begin
 
   -- what is erased everywhere: the person's strings as they are stored now, and what was derived from them
   v_deals := array(select d.id from public.deals d where d.lead_id = p_lead);
-  v_agents := array(select a.id from public.agents a where a.lead_id = p_lead);
-  v_agent_names := array(select a.name::text from public.agents a where a.lead_id = p_lead);
   v_task_titles := array(select distinct t.title from public.tasks t where t.lead_id = p_lead or t.deal_id = any(v_deals));
-  v_pattern := public.erasure_pattern(array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company]);
-  v_task_pattern := public.erasure_pattern(array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company] || v_task_titles,
-                                           array[split_part(btrim(v_lead.name), ' ', 1)]);
-  v_alert_pattern := public.erasure_pattern(array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company] || v_agent_names);
+  v_terms := array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company];
+  v_pattern := public.erasure_pattern(v_terms);
+  v_task_pattern := public.erasure_pattern(v_terms || v_task_titles, array[split_part(btrim(v_lead.name), ' ', 1)]);
   perform set_config('leitstand.deal_change_reason', public.erased_text(), true);
 
   update public.lead_touchpoints tp set note = null where tp.lead_id = p_lead and tp.note is not null;
@@ -185,64 +258,7 @@ begin
   get diagnostics v_rows = row_count;
   v_counts := v_counts || jsonb_build_object('deal_history', v_rows);
 
-  -- agents: paused and named neutrally; after an objection the key stops working too
-  update public.agents a set name = 'Agent (gelöscht, Art. 17)', paused = true,
-    revoked_at = case when p_reason = 'objection' then coalesce(a.revoked_at, p_at) else a.revoked_at end
-  where a.id = any(v_agents);
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('agents', v_rows);
-  update public.agent_workflows w set name = 'Workflow (gelöscht, Art. 17)' where w.agent_id = any(v_agents);
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('agent_workflows', v_rows);
-  update public.incident_events e set detail = public.erasure_scrub(e.detail, v_alert_pattern)
-  from public.incidents i
-  where i.id = e.incident_id and i.agent_id = any(v_agents) and e.detail ~* v_alert_pattern;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('incident_events', v_rows);
-  update public.agent_commands c set reason = public.erasure_scrub(c.reason, v_alert_pattern)
-  where c.agent_id = any(v_agents) and c.reason ~* v_alert_pattern;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('agent_commands', v_rows);
-
-  delete from public.onboarding_answers a where a.lead_id = p_lead;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('onboarding_answers', v_rows);
-  delete from public.onboarding_links k where k.lead_id = p_lead;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('onboarding_links', v_rows);
-  update public.install_run_items i set reason = public.erased_text()
-  from public.install_runs r
-  where r.id = i.run_id and r.lead_id = p_lead and i.reason is not null;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('install_run_items', v_rows);
-
-  -- alerts about the lead, its deals, agents and their incidents; and the team's digests (no subject id)
-  v_alerts := array(
-    select al.id from public.alerts al
-    where al.subject_id = any(array[p_lead] || v_deals || v_agents
-                              || array(select i.id from public.incidents i where i.agent_id = any(v_agents)))
-    union
-    select al.id from public.alerts al
-    where al.subject_type in ('team', 'kpi', 'channel') and al.created_at >= v_lead.created_at
-      and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern));
-  update public.alerts al set title = left(public.erasure_scrub(al.title, v_alert_pattern), 200),
-    body = left(public.erasure_scrub(al.body, v_alert_pattern), 2000), attributes = public.erasure_scrub(al.attributes, v_alert_pattern)
-  where al.id = any(v_alerts) and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern);
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('alerts', v_rows);
-  update public.alert_deliveries d set last_error = left(public.erasure_scrub(d.last_error, v_alert_pattern), 500)
-  where d.alert_id = any(v_alerts) and d.last_error ~* v_alert_pattern;
-  get diagnostics v_rows = row_count;
-  v_counts := v_counts || jsonb_build_object('alert_deliveries', v_rows);
-
-  -- the outbox: the lead's own messages go; the messages of its alerts (or naming it) lose the person's strings
-  v_since := least(v_lead.created_at, (select min(al.created_at) from public.alerts al where al.id = any(v_alerts)));
-  delete from public.outbox_messages o where o.created_at >= v_since and o.payload ->> 'lead_id' = p_lead::text;
-  get diagnostics v_rows = row_count;
-  update public.outbox_messages o set payload = public.erasure_scrub(o.payload, v_alert_pattern)
-  where o.created_at >= v_since and o.payload::text ~* v_alert_pattern;
-  get diagnostics v_more = row_count;
-  v_counts := v_counts || jsonb_build_object('outbox_messages', v_rows + v_more);
+  v_counts := v_counts || public.erase_lead_operations(p_lead, v_terms, p_reason, p_at, v_lead.created_at);
 
   -- last the lead itself (the strings above were read from it)
   update public.leads l set name = public.erased_text(), email = null, phone = null, company = null, message = null,
@@ -275,6 +291,7 @@ create trigger tasks_skip_erased_leads before insert on public.tasks
   for each row when (new.lead_id is not null) execute function public.skip_tasks_of_erased_leads();
 
 revoke all on function public.erase_lead(uuid, text, timestamptz), public.skip_tasks_of_erased_leads() from public, anon;
+revoke all on function public.erase_lead_operations(uuid, text[], text, timestamptz, timestamptz) from public, anon, authenticated;
 revoke all on function public.erased_text(), public.erasure_pattern(text[], text[]), public.erasure_scrub(text, text),
   public.erasure_scrub(jsonb, text) from public, anon;
 grant execute on function public.erase_lead(uuid, text, timestamptz) to authenticated;
