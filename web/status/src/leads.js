@@ -4,6 +4,7 @@ import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
 import { leadInstalls } from './installs.js';
+import { erasureSection } from './erasure.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -138,7 +139,8 @@ export function leadDetail(main, id) {
       tasks(lead),
       deals(lead),
       onboardingSection(lead, () => load(true)),
-      leadInstalls(lead, () => load(true)));
+      leadInstalls(lead, () => load(true)),
+      erasureSection(lead, () => load(true)));
     if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
     return lead;
