@@ -206,7 +206,7 @@ begin
 
   -- what is erased everywhere: the person's strings as they are stored now, and what was derived from them
   v_deals := array(select d.id from public.deals d where d.lead_id = p_lead);
-  v_task_titles := array(select distinct t.title from public.tasks t where t.lead_id = p_lead or t.deal_id = any(v_deals));
+  v_task_titles := array(select distinct t.title from public.tasks t where t.lead_id = p_lead);
   v_terms := array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company];
   v_pattern := public.erasure_pattern(v_terms);
   v_task_pattern := public.erasure_pattern(v_terms || v_task_titles, array[split_part(btrim(v_lead.name), ' ', 1)]);
@@ -216,13 +216,14 @@ begin
   get diagnostics v_rows = row_count;
   v_counts := v_counts || jsonb_build_object('lead_touchpoints', v_rows);
 
-  -- the lead's tasks: neutral, the open ones cancelled; then the texts of other tasks that named it
+  -- the lead's tasks (its deals' tasks carry its id too): neutral, the open ones cancelled; then the texts of other
+  -- tasks that named it
   update public.tasks t set title = 'Aufgabe zu einem gelöschten Lead (Art. 17)', details = null,
     attributes = public.erasure_scrub(t.attributes, v_task_pattern),
     cancel_reason = case when t.status = 'OPEN' then 'Lead gelöscht (Art. 17)' else public.erasure_scrub(t.cancel_reason, v_task_pattern) end,
     status = case when t.status = 'OPEN' then 'CANCELLED'::public.task_status else t.status end,
     completed_at = case when t.status = 'OPEN' then p_at else t.completed_at end
-  where t.lead_id = p_lead or t.deal_id = any(v_deals);
+  where t.lead_id = p_lead;
   get diagnostics v_rows = row_count;
   update public.tasks t set title = left(public.erasure_scrub(t.title, v_task_pattern), 200),
     details = left(public.erasure_scrub(t.details, v_task_pattern), 4000)
