@@ -69,9 +69,12 @@ USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@exam
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/leads/00000000-0000-4000-8000-000000000000/erase" -H "Authorization: Bearer $TOKEN")" = "404" ] \
   || { echo "an unknown lead is not a 404" >&2; exit 1; }
 
-KPI_WEEK_BEFORE=$(curl -s "$BASE/kpi" -H "Authorization: Bearer $TOKEN" | sha256sum)
+# The KPI board before and after: the last complete ISO week and the month of the first person's win (complete
+# periods, so nothing but the erasures could change them)
+KPI_WEEK=$("${PSQL[@]}" -tAc "select to_char(date_trunc('week', now() at time zone 'Europe/Berlin')::date - 7, 'IYYY-\"W\"IW')")
 KPI_MONTH=$("${PSQL[@]}" -tAc "select to_char(won_at at time zone 'Europe/Berlin', 'YYYY-MM') from deals d join bench_erase_queue q on q.lead_id = d.lead_id where q.n = 1 and d.status = 'WON' limit 1")
-KPI_MONTH_BEFORE=$(curl -s "$BASE/kpi?month=$KPI_MONTH" -H "Authorization: Bearer $TOKEN" | sha256sum)
+curl -s "$BASE/kpi?week=$KPI_WEEK" -H "Authorization: Bearer $TOKEN" >"$WORK/kpi-week-before.json"
+curl -s "$BASE/kpi?month=$KPI_MONTH" -H "Authorization: Bearer $TOKEN" >"$WORK/kpi-month-before.json"
 
 # HTTP: the first half of the queue, one erasure after another (a warm-up erasure first, not counted)
 log "HTTP: $ERASURES erasures"
@@ -94,16 +97,28 @@ select lead_id as lead from public.bench_erase_queue where n = (select nextval('
 begin;
 select set_config('request.jwt.claims', '{"sub":"$USER_ID","role":"authenticated"}', true);
 set local role authenticated;
-select result from public.erase_lead(:'lead', 'request', now());
+select result from public.erase_lead(:lead::uuid, 'request', now());
 commit;
 SQL
-(cd "$WORK" && PGUSER=leitstand_functions "$PG_BIN/pgbench" -n -M simple -c 1 -j 1 -t "$ERASURES" -f q.sql -l postgres >"$WORK/pgbench.log" 2>&1) \
+(cd "$WORK" && PGUSER=leitstand_functions "$PG_BIN/pgbench" -n -M extended -c 1 -j 1 -t "$ERASURES" -f q.sql -l postgres >"$WORK/pgbench.log" 2>&1) \
   || { cat "$WORK/pgbench.log" >&2; exit 1; }
 cat "$WORK"/pgbench_log.* | awk '{ print $3 }' | tail -n +2 >"$WORK/direct-us"
 
-KPI_WEEK_AFTER=$(curl -s "$BASE/kpi" -H "Authorization: Bearer $TOKEN" | sha256sum)
-KPI_MONTH_AFTER=$(curl -s "$BASE/kpi?month=$KPI_MONTH" -H "Authorization: Bearer $TOKEN" | sha256sum)
-[ "$KPI_WEEK_BEFORE" = "$KPI_WEEK_AFTER" ] && [ "$KPI_MONTH_BEFORE" = "$KPI_MONTH_AFTER" ] && KPI_SAME=ja || KPI_SAME=NEIN
+curl -s "$BASE/kpi?week=$KPI_WEEK" -H "Authorization: Bearer $TOKEN" >"$WORK/kpi-week-after.json"
+curl -s "$BASE/kpi?month=$KPI_MONTH" -H "Authorization: Bearer $TOKEN" >"$WORK/kpi-month-after.json"
+KPI_SAME=$(python3 - "$WORK" <<'PY'
+import json, sys
+def flat(x, path=""):
+    if isinstance(x, dict): return {k: v for key, val in x.items() for k, v in flat(val, f"{path}.{key}").items()}
+    if isinstance(x, list): return {k: v for i, val in enumerate(x) for k, v in flat(val, f"{path}[{i}]").items()}
+    return {path: x}
+diffs = []
+for p in ("week", "month"):
+    a = flat(json.load(open(f"{sys.argv[1]}/kpi-{p}-before.json"))); b = flat(json.load(open(f"{sys.argv[1]}/kpi-{p}-after.json")))
+    diffs += [f"{p}{k}: {a.get(k)} → {b.get(k)}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+print("ja" if not diffs else "NEIN (" + "; ".join(diffs[:5]) + ")")
+PY
+)
 ERASED=$("${PSQL[@]}" -tAc "select count(*) from erasures")
 LEFT=$("${PSQL[@]}" -tAc "select count(*) from bench_erase_queue q join leads l on l.id = q.lead_id where q.n <= 2 * $ERASURES and l.erased_at is null")
 
@@ -126,6 +141,6 @@ REPORT="bench/results/erase-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "| HTTP \`POST /api/leads/{id}/erase\` | $hn | $hp50 ms | $hp95 ms | $hmax ms | $hmean ms | $(goal "$hp95") |"
   echo "| direkt \`select public.erase_lead(…)\` (pgbench) | $dn | $dp50 ms | $dp95 ms | $dmax ms | $dmean ms | $(goal "$dp95") |"
   echo
-  echo "p95 HTTP / direkt: $(awk -v a="$hp95" -v b="$dp95" 'BEGIN { printf "%.2f", a / b }')×. Gelöscht: $ERASED (davon 1 Aufwärmen über HTTP), übrig: $LEFT. KPI-Board (Woche und Monat des ersten Gewinns) vorher und nachher gleich: $KPI_SAME."
+  echo "p95 HTTP / direkt: $(awk -v a="$hp95" -v b="$dp95" 'BEGIN { printf "%.2f", a / b }')×. Gelöscht: $ERASED (davon 1 Aufwärmen über HTTP), übrig: $LEFT. KPI-Board (\`week=$KPI_WEEK\`, \`month=$KPI_MONTH\`) vorher und nachher gleich: $KPI_SAME."
 } >"$REPORT"
 cat "$REPORT"
