@@ -50,6 +50,8 @@ public static class ServiceSetup
         services.AddSingleton<EditLead>();
         services.AddSingleton<ExportLead>();
         services.AddSingleton<FindPeople>();
+        services.AddSingleton<EraseLead>();
+        services.AddSingleton<ListErasures>();
         services.AddSingleton<ListTouchpointNoteCodes>();
         services.AddSingleton<ProcessPipelineEvents>();
         services.AddSingleton<ListPipeline>();

@@ -118,11 +118,14 @@ create table public.leads (
     (public.lead_search_document(name, company, email, phone, handle)) stored,
   -- LOST: why, as a code of public.lost_reasons (required for LOST, pipeline.sql; what the KPI figures count)
   lost_reason_code text references public.lost_reasons (code) on update cascade,
+  -- erased (DSGVO Art. 17, public.erase_lead): the row stays for the anonymous counts (KPI board, stage history)
+  -- without any personal field; public.erasures has the record
+  erased_at timestamptz,
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
-  constraint leads_reachable check (email is not null or handle is not null),
-  constraint leads_form_consent check (contact_basis <> 'form'
+  constraint leads_reachable check (email is not null or handle is not null or erased_at is not null),
+  constraint leads_form_consent check (contact_basis <> 'form' or erased_at is not null
     or (consent_at is not null and consent_text_version is not null and consent_source is not null))
 );
 create index leads_stage_idx on public.leads (stage, stage_changed_at);
@@ -415,6 +418,9 @@ create table public.deals (
   ends_on date,
   -- why amount_cents differs from the package's price (public.create_deal, public.correct_deal require it then)
   price_reason text check (char_length(price_reason) between 1 and 300),
+  -- a won deal of an erased lead (DSGVO Art. 17) is an accounting record (§257 HGB, §147 AO): kept without the
+  -- person, restricted until the last day of its retention (10 years after the end of the year it was won in)
+  restricted_until date,
   constraint deals_won_at_matches_status check ((status = 'WON') = (won_at is not null)),
   constraint deals_package_fkey foreign key (package) references public.packages (key) on update cascade,
   constraint deals_period check (ends_on is null or starts_on is null or ends_on >= starts_on)

@@ -1,4 +1,6 @@
--- Privacy (issue 21, "Datenschutz by design"): Auskunft, Löschung, Widerspruch. One section per branch.
+-- Privacy (issue 21, "Datenschutz by design"): the data-subject rights as data and SQL functions. One section per
+-- part; the columns they add to existing tables are in those tables' files (leads.sql: leads.erased_at,
+-- deals.restricted_until).
 
 -- ===== dsgvo-export: Auskunft (Art. 15) =====
 -- Everything stored about one person (a lead), as one JSON document in one round trip: GET /api/leads/{id}/export
@@ -89,3 +91,307 @@ language sql stable security invoker set search_path = '' set "TimeZone" = 'UTC'
 $$;
 revoke all on function public.lead_export(uuid) from public, anon;
 grant execute on function public.lead_export(uuid) to authenticated;
+
+-- ===== dsgvo-erase: Art. 17 erasure =====
+-- POST /api/leads/{id}/erase (shared/Privacy/EraseLead.cs) calls public.erase_lead: in one transaction every
+-- personal field of the lead goes, everywhere, and the anonymous counts stay (the KPI board shows the same numbers
+-- before and after). The lead row stays, anonymised (name "Gelöscht (Art. 17)", no contact data, erased_at), so
+-- its stage history and created_at keep counting; a won deal stays as an accounting record without the person,
+-- restricted until its retention ends. What happened is recorded in public.erasures (when, by whom, why, how many
+-- rows per table; no personal data). A second call changes nothing and returns the first record.
+
+-- The record of an erasure. No foreign key to leads: the record outlives the anonymised row (deleted later by the
+-- retention) and holds no personal data: ids, times, a reason code and row counts per table.
+create table public.erasures (
+  id uuid primary key default gen_random_uuid(),
+  lead_id uuid not null,
+  erased_at timestamptz not null,
+  -- the team member (auth.uid()) who erased
+  erased_by uuid,
+  -- request: the person asked (Art. 17 (1) a); objection: after an objection (Art. 21, 17 (1) c);
+  -- consent_withdrawn: the consent was withdrawn (Art. 17 (1) b); other: any other ground
+  reason text not null check (reason in ('request', 'objection', 'consent_withdrawn', 'other')),
+  -- table → rows changed or deleted, e.g. {"leads": 1, "lead_touchpoints": 3, "tasks": 5, …}
+  counts jsonb not null check (jsonb_typeof(counts) = 'object'),
+  constraint erasures_lead_key unique (lead_id)
+);
+create index erasures_erased_at_idx on public.erasures (erased_at desc, id);
+
+-- The text that takes the place of what was erased.
+create function public.erased_text() returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select 'Gelöscht (Art. 17)'::text
+$$;
+
+-- A case-insensitive regular expression that matches any of p_terms literally (the longest first) and any of
+-- p_words as a whole word; terms shorter than 3 characters are left out (they would match everywhere). Null when
+-- nothing is left.
+create function public.erasure_pattern(p_terms text[], p_words text[] default '{}') returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select '(' || string_agg(x.re, '|' order by x.len desc, x.re) || ')'
+  from (
+    select pg_catalog.regexp_replace(t, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g') as re, char_length(t) as len
+    from unnest(p_terms) t where char_length(pg_catalog.btrim(t)) >= 3
+    union
+    select '\m' || pg_catalog.regexp_replace(w, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g') || '\M', char_length(w)
+    from unnest(p_words) w where char_length(pg_catalog.btrim(w)) >= 3
+  ) x
+  having count(*) > 0
+$$;
+
+-- p_text with every match of p_pattern (public.erasure_pattern) replaced by public.erased_text().
+create function public.erasure_scrub(p_text text, p_pattern text) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select case when p_text is null or p_pattern is null then p_text
+              else pg_catalog.regexp_replace(p_text, p_pattern, public.erased_text(), 'gi') end
+$$;
+
+-- The same for JSON: the matches inside its strings (the terms hold no quote or backslash of their own that the
+-- JSON text would escape, so a match never spans a string's end).
+create function public.erasure_scrub(p_json jsonb, p_pattern text) returns jsonb
+language sql immutable parallel safe set search_path = '' as $$
+  select case when p_json is null or p_pattern is null then p_json
+              else pg_catalog.regexp_replace(p_json::text, p_pattern, public.erased_text(), 'gi')::jsonb end
+$$;
+
+-- The operational part of public.erase_lead (its caller's transaction): the lead's agents (paused, named neutrally;
+-- after an objection revoked), their workflows, incident events and commands, the onboarding (deleted), the install
+-- reasons, the alerts about the lead and its agents and their delivery logs, and the outbox. p_terms: the person's
+-- strings as they were before the erasure. Returns the rows per table.
+create function public.erase_lead_operations(p_lead uuid, p_terms text[], p_reason text, p_at timestamptz, p_lead_created timestamptz)
+returns jsonb
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_agents uuid[] := array(select a.id from public.agents a where a.lead_id = p_lead);
+  v_deals uuid[] := array(select d.id from public.deals d where d.lead_id = p_lead);
+  v_alert_pattern text := public.erasure_pattern(p_terms || array(select a.name::text from public.agents a where a.lead_id = p_lead));
+  v_alerts uuid[];
+  v_since timestamptz;
+  v_counts jsonb := '{}';
+  v_rows integer;
+  v_more integer;
+begin
+  -- agents: paused and named neutrally; after an objection the key stops working too
+  update public.agents a set name = 'Agent (gelöscht, Art. 17)', paused = true,
+    revoked_at = case when p_reason = 'objection' then coalesce(a.revoked_at, p_at) else a.revoked_at end
+  where a.id = any(v_agents);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agents', v_rows);
+  update public.agent_workflows w set name = 'Workflow (gelöscht, Art. 17)' where w.agent_id = any(v_agents);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agent_workflows', v_rows);
+  update public.incident_events e set detail = public.erasure_scrub(e.detail, v_alert_pattern)
+  from public.incidents i
+  where i.id = e.incident_id and i.agent_id = any(v_agents) and e.detail ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('incident_events', v_rows);
+  update public.agent_commands c set reason = public.erasure_scrub(c.reason, v_alert_pattern)
+  where c.agent_id = any(v_agents) and c.reason ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('agent_commands', v_rows);
+
+  delete from public.onboarding_answers a where a.lead_id = p_lead;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('onboarding_answers', v_rows);
+  delete from public.onboarding_links k where k.lead_id = p_lead;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('onboarding_links', v_rows);
+  update public.install_run_items i set reason = public.erased_text()
+  from public.install_runs r
+  where r.id = i.run_id and r.lead_id = p_lead and i.reason is not null;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('install_run_items', v_rows);
+
+  -- alerts about the lead, its deals, agents and their incidents; and the team's digests (no subject id)
+  v_alerts := array(
+    select al.id from public.alerts al
+    where al.subject_id = any(array[p_lead] || v_deals || v_agents
+                              || array(select i.id from public.incidents i where i.agent_id = any(v_agents)))
+    union
+    select al.id from public.alerts al
+    where al.subject_type in ('team', 'kpi', 'channel') and al.created_at >= p_lead_created
+      and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern));
+  update public.alerts al set title = left(public.erasure_scrub(al.title, v_alert_pattern), 200),
+    body = left(public.erasure_scrub(al.body, v_alert_pattern), 2000), attributes = public.erasure_scrub(al.attributes, v_alert_pattern)
+  where al.id = any(v_alerts) and (al.title ~* v_alert_pattern or al.body ~* v_alert_pattern or al.attributes::text ~* v_alert_pattern);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('alerts', v_rows);
+  update public.alert_deliveries d set last_error = left(public.erasure_scrub(d.last_error, v_alert_pattern), 500)
+  where d.alert_id = any(v_alerts) and d.last_error ~* v_alert_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('alert_deliveries', v_rows);
+
+  -- the outbox: the lead's own messages go; the messages of its alerts (or naming it) lose the person's strings
+  v_since := least(p_lead_created, (select min(al.created_at) from public.alerts al where al.id = any(v_alerts)));
+  delete from public.outbox_messages o where o.created_at >= v_since and o.payload ->> 'lead_id' = p_lead::text;
+  get diagnostics v_rows = row_count;
+  update public.outbox_messages o set payload = public.erasure_scrub(o.payload, v_alert_pattern)
+  where o.created_at >= v_since and o.payload::text ~* v_alert_pattern;
+  get diagnostics v_more = row_count;
+  v_counts := v_counts || jsonb_build_object('outbox_messages', v_rows + v_more);
+
+  return v_counts;
+end
+$$;
+
+-- Erases lead p_lead for the signed-in team member (auth.uid()), at p_at, for reason p_reason. result:
+--   erased       done now; erasure_id: the new record
+--   already      erased before; erasure_id: that record, nothing changed
+--   not_found    no such lead
+--   forbidden    the caller is no team member
+-- Set-based, one statement per table, in the caller's transaction: an error anywhere leaves nothing erased.
+-- What goes (docs/datenschutz.md, README "Löschen (Art. 17)"):
+--   leads               name → "Gelöscht (Art. 17)"; e-mail, phone, company, message, handle, consent source → null;
+--                       lost reason without the person's strings; stage, times, UTM, consent time and version stay
+--   lead_touchpoints    notes → null
+--   tasks               the lead's tasks: neutral title, no details, open ones cancelled; tasks without a lead
+--                       (overdue summaries) and other texts: the person's strings and the lead's old task titles
+--                       replaced (names written before tasks named leads by reference)
+--   lead_stage_history, kpi_period_figures, deals.price_reason, deal_history, pipeline_events.last_error,
+--   incident_events.detail, agent_commands.reason, alerts (title, body, attributes), alert_deliveries.last_error,
+--   outbox_messages (alerts' payloads)
+--                       the person's strings (name, e-mail, phone, handle, company, agent names) replaced
+--   outbox_messages     the lead's own messages (lead-captured, payload lead_id) deleted
+--   deals               won ones: restricted_until = 31.12. of the 10th year after the year won (§257 HGB, §147 AO)
+--   agents              name → "Agent (gelöscht, Art. 17)", paused; after an objection also revoked (the key stops
+--                       working); workflows named neutrally
+--   onboarding_answers, onboarding_links  deleted
+--   install_run_items   reasons → "Gelöscht (Art. 17)"
+-- Not here: rate_limit_hits hold a keyed hash of a client address, never a lead (nothing to find by the person), and
+-- expire within the hour (PruneRateLimits).
+create function public.erase_lead(p_lead uuid, p_reason text, p_at timestamptz)
+returns table (result text, erasure_id uuid)
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_lead public.leads;
+  v_by uuid := (select auth.uid());
+  v_terms text[];
+  v_pattern text;
+  v_task_pattern text;
+  v_task_titles text[];
+  v_deals uuid[];
+  v_counts jsonb := '{}';
+  v_rows integer;
+  v_more integer;
+  v_id uuid;
+begin
+  if not public.is_team_member() then
+    result := 'forbidden';
+    return next;
+    return;
+  end if;
+  select * into v_lead from public.leads l where l.id = p_lead for update;
+  if not found then
+    result := 'not_found';
+    return next;
+    return;
+  end if;
+  select e.id into v_id from public.erasures e where e.lead_id = p_lead;
+  if found then
+    result := 'already';
+    erasure_id := v_id;
+    return next;
+    return;
+  end if;
+
+  -- what is erased everywhere: the person's strings as they are stored now, and what was derived from them
+  v_deals := array(select d.id from public.deals d where d.lead_id = p_lead);
+  v_task_titles := array(select distinct t.title from public.tasks t where t.lead_id = p_lead);
+  v_terms := array[v_lead.name, v_lead.email, v_lead.phone, v_lead.handle, v_lead.company];
+  v_pattern := public.erasure_pattern(v_terms);
+  v_task_pattern := public.erasure_pattern(v_terms || v_task_titles, array[split_part(btrim(v_lead.name), ' ', 1)]);
+  perform set_config('leitstand.deal_change_reason', public.erased_text(), true);
+
+  update public.lead_touchpoints tp set note = null where tp.lead_id = p_lead and tp.note is not null;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('lead_touchpoints', v_rows);
+
+  -- the lead's tasks (its deals' tasks carry its id too): neutral, the open ones cancelled; then the texts of other
+  -- tasks that named it
+  update public.tasks t set title = 'Aufgabe zu einem gelöschten Lead (Art. 17)', details = null,
+    attributes = public.erasure_scrub(t.attributes, v_task_pattern),
+    cancel_reason = case when t.status = 'OPEN' then 'Lead gelöscht (Art. 17)' else public.erasure_scrub(t.cancel_reason, v_task_pattern) end,
+    status = case when t.status = 'OPEN' then 'CANCELLED'::public.task_status else t.status end,
+    completed_at = case when t.status = 'OPEN' then p_at else t.completed_at end
+  where t.lead_id = p_lead;
+  get diagnostics v_rows = row_count;
+  update public.tasks t set title = left(public.erasure_scrub(t.title, v_task_pattern), 200),
+    details = left(public.erasure_scrub(t.details, v_task_pattern), 4000)
+  where t.lead_id is null and t.deal_id is null and (t.title ~* v_task_pattern or t.details ~* v_task_pattern);
+  get diagnostics v_more = row_count;
+  v_counts := v_counts || jsonb_build_object('tasks', v_rows + v_more);
+
+  update public.lead_stage_history h set lost_reason = public.erasure_scrub(h.lost_reason, v_pattern)
+  where h.lead_id = p_lead and h.lost_reason ~* v_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('lead_stage_history', v_rows);
+
+  update public.kpi_period_figures f set figures = public.erasure_scrub(f.figures, v_pattern)
+  where f.figures::text ~* v_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('kpi_period_figures', v_rows);
+
+  update public.pipeline_events e set last_error = public.erasure_scrub(e.last_error, v_pattern)
+  where e.lead_id = p_lead and e.last_error ~* v_pattern;
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('pipeline_events', v_rows);
+
+  -- deals: the person's strings out of the reasons; won ones restricted until their retention ends
+  update public.deals d set price_reason = public.erasure_scrub(d.price_reason, v_pattern),
+    restricted_until = case when d.status = 'WON'
+      then make_date(extract(year from d.won_at at time zone 'Europe/Berlin')::integer + 10, 12, 31) end
+  where d.id = any(v_deals);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('deals', v_rows);
+  update public.deal_history h set reason = public.erasure_scrub(h.reason, v_pattern),
+    old_values = public.erasure_scrub(h.old_values, v_pattern), new_values = public.erasure_scrub(h.new_values, v_pattern)
+  where h.deal_id = any(v_deals) and (h.reason ~* v_pattern or h.old_values::text ~* v_pattern or h.new_values::text ~* v_pattern);
+  get diagnostics v_rows = row_count;
+  v_counts := v_counts || jsonb_build_object('deal_history', v_rows);
+
+  v_counts := v_counts || public.erase_lead_operations(p_lead, v_terms, p_reason, p_at, v_lead.created_at);
+
+  -- last the lead itself (the strings above were read from it)
+  update public.leads l set name = public.erased_text(), email = null, phone = null, company = null, message = null,
+    handle = null, handle_channel = null, consent_source = null,
+    lost_reason = public.erasure_scrub(l.lost_reason, v_pattern), erased_at = p_at
+  where l.id = p_lead;
+  get diagnostics v_rows = row_count;
+  v_counts := jsonb_build_object('leads', v_rows) || v_counts;
+
+  insert into public.erasures (lead_id, erased_at, erased_by, reason, counts)
+  values (p_lead, p_at, v_by, p_reason, v_counts)
+  returning id into v_id;
+  result := 'erased';
+  erasure_id := v_id;
+  return next;
+end
+$$;
+
+-- An erased lead gets no new task (the daily list's rules and the playbooks see its stage as before).
+create function public.skip_tasks_of_erased_leads() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if exists (select 1 from public.leads l where l.id = new.lead_id and l.erased_at is not null) then
+    return null;
+  end if;
+  return new;
+end
+$$;
+create trigger tasks_skip_erased_leads before insert on public.tasks
+  for each row when (new.lead_id is not null) execute function public.skip_tasks_of_erased_leads();
+
+revoke all on function public.erase_lead(uuid, text, timestamptz), public.skip_tasks_of_erased_leads() from public, anon;
+revoke all on function public.erase_lead_operations(uuid, text[], text, timestamptz, timestamptz) from public, anon, authenticated;
+revoke all on function public.erased_text(), public.erasure_pattern(text[], text[]), public.erasure_scrub(text, text),
+  public.erasure_scrub(jsonb, text) from public, anon;
+grant execute on function public.erase_lead(uuid, text, timestamptz) to authenticated;
+grant execute on function public.erased_text(), public.erasure_pattern(text[], text[]), public.erasure_scrub(text, text),
+  public.erasure_scrub(jsonb, text) to authenticated, leitstand_functions;
+
+-- The team reads the records (GET /api/erasures); they are written only by public.erase_lead (its owner).
+alter table public.erasures enable row level security;
+revoke all on public.erasures from anon;
+revoke insert, update, delete, truncate, references, trigger on public.erasures from authenticated, service_role;
+grant select on public.erasures to authenticated;
+create policy erasures_team on public.erasures for select to authenticated using ((select public.is_team_member()));

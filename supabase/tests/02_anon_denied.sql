@@ -80,6 +80,9 @@ insert into public.install_runs (id, lead_id, installer, checklist_version, star
 insert into public.install_run_items (run_id, position, block, block_title, block_outcome, box_starts_at, box_ends_at, title, kind, safety_baseline) values
   ('15000000-0000-4000-8000-000000000001', 1, 1, 'Kick-off und Ziele', 'Ziele bestätigt', '2026-12-08 08:00:00+00', '2026-12-08 09:00:00+00',
    'Ziele aus dem Onboarding bestätigt', 'check', false);
+-- Table of the erasure migration (issue 21).
+insert into public.erasures (lead_id, erased_at, erased_by, reason, counts) values
+  ('b0000000-0000-4000-8000-0000000000ff', '2026-12-07 10:00:00+00', 'a0000000-0000-4000-8000-000000000002', 'request', '{"leads": 1}');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint

@@ -6,6 +6,7 @@ import { onboardingSection } from './onboarding.js';
 import { privacySection } from './datenschutz.js';
 import { leadInstalls } from './installs.js';
 import { lostReasonFields } from './lost-reason.js';
+import { erasureSection } from './erasure.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -142,7 +143,8 @@ export function leadDetail(main, id) {
       deals(lead),
       onboardingSection(lead, () => load(true)),
       leadInstalls(lead, () => load(true)),
-      privacySection(lead));
+      privacySection(lead),
+      erasureSection(lead, () => load(true)));
     if (after === 'won') awaitOnboarding(lead);
     if (focus) main.focus();
     return lead;
