@@ -9,6 +9,7 @@ using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Outbox;
 using Leitstand.Pipeline;
+using Leitstand.Privacy;
 using Leitstand.Retention;
 using Leitstand.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,10 @@ public static class ServiceSetup
         services.AddSingleton(sp => sp.GetRequiredService<StorageSettings>().CreateQueueServiceClient(QueueClientOptionsForApp()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<LeadFormRateLimiter>();
+        services.AddSingleton<ObjectionHashes>();
+        services.AddSingleton<RecordObjection>();
+        services.AddSingleton<ListObjections>();
+        services.AddSingleton<WithdrawConsent>();
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
         services.AddSingleton<AddProspect>();

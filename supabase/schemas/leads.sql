@@ -99,6 +99,10 @@ create table public.leads (
   -- computing them again (unaccent and a regular expression, some 50 µs a row)
   search_document tsvector not null generated always as
     (public.lead_search_document(name, company, email, phone, handle)) stored,
+  -- the consent withdrawn (POST /api/leads/{id}/consent/withdraw): when and by whom (the Supabase user id); contact
+  -- stopped at once (public.stop_lead_contact). A new consent through the form clears both.
+  consent_withdrawn_at timestamptz,
+  consent_withdrawn_by text check (char_length(consent_withdrawn_by) <= 100),
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),

@@ -2,7 +2,7 @@
 -- The migration revokes every privilege on the CRM tables from anon, so each attempt fails with 42501.
 begin;
 create extension if not exists pgtap;
-select plan(48);
+select plan(51);
 
 -- Fixtures, written as the superuser: one row in every table.
 insert into auth.users (id, email) values
@@ -80,6 +80,9 @@ insert into public.install_runs (id, lead_id, installer, checklist_version, star
 insert into public.install_run_items (run_id, position, block, block_title, block_outcome, box_starts_at, box_ends_at, title, kind, safety_baseline) values
   ('15000000-0000-4000-8000-000000000001', 1, 1, 'Kick-off und Ziele', 'Ziele bestätigt', '2026-12-08 08:00:00+00', '2026-12-08 09:00:00+00',
    'Ziele aus dem Onboarding bestätigt', 'check', false);
+-- Table of the objections migration (privacy.sql; consent_texts holds its seeded rows already).
+insert into public.objections (kind, hash, created_by) values
+  ('email', sha256('fixture-objection'::bytea), 'fixture');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint
@@ -191,6 +194,12 @@ select throws_ok($$ delete from public.rate_limit_hits $$, '42501', null, 'anon 
 
 -- TRUNCATE would bypass RLS.
 select throws_ok($$ truncate public.outbox_messages $$, '42501', null, 'anon cannot truncate outbox_messages');
+
+-- objections and consent_texts (Privacy)
+select throws_ok($$ select * from public.objections $$, '42501', null, 'anon cannot select objections');
+select throws_ok($$ insert into public.objections (kind, hash, created_by) values ('email', sha256('x'::bytea), 'anon') $$,
+  '42501', null, 'anon cannot insert into objections');
+select throws_ok($$ select * from public.consent_texts $$, '42501', null, 'anon cannot select consent_texts');
 
 -- Even with claims that would make an authenticated user a team member, anon stays locked out.
 set local request.jwt.claims = '{"sub":"a0000000-0000-4000-8000-000000000002","role":"anon","app_metadata":{"role":"team"}}';
