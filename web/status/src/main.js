@@ -11,8 +11,9 @@ import { agentDetail } from './agent.js';
 import { incidentDetail } from './incident.js';
 import { alertDetail } from './alert.js';
 import { installDetail } from './installs.js';
+import { widersprueche } from './widersprueche.js';
 
-const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten };
+const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten, '#/widersprueche': widersprueche };
 // Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
 const paramRoutes = [
   { pattern: /^#\/leads\/([0-9a-fA-F-]{36})$/, view: leadDetail, nav: '#/leads' },
