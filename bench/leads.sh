@@ -7,8 +7,16 @@
 # bench/leads/seed.sql (the long history of one lead). The SQL is read from shared/Leads/SearchLeads.cs and
 # shared/Leads/GetLead.cs, so the floor is the statement the app sends (with the values written in).
 # The database comes from bench/stack.sh (host/Stack: throwaway PostgreSQL 15 on 127.0.0.1, all migrations).
+# Part "form" (issue #21): the lead form, POST /api/leads (a new lead per request, bench/leads/form.lua), requests per
+# second and p99 over HTTP with FORM_CLIENTS connections, against a floor measured in the same run: the same statements
+# (rate limit, the upsert of shared/Leads/CaptureLead.cs, touchpoint, outbox message) sent straight to PostgreSQL with
+# pgbench and as many clients. The objection check (Art. 21: the e-mail's HMAC looked up in public.objections, inside
+# the upsert) is measured twice: the floor with and without it (the same statement without its CTE), and the form over
+# HTTP with no objections and with FORM_OBJECTIONS (10,000) active objections. Goal: the check costs under 5 %.
 #
-#   bash bench/leads.sh
+#   bash bench/leads.sh            # search, lead view and form
+#   bash bench/leads.sh search     # search and lead view only
+#   bash bench/leads.sh form       # the form only
 #   BENCH_SECONDS=5 bash bench/leads.sh
 # Results: printed and written to bench/results/leads-<UTC time>.md (git ignores bench/results/).
 set -euo pipefail
@@ -18,6 +26,11 @@ WEEKS="${BENCH_WEEKS:-260}"
 PER_WEEK="${BENCH_PER_WEEK:-1000}"
 SECONDS_EACH="${BENCH_SECONDS:-10}"
 SEARCH_GOAL_MS=50 DETAIL_GOAL_MS=30 GOAL_RATIO=1.5
+PART="${1:-all}"
+FORM_CLIENTS="${FORM_CLIENTS:-4}"
+FORM_OBJECTIONS="${FORM_OBJECTIONS:-10000}"
+FORM_CHECK_GOAL=0.05
+case "$PART" in all|search|form) ;; *) echo "usage: bash bench/leads.sh [all|search|form]" >&2; exit 2 ;; esac
 
 source bench/stack-lib.sh
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -57,11 +70,13 @@ log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 # Only the two endpoints are measured: every timer is off, as Azure would switch it off (AzureWebJobs.<name>.Disabled),
 # so no job writes to the leads (CheckAgents would open incidents for the long history's agents) or takes a core.
 TIMERS_OFF=()
+# The form's queue message is not processed either (AnnounceLead, DeliverAlert): the POST is measured, not the alerts.
 for timer in AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
-             PruneMonitoringHistory PruneRateLimits DailyTasks; do
+             PruneMonitoringHistory PruneRateLimits DailyTasks AnnounceLead DeliverAlert; do
   TIMERS_OFF+=("AzureWebJobs.$timer.Disabled=true")
 done
 env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
+  Leads__RateLimitPerMinute=1000 \
   "${TIMERS_OFF[@]}" \
   dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
@@ -121,6 +136,9 @@ http() { # path and query
   wrk -t 1 -c 1 -d "${SECONDS_EACH}s" -s bench/kpi/p95.lua -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP_PORT$1" | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["requests"], v["p50"], v["p95"], v["mean"], v["errors"] }'
 }
 
+REPORT="$WORK/report.md"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$PART" != form ]; then
 # The second page of "m": the cursor from the first page, and the last lead of that page for the direct SQL.
 curl -s "${AUTH[@]}" "$BASE?q=m" >"$WORK/page1.json"
 CURSOR=$(jq -r '.next_cursor' "$WORK/page1.json")
@@ -141,8 +159,6 @@ CASES=(
   "ein Buchstabe, 2. Seite (Cursor)|m&cursor=$CURSOR|m||$LAST_AT|$LAST_ID"
 )
 
-REPORT="$WORK/report.md"
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo "# Lead-Suche und Lead-Ansicht (bench/leads.sh)"
   echo
@@ -220,6 +236,12 @@ SQL
   echo
   awk -F'|' '{ printf "- %s: p95 %.1f ms über HTTP (Ziel < %d ms: %s), %.2f× direkt (Ziel ≤ 1,5×: %s)\n", $1, $3 / 1000, $4, ($3 < $4 * 1000 ? "erreicht" : "verfehlt"), $3 / $2, ($3 / $2 <= 1.5 ? "erreicht" : "verfehlt") }' "$WORK/summary"
 } >>"$REPORT"
+fi
+
+if [ "$PART" != search ]; then
+  # shellcheck source=bench/leads/form.sh
+  source bench/leads/form.sh
+fi
 
 mkdir -p bench/results
 OUT="bench/results/leads-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -41,6 +41,10 @@ public static class ServiceSetup
         services.AddSingleton(sp => sp.GetRequiredService<StorageSettings>().CreateQueueServiceClient(QueueClientOptionsForApp()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<LeadFormRateLimiter>();
+        services.AddSingleton<ObjectionHashes>();
+        services.AddSingleton<RecordObjection>();
+        services.AddSingleton<ListObjections>();
+        services.AddSingleton<WithdrawConsent>();
         services.AddSingleton<CaptureLead>();
         services.AddSingleton<SubmitLead>();
         services.AddSingleton<AddProspect>();

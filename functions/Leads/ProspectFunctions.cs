@@ -25,6 +25,9 @@ public sealed class ProspectFunctions(AddProspect addProspect, TimeProvider cloc
                 AddProspectResult.Added added => TeamApi.Created(new { added.LeadId, added.FirstContactTaskId }),
                 AddProspectResult.Duplicate { Field: "email" } d => Duplicate(d, "email", "Einen Lead mit dieser E-Mail-Adresse gibt es schon."),
                 AddProspectResult.Duplicate d => Duplicate(d, "handle", "Einen Lead mit diesem Handle auf diesem Kanal gibt es schon."),
+                AddProspectResult.Objected o => TeamApi.Problem(StatusCodes.Status422UnprocessableEntity,
+                    "Diese Person hat der Kontaktaufnahme widersprochen. Es wurde nichts gespeichert.",
+                    o.Fields.ToDictionary(field => field, _ => new[] { Leitstand.Privacy.ObjectionHashes.RefusalMessage })),
                 _ => throw new InvalidOperationException("Unexpected result."),
             };
         });

@@ -94,6 +94,7 @@ var secretNames = {
   leadClientHashKey: 'lead-client-hash-key'
   alertAckLinkSecret: 'alert-ack-link-secret'
   fulfilmentLinkSecret: 'fulfilment-link-secret'
+  privacyObjectionHashKey: 'privacy-objection-hash-key'
   supabaseLegacyJwtSecret: 'supabase-legacy-jwt-secret'
   alertSlackWebhookUrl: 'alert-slack-webhook-url'
   alertTeamsWebhookUrl: 'alert-teams-webhook-url'
@@ -209,6 +210,7 @@ var appSettings = union(
     Alerts__AckLinkSecret: secret(vault.outputs.uri, secretNames.alertAckLinkSecret)
     Fulfilment__LinkSecret: secret(vault.outputs.uri, secretNames.fulfilmentLinkSecret)
     Fulfilment__PublicFunctionsUrl: functionsUrl
+    Privacy__ObjectionHashKey: secret(vault.outputs.uri, secretNames.privacyObjectionHashKey)
   },
   acceptLegacyJwtSecret ? { Auth__LegacyJwtSecret: secret(vault.outputs.uri, secretNames.supabaseLegacyJwtSecret) } : {},
   // Alert channels: a channel without its settings is off.
@@ -261,6 +263,7 @@ var referencedSecrets = concat(
     secretNames.leadClientHashKey
     secretNames.alertAckLinkSecret
     secretNames.fulfilmentLinkSecret
+    secretNames.privacyObjectionHashKey
   ],
   acceptLegacyJwtSecret ? [secretNames.supabaseLegacyJwtSecret] : [],
   alertSlack ? [secretNames.alertSlackWebhookUrl] : [],

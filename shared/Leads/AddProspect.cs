@@ -1,6 +1,7 @@
 using Dapper;
 using Leitstand.Auth;
 using Leitstand.Platform;
+using Leitstand.Privacy;
 
 namespace Leitstand.Leads;
 
@@ -8,9 +9,10 @@ namespace Leitstand.Leads;
 /// The team adds a prospect by hand (outreach on Instagram, LinkedIn, X, a referral, an existing customer):
 /// one lead per e-mail and per channel handle, and its first-contact task in the same transaction, so the
 /// person is on today's list at once instead of after the next timer run. A duplicate changes nothing and
-/// names the lead that already exists.
+/// names the lead that already exists. A person who objected (Art. 21 DSGVO, public.objections) is refused: the
+/// hashes of the e-mail and handle are looked up first (<see cref="ObjectionHashes"/>).
 /// </summary>
-public sealed class AddProspect(TeamDatabase db, TimeProvider clock)
+public sealed class AddProspect(TeamDatabase db, TimeProvider clock, ObjectionHashes objections)
 {
     // ON CONFLICT DO NOTHING covers both unique keys (email; handle_channel + handle), also against a
     // concurrent insert. The matches are read from the statement's snapshot; a conflicting row committed
@@ -42,6 +44,10 @@ public sealed class AddProspect(TeamDatabase db, TimeProvider clock)
         var at = clock.GetUtcNow().UtcDateTime;
         await using var team = await db.BeginAsync(user, ct);
         var (connection, tx) = (team.Connection, team.Transaction);
+        var (emailHash, handleHash) = objections.Of(prospect.Email, prospect.HandleChannel, prospect.Handle);
+        var objected = await ObjectionHashes.ActiveAsync(connection, tx, emailHash, handleHash, ct);
+        if (objected.Count > 0)
+            return new AddProspectResult.Objected(objected.Select(kind => kind == "email" ? "email" : "handle").Order(StringComparer.Ordinal).ToList());
         var parameters = new DynamicParameters(prospect);
         parameters.Add("At", at);
 
@@ -78,4 +84,7 @@ public abstract record AddProspectResult
 
     /// <summary>The e-mail or handle (<paramref name="Field"/>) belongs to <paramref name="ExistingLeadId"/>; nothing was changed.</summary>
     public sealed record Duplicate(Guid ExistingLeadId, string Field) : AddProspectResult;
+
+    /// <summary>The person objected to being contacted (the e-mail or handle of <paramref name="Fields"/>); nothing was stored.</summary>
+    public sealed record Objected(IReadOnlyList<string> Fields) : AddProspectResult;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Leitstand.Auth;
+using Leitstand.Privacy;
 using Npgsql;
 
 namespace Leitstand.Leads;
@@ -11,9 +12,10 @@ namespace Leitstand.Leads;
 /// (<see cref="ProspectValidator.ValidateContact"/>) on the lead as it would be afterwards. The edit names the
 /// version it read (<see cref="LeadDetail.Version"/>): compare-and-set on leads.version, so a correction someone
 /// else saved in between is never overwritten (stale → nothing changed). The version counts changes of the
-/// contact data only (trigger leads_touch); a stage move in between does not make an edit stale.
+/// contact data only (trigger leads_touch); a stage move in between does not make an edit stale. A new e-mail or
+/// handle of a person who objected (Art. 21 DSGVO, public.objections) is refused at its field.
 /// </summary>
-public sealed class EditLead(TeamDatabase db)
+public sealed class EditLead(TeamDatabase db, ObjectionHashes objections)
 {
     /// <summary>The fields an edit may change (JSON names).</summary>
     public static readonly IReadOnlyList<string> Fields = ["name", "company", "email", "phone", "handle", "handle_channel"];
@@ -96,6 +98,14 @@ public sealed class EditLead(TeamDatabase db)
                 Value("handle_channel", current.HandleChannel), Value("company", current.Company), Value("phone", current.Phone),
                 (field, message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message));
             if (errors.Count > 0) return new EditLeadResult.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+            // Only what the edit changes: the lead's own e-mail may be objected to already (it was stopped then).
+            var newEmail = contact.Email is not null && contact.Email != current.Email ? contact.Email : null;
+            var newHandle = contact.Handle is not null && (contact.Handle, contact.HandleChannel) != (current.Handle, current.HandleChannel);
+            var (emailHash, handleHash) = objections.Of(newEmail, newHandle ? contact.HandleChannel : null, newHandle ? contact.Handle : null);
+            var objected = await ObjectionHashes.ActiveAsync(team.Connection, team.Transaction, emailHash, handleHash, ct);
+            if (objected.Count > 0)
+                return new EditLeadResult.Invalid(objected.ToDictionary(kind => kind == "email" ? "email" : "handle", _ => new[] { ObjectionHashes.RefusalMessage }));
 
             try
             {

@@ -23,6 +23,8 @@ public sealed class GetLead(TeamDatabase db)
                l.contact_basis::text as contactbasis, l.source, l.utm_source as utmsource, l.utm_medium as utmmedium,
                l.utm_campaign as utmcampaign, l.utm_term as utmterm, l.utm_content as utmcontent,
                l.consent_at as consentat, l.consent_text_version as consenttextversion, l.consent_source as consentsource,
+               (select c.text from public.consent_texts c where c.version = l.consent_text_version) as consenttext,
+               l.consent_withdrawn_at as consentwithdrawnat,
                l.call_at as callat, l.lost_reason as lostreason, l.created_at as createdat, l.updated_at as updatedat, l.version,
                l.lost_reason_code as lostreasoncode, lr.label as lostreasonlabel
         from public.leads l left join public.lost_reasons lr on lr.code = l.lost_reason_code where l.id = @LeadId;
@@ -119,7 +121,8 @@ public sealed class GetLead(TeamDatabase db)
             detail = lead is null ? null : new LeadDetail(
                 lead.Id, lead.Version, lead.Name, lead.Company, lead.Email, lead.Phone, lead.Handle, lead.HandleChannel, lead.Message,
                 lead.Stage, lead.StageLabel, lead.StageChangedAt, lead.CallAt, lead.LostReason, lead.LostReasonCode, lead.LostReasonLabel, lead.ContactBasis,
-                lead.ConsentAt is null && lead.ConsentTextVersion is null ? null : new LeadConsent(lead.ConsentTextVersion, lead.ConsentAt, lead.ConsentSource),
+                lead.ConsentAt is null && lead.ConsentTextVersion is null ? null
+                    : new LeadConsent(lead.ConsentTextVersion, lead.ConsentAt, lead.ConsentSource, lead.ConsentText, lead.ConsentWithdrawnAt),
                 new LeadOrigin(lead.Source, lead.UtmSource, lead.UtmMedium, lead.UtmCampaign, lead.UtmTerm, lead.UtmContent),
                 lead.CreatedAt, lead.UpdatedAt, history, touchpoints,
                 tasks.Where(t => t.Status == "open").ToList(), tasks.Where(t => t.Status != "open").ToList(), deals,
@@ -136,8 +139,8 @@ public sealed class GetLead(TeamDatabase db)
     internal sealed record LeadRow(Guid Id, string Name, string? Company, string? Email, string? Phone, string? Handle, string? HandleChannel,
         string? Message, string Stage, string StageLabel, DateTime StageChangedAt, string ContactBasis, string? Source, string? UtmSource,
         string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent, DateTime? ConsentAt, string? ConsentTextVersion,
-        string? ConsentSource, DateTime? CallAt, string? LostReason, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? LostReasonCode,
-        string? LostReasonLabel);
+        string? ConsentSource, string? ConsentText, DateTime? ConsentWithdrawnAt, DateTime? CallAt, string? LostReason, DateTime CreatedAt,
+        DateTime UpdatedAt, int Version, string? LostReasonCode, string? LostReasonLabel);
 
     private static JsonElement Json(string json)
     {
@@ -184,8 +187,11 @@ public sealed record LeadOnboardingLink(DateTime ExpiresAt, bool Active);
 /// <summary>A booked install of the lead (<c>#/installs/&lt;id&gt;</c>); state booked or finished.</summary>
 public sealed record LeadInstall(Guid Id, DateTime StartsAt, DateTime EndsAt, string State);
 
-/// <summary>The consent record (DSGVO Art. 7): which text version, when, where.</summary>
-public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source);
+/// <summary>
+/// The consent record (DSGVO Art. 7): which text version, when, where; the exact text of that version
+/// (public.consent_texts; null for a version not there) and when it was withdrawn (null: not withdrawn).
+/// </summary>
+public sealed record LeadConsent(string? TextVersion, DateTime? At, string? Source, string? Text = null, DateTime? WithdrawnAt = null);
 
 /// <summary>Where the lead came from: <c>source</c> (the form's, a prospect's outreach) and the form's UTM parameters.</summary>
 public sealed record LeadOrigin(string? Source, string? UtmSource, string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent);

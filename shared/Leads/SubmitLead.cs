@@ -32,8 +32,13 @@ public sealed class SubmitLead(LeadFormRateLimiter rateLimiter, CaptureLead capt
             return new SubmitLeadResult.Invalid(validation.Errors);
 
         var result = await capture.ExecuteAsync(validation.Submission!, ct);
-        log.LogInformation("Lead {LeadId} captured (new: {Created}, reopened: {Reopened}, message sent: {Sent})",
-            result.LeadId, result.Created, result.Reopened, result.MessageSent);
+        if (result is null)
+            return new SubmitLeadResult.Invalid(new Dictionary<string, IReadOnlyList<string>>
+            {
+                [LeadFields.ConsentTextVersion] = ["Diese Version des Einwilligungstextes kennen wir nicht. Bitte lade die Seite neu."],
+            });
+        log.LogInformation("Lead {LeadId} captured (new: {Created}, reopened: {Reopened}, message sent: {Sent}, objection lifted: {ObjectionLifted})",
+            result.LeadId, result.Created, result.Reopened, result.MessageSent, result.ObjectionLifted);
         return new SubmitLeadResult.Accepted(result.LeadId, result.Created);
     }
 

@@ -121,6 +121,10 @@ create table public.leads (
   -- erased (DSGVO Art. 17, public.erase_lead): the row stays for the anonymous counts (KPI board, stage history)
   -- without any personal field; public.erasures has the record
   erased_at timestamptz,
+  -- the consent withdrawn (POST /api/leads/{id}/consent/withdraw): when and by whom (the Supabase user id); contact
+  -- stopped at once (public.stop_lead_contact). A new consent through the form clears both.
+  consent_withdrawn_at timestamptz,
+  consent_withdrawn_by text check (char_length(consent_withdrawn_by) <= 100),
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),

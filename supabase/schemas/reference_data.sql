@@ -59,8 +59,13 @@ nie private Profile.
 - **Persönlich:** Jede Erst-DM bezieht sich auf etwas Konkretes der Person (Post, Angebot, Website). Keine
   Nachricht von der Stange, kein Massenversand.
 - **Kurz:** höchstens fünf Sätze, am Ende eine einfache Frage.
-- **Kein Link in der ersten Nachricht.** Links wirken wie Werbung. Ein Link kommt frühestens in Follow-up 2
-  oder wenn jemand danach fragt.
+- **Kein Werbelink in der ersten Nachricht.** Links wirken wie Werbung. Ein Link auf unser Angebot kommt
+  frühestens in Follow-up 2 oder wenn jemand danach fragt. Einzige Ausnahme und Pflicht: der Link auf die
+  Datenschutz-Information für Kaltakquise (Art. 14 DSGVO,
+  https://agent-in-5-stunden.de/info-kaltakquise.html) steht in jeder ersten Nachricht.
+- **Widerspruch:** Schreibt jemand „kein Interesse, bitte nicht mehr anschreiben“ oder widerspricht, im
+  Status-Center unter „Widersprüche“ die E-Mail-Adresse oder den Handle mit Kanal eintragen. Alle Aufgaben
+  und die Sequenz enden sofort, und die Person kann nicht erneut als Prospect angelegt werden.
 - **Kein Druck:** keine künstliche Verknappung, keine Rabatte, kein „nur diese Woche“. Ein Nein ist in Ordnung.
 - **Stopp bei Antwort:** Sobald jemand antwortet, die Stufe auf REPLIED setzen – offene Follow-ups werden
   automatisch abgebrochen. Bei einer Absage stattdessen LOST mit Grund „Kein Interesse“ und nicht erneut
@@ -104,10 +109,14 @@ Ein ausgehender Code bewegt einen neuen Lead nach CONTACTED, ein eingehender ein
 **Variante Instagram** (locker und kurz):
 
 > Hey {vorname}, ich bin über [deinen Post zu … / dein Angebot für …] auf dich gestoßen. Kurze Frage: Wie viel von deiner Woche geht gerade für Kleinkram drauf – E-Mails, Termine, Angebote? Wir richten Selbstständigen einen persönlichen AI-Agenten ein, der genau das abnimmt, an einem Termin in 5 Stunden. Wenn das bei dir gerade ein Thema ist, erzähl ich dir gern mehr. Wenn nicht, auch völlig okay 🙂
+>
+> Warum ich dir schreibe und was wir dazu speichern: https://agent-in-5-stunden.de/info-kaltakquise.html
 
 **Variante LinkedIn** (etwas ruhiger):
 
 > Hallo {vorname}, [dein Beitrag zu … / dein Profil als …] ist mir aufgefallen. Bei vielen Inhabern gehen jede Woche Stunden für E-Mails, Terminabstimmung und Angebotsentwürfe drauf. Wir richten dafür einen persönlichen AI-Agenten ein – an einem Termin in 5 Stunden, mit klaren Regeln, was er ohne dein OK tun darf und was nicht. Ist das bei dir gerade ein Thema? Dann erzähle ich dir gern in zwei, drei Sätzen, wie das konkret aussieht.
+>
+> Warum ich dir schreibe und wie wir mit deinen Daten umgehen: https://agent-in-5-stunden.de/info-kaltakquise.html
 >
 > Viele Grüße
 > [dein Vorname]$txt$,
@@ -688,7 +697,8 @@ insert into public.alert_kinds (kind, label, severity, subject_type, acknowledge
   ('kpi_weekly', 'Wochenbilanz', 'info', 'kpi', false, '#/zahlen'),
   ('delivery_failed', 'Zustellung fehlgeschlagen', 'warning', 'alert', false, '#/alerts/{id}'),
   ('agent_connected', 'Agent verbunden', 'info', 'agent', false, '#/agents/{id}'),
-  ('onboarding_submitted', 'Onboarding ausgefüllt', 'info', 'lead', false, '#/leads/{id}');
+  ('onboarding_submitted', 'Onboarding ausgefüllt', 'info', 'lead', false, '#/leads/{id}'),
+  ('objection_lifted', 'Widerspruch aufgehoben', 'info', 'lead', false, '#/leads/{id}');
 
 -- ---------------------------------------------------------------------------------------------
 -- Alerts (alerts.sql): the routes, in this order (their ids). Sensible defaults (docs/alerts.md); the team
@@ -721,6 +731,10 @@ insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet
 insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
   ('onboarding_submitted', 'info', '{slack,teams,telegram,email,webhook}', '21:00', '07:00', interval '0',
    'Onboarding ausgefüllt: Chat und E-Mail, nicht nachts');
+-- An objection (Art. 21) lifted by a new opt-in through the form (Privacy): chat, at working hours.
+insert into public.alert_routes (kind, min_severity, channels, quiet_from, quiet_to, group_window, note) values
+  ('objection_lifted', 'info', '{slack,teams,telegram,webhook}', '19:00', '08:00', interval '0',
+   'Widerspruch aufgehoben: Chat zu Arbeitszeiten');
 
 -- ---------------------------------------------------------------------------------------------
 -- Leads (leads.sql): what a touchpoint says.
@@ -875,3 +889,10 @@ insert into public.install_checklist_items (version, position, block, title, det
   (1, 21, 5, 'Kunde eingewiesen: freigeben, ablehnen, anhalten', null, 'check', null, false),
   (1, 22, 5, 'Schriftliche Übersicht übergeben', null, 'check', null, false),
   (1, 23, 5, 'Fernzugriff beendet, geteilte Passwort-Manager-Einträge entzogen', null, 'check', null, false);
+
+-- ---------------------------------------------------------------------------------------------
+-- Privacy (privacy.sql): the exact consent text of each version of the landing form (web/landing/index.html shows
+-- the current one word for word; a test keeps them equal). A new wording is a new row with a new version.
+insert into public.consent_texts (version, text, valid_from) values
+  ('2026-11-25', 'Ich bin einverstanden, dass meine Angaben zur Kontaktaufnahme zu diesem Angebot gespeichert und verarbeitet werden. Die Einwilligung kann ich jederzeit per E-Mail widerrufen. Details in der Datenschutzerklärung.',
+   '2026-11-25 00:00:00+01');

@@ -2,7 +2,7 @@
 -- The migration revokes every privilege on the CRM tables from anon, so each attempt fails with 42501.
 begin;
 create extension if not exists pgtap;
-select plan(48);
+select plan(51);
 
 -- Fixtures, written as the superuser: one row in every table.
 insert into auth.users (id, email) values
@@ -83,6 +83,9 @@ insert into public.install_run_items (run_id, position, block, block_title, bloc
 -- Table of the erasure migration (issue 21).
 insert into public.erasures (lead_id, erased_at, erased_by, reason, counts) values
   ('b0000000-0000-4000-8000-0000000000ff', '2026-12-07 10:00:00+00', 'a0000000-0000-4000-8000-000000000002', 'request', '{"leads": 1}');
+-- Table of the objections migration (privacy.sql; consent_texts holds its seeded rows already).
+insert into public.objections (kind, hash, created_by) values
+  ('email', sha256('fixture-objection'::bytea), 'fixture');
 
 -- Counts the rows the current role can see in a table; a permission error counts as 0 rows seen.
 create function pg_temp.visible_rows(tbl regclass) returns bigint
@@ -194,6 +197,12 @@ select throws_ok($$ delete from public.rate_limit_hits $$, '42501', null, 'anon 
 
 -- TRUNCATE would bypass RLS.
 select throws_ok($$ truncate public.outbox_messages $$, '42501', null, 'anon cannot truncate outbox_messages');
+
+-- objections and consent_texts (Privacy)
+select throws_ok($$ select * from public.objections $$, '42501', null, 'anon cannot select objections');
+select throws_ok($$ insert into public.objections (kind, hash, created_by) values ('email', sha256('x'::bytea), 'anon') $$,
+  '42501', null, 'anon cannot insert into objections');
+select throws_ok($$ select * from public.consent_texts $$, '42501', null, 'anon cannot select consent_texts');
 
 -- Even with claims that would make an authenticated user a team member, anon stays locked out.
 set local request.jwt.claims = '{"sub":"a0000000-0000-4000-8000-000000000002","role":"anon","app_metadata":{"role":"team"}}';

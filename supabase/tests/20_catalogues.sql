@@ -47,7 +47,7 @@ select is((select count(*)::int from public.alert_kinds), 0, 'a non-member sees 
 -- a team member reads, and writes nothing
 set local request.jwt.claims = '{"sub":"a0000000-0000-4000-8000-000000000202","role":"authenticated"}';
 select is((select count(*)::int from public.lead_stages), 7, 'a team member reads the stages');
-select is((select count(*)::int from public.alert_kinds), 13, 'a team member reads every alert kind');
+select is((select count(*)::int from public.alert_kinds), 14, 'a team member reads every alert kind');
 select throws_ok($$ update public.lead_stages set label = 'x' where code = 'NEW' $$, '42501', null, 'a team member cannot change a stage label');
 select throws_ok($$ delete from public.alert_kinds $$, '42501', null, 'a team member cannot delete alert kinds');
 select throws_ok($$ insert into public.lead_stages (code, label, position) values ('NEW', 'x', 99) $$, '42501', null,

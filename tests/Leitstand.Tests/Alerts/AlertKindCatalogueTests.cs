@@ -45,7 +45,7 @@ public sealed class AlertKindCatalogueTests(StackFixture stack)
         var kinds = await KindsAsync();
 
         Assert.Equal(["agent_connected", "daily_tasks", "deal_won", "delivery_failed", "incident_escalated", "incident_opened", "incident_reminder", "incident_resolved",
-            "incident_unacknowledged", "kpi_weekly", "lead_new", "lead_repeat", "onboarding_submitted"], kinds.Select(k => k.Name));
+            "incident_unacknowledged", "kpi_weekly", "lead_new", "lead_repeat", "objection_lifted", "onboarding_submitted"], kinds.Select(k => k.Name));
         var subject = Guid.NewGuid();
         await using var connection = await stack.Admin.OpenConnectionAsync();
         foreach (var kind in kinds)

@@ -136,7 +136,7 @@ export function leadDetail(main, id) {
         lead.lost_reason ? ` (${lead.lost_reason})` : null),
       stageMoves(lead, { reload, won: () => reload(true, 'won') }),
       contact(lead, reload),
-      consent(lead),
+      consent(lead, reload),
       touchpointForm(lead, await codes, () => load(true)),
       timeline(lead),
       tasks(lead),
@@ -270,9 +270,36 @@ function contact(lead, reload) {
     lead.message ? h('div', {}, h('h3', {}, 'Nachricht aus dem Formular'), h('p', { class: 'details', 'data-field': 'message' }, lead.message)) : null);
 }
 
-function consent(lead) {
+/**
+ * "Einwilligung und Herkunft": the consent (version, when, source; the exact text of its version on click) and, for a
+ * consent not withdrawn, "Einwilligung widerrufen" (POST /api/leads/{id}/consent/withdraw, after a confirmation:
+ * open tasks end at once, the lead leaves the sequence).
+ */
+function consent(lead, reload) {
   const c = lead.consent;
   const origin = lead.origin?.source;
+  const error = h('p', { class: 'error', id: 'einwilligung-fehler', role: 'alert' });
+  let withdraw = null;
+  if (c?.at && !c.withdrawn_at) {
+    const confirm = h('button', { type: 'button', class: 'primary', id: 'einwilligung-widerruf-eintragen' }, 'Widerruf eintragen');
+    const ask = h('div', { id: 'einwilligung-widerruf-frage', hidden: true },
+      h('p', {}, 'Die Person widerruft ihre Einwilligung: Alle offenen Aufgaben enden sofort, der Lead verlässt die Sequenz (Verloren, Grund „einwilligung_widerrufen“). Der Lead bleibt für die gesetzliche Aufbewahrung gespeichert.'),
+      confirm);
+    const open = h('button', { type: 'button', id: 'einwilligung-widerrufen', onclick: () => { ask.hidden = false; confirm.focus(); } }, 'Einwilligung widerrufen');
+    confirm.addEventListener('click', async () => {
+      error.textContent = '';
+      confirm.disabled = true;
+      try {
+        const r = await api(`/api/leads/${lead.id}/consent/withdraw`, { method: 'POST' });
+        toast(`Widerruf eingetragen${r.tasks_cancelled ? `, ${r.tasks_cancelled === 1 ? '1 Aufgabe' : `${r.tasks_cancelled} Aufgaben`} abgebrochen` : ''}.`);
+        await reload();
+      } catch (err) {
+        error.textContent = err.message;
+        confirm.disabled = false;
+      }
+    });
+    withdraw = h('div', { class: 'actions' }, open, ask);
+  }
   return h('section', { 'aria-labelledby': 'einwilligung-titel', id: 'einwilligung' },
     h('h2', { id: 'einwilligung-titel' }, 'Einwilligung und Herkunft'),
     h('dl', { class: 'facts' },
@@ -280,7 +307,11 @@ function consent(lead) {
       c ? [h('dt', {}, 'Einwilligung'), h('dd', { 'data-field': 'consent' },
         [c.at ? formatDateTime(c.at) : null, c.text_version ? `Textversion ${c.text_version}` : null, c.source].filter(Boolean).join(' · '))]
         : [h('dt', {}, 'Einwilligung'), h('dd', { 'data-field': 'consent' }, 'keine erfasst')],
-      origin ? [h('dt', {}, 'Quelle'), h('dd', {}, origin)] : null));
+      c?.withdrawn_at ? [h('dt', {}, 'Widerrufen'), h('dd', { 'data-field': 'consent_withdrawn' }, formatDateTime(c.withdrawn_at))] : null,
+      origin ? [h('dt', {}, 'Quelle'), h('dd', {}, origin)] : null),
+    c?.text ? h('details', { id: 'einwilligungstext' }, h('summary', {}, `Einwilligungstext (Version ${c.text_version}) anzeigen`),
+      h('blockquote', { 'data-field': 'consent_text' }, c.text)) : null,
+    withdraw, error);
 }
 
 function timeline(lead) {

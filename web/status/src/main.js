@@ -12,8 +12,10 @@ import { incidentDetail } from './incident.js';
 import { alertDetail } from './alert.js';
 import { installDetail } from './installs.js';
 import { datenschutz } from './datenschutz.js';
+import { widersprueche } from './widersprueche.js';
 
-const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten, '#/datenschutz': datenschutz };
+const routes = { '#/heute': heute, '#/pipeline': pipeline, '#/leads': leads, '#/zahlen': zahlen, '#/agenten': agenten, '#/datenschutz': datenschutz,
+  '#/widersprueche': widersprueche };
 // Views with a parameter: the hash's pattern, the view (called with main and the parameter) and its nav entry.
 const paramRoutes = [
   { pattern: /^#\/leads\/([0-9a-fA-F-]{36})$/, view: leadDetail, nav: '#/leads' },
