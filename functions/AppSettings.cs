@@ -5,6 +5,7 @@ using Leitstand.Fulfilment;
 using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Pipeline;
+using Leitstand.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static partial class AppSettings
         ("Auth", typeof(AuthSettings)),
         ("Alerts", typeof(AlertSettings)),
         ("Fulfilment", typeof(FulfilmentSettings)),
+        ("Retention", typeof(RetentionSettings)),
     ];
 
     public static IServiceCollection AddValidatedSettings(this IServiceCollection services, IConfiguration configuration)
@@ -46,6 +48,7 @@ public static partial class AppSettings
         Add<AuthSettings>(services, configuration, "Auth", s => s.Validate());
         Add<AlertSettings>(services, configuration, "Alerts", s => s.Validate());
         Add<FulfilmentSettings>(services, configuration, "Fulfilment", s => s.Validate());
+        Add<RetentionSettings>(services, configuration, "Retention", s => s.Validate());
         return services;
     }
 

@@ -99,10 +99,14 @@ create table public.leads (
   -- computing them again (unaccent and a regular expression, some 50 µs a row)
   search_document tsvector not null generated always as
     (public.lead_search_document(name, company, email, phone, handle)) stored,
+  -- when the personal fields were erased (retention, docs/datenschutz.md; erasure): name 'Gelöscht', e-mail,
+  -- phone, company, message, handle and lost reason empty; stage, dates, source and consent version stay
+  erased_at timestamptz,
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
-  constraint leads_reachable check (email is not null or handle is not null),
+  -- anonymised in place (retention, erasure): the personal fields are gone, the row keeps the KPI counts
+  constraint leads_reachable check (erased_at is not null or email is not null or handle is not null),
   constraint leads_form_consent check (contact_basis <> 'form'
     or (consent_at is not null and consent_text_version is not null and consent_source is not null))
 );
