@@ -1,26 +1,14 @@
 -- Retention as the privacy page promises (issue 21; docs/datenschutz.md): leads are anonymised in place
 -- (leads.erased_at), public.apply_retention applies every rule in one statement, public.retention_runs keeps
 -- each run's counts, and no new task is made for an erased lead.
+-- leads.erased_at, leads_reachable and public.skip_tasks_of_erased_leads are also made by branch dsgvo-erase
+-- (20261207183000_erasures.sql) in the same words; written here so that either order of deployment works.
 
 alter table public.leads add column if not exists erased_at timestamptz;
 alter table public.leads drop constraint if exists leads_reachable;
 alter table public.leads
-  add constraint leads_reachable check (erased_at is not null or email is not null or handle is not null);
-
--- A lead whose personal fields are erased (leads.erased_at: retention, erasure) gets no new task: whatever rule
--- would still pick it (a NEW lead without contact, a stale stage), the row is skipped here, for every writer.
-create function public.skip_tasks_of_erased_leads() returns trigger
-language plpgsql set search_path = '' as $$
-begin
-  if new.lead_id is not null and exists (select 1 from public.leads l where l.id = new.lead_id and l.erased_at is not null) then
-    return null;
-  end if;
-  return new;
-end
-$$;
-revoke all on function public.skip_tasks_of_erased_leads() from public, anon, authenticated;
-create trigger tasks_skip_erased_leads before insert on public.tasks
-  for each row execute function public.skip_tasks_of_erased_leads();
+  add constraint leads_reachable check (email is not null or handle is not null or erased_at is not null);
+drop trigger if exists tasks_skip_erased_leads on public.tasks;
 
 -- Retention (docs/datenschutz.md, "Speicherdauer"): what may no longer be kept is anonymised or deleted once a day
 -- by public.apply_retention (timer ApplyRetention, shared/Retention/ApplyRetention.cs), one set-based statement per
@@ -53,6 +41,22 @@ create trigger tasks_skip_erased_leads before insert on public.tasks
 --   key_handovers          agent key handovers past their expiry
 -- Heartbeats and status flips: public.agent_heartbeats / agent_status_flips, pruned by PruneMonitoringHistory
 -- (Monitoring__HeartbeatRetentionDays, Monitoring__FlipRetentionDays), as before.
+
+-- An erased lead gets no new task (the daily list's rules and the playbooks see its stage as before). The same
+-- function and trigger as branch dsgvo-erase's privacy.sql (Art. 17), word for word: retention anonymises leads the
+-- same way (leads.erased_at); when both are merged, one definition stays.
+create or replace function public.skip_tasks_of_erased_leads() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if exists (select 1 from public.leads l where l.id = new.lead_id and l.erased_at is not null) then
+    return null;
+  end if;
+  return new;
+end
+$$;
+create trigger tasks_skip_erased_leads before insert on public.tasks
+  for each row when (new.lead_id is not null) execute function public.skip_tasks_of_erased_leads();
+revoke all on function public.skip_tasks_of_erased_leads() from public, anon;
 
 create table public.retention_runs (
   id bigint generated always as identity primary key,

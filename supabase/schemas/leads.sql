@@ -105,8 +105,7 @@ create table public.leads (
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
-  -- anonymised in place (retention, erasure): the personal fields are gone, the row keeps the KPI counts
-  constraint leads_reachable check (erased_at is not null or email is not null or handle is not null),
+  constraint leads_reachable check (email is not null or handle is not null or erased_at is not null),
   constraint leads_form_consent check (contact_basis <> 'form'
     or (consent_at is not null and consent_text_version is not null and consent_source is not null))
 );

@@ -30,6 +30,22 @@
 -- Heartbeats and status flips: public.agent_heartbeats / agent_status_flips, pruned by PruneMonitoringHistory
 -- (Monitoring__HeartbeatRetentionDays, Monitoring__FlipRetentionDays), as before.
 
+-- An erased lead gets no new task (the daily list's rules and the playbooks see its stage as before). The same
+-- function and trigger as branch dsgvo-erase's privacy.sql (Art. 17), word for word: retention anonymises leads the
+-- same way (leads.erased_at); when both are merged, one definition stays.
+create function public.skip_tasks_of_erased_leads() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if exists (select 1 from public.leads l where l.id = new.lead_id and l.erased_at is not null) then
+    return null;
+  end if;
+  return new;
+end
+$$;
+create trigger tasks_skip_erased_leads before insert on public.tasks
+  for each row when (new.lead_id is not null) execute function public.skip_tasks_of_erased_leads();
+revoke all on function public.skip_tasks_of_erased_leads() from public, anon;
+
 create table public.retention_runs (
   id bigint generated always as identity primary key,
   run_at timestamptz not null,

@@ -698,19 +698,3 @@ create policy task_settings_functions on public.task_settings for select to leit
 create policy stale_stage_limits_functions on public.stale_stage_limits for select to leitstand_functions using (true);
 create policy weekly_targets_functions on public.weekly_targets for select to leitstand_functions using (true);
 create policy task_generation_runs_functions on public.task_generation_runs for all to leitstand_functions using (true) with check (true);
-
--- ---------------------------------------------------------------------------------------------
--- A lead whose personal fields are erased (leads.erased_at: retention, erasure) gets no new task: whatever rule
--- would still pick it (a NEW lead without contact, a stale stage), the row is skipped here, for every writer.
-create function public.skip_tasks_of_erased_leads() returns trigger
-language plpgsql set search_path = '' as $$
-begin
-  if new.lead_id is not null and exists (select 1 from public.leads l where l.id = new.lead_id and l.erased_at is not null) then
-    return null;
-  end if;
-  return new;
-end
-$$;
-revoke all on function public.skip_tasks_of_erased_leads() from public, anon, authenticated;
-create trigger tasks_skip_erased_leads before insert on public.tasks
-  for each row execute function public.skip_tasks_of_erased_leads();
