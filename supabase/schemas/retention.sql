@@ -24,7 +24,7 @@
 --   incidents              resolved incidents (with their events) resolved more than p_incident_months ago
 --   outbox                 sent outbox messages sent more than p_outbox_days ago
 --   alerts                 alerts (with their delivery log) created more than p_alert_days ago, none still
---                          pending or sending
+--                          pending or sending, not about an incident that is still open
 --   rate_limits            rate-limit windows older than p_rate_limit_days
 --   key_handovers          agent key handovers past their expiry
 -- Heartbeats and status flips: public.agent_heartbeats / agent_status_flips, pruned by PruneMonitoringHistory
@@ -156,6 +156,9 @@ begin
     delete from public.alerts a
     where a.created_at < p_at - make_interval(days => p_alert_days)
       and not exists (select 1 from public.alert_deliveries d where d.alert_id = a.id and d.state in ('pending', 'sending'))
+      -- an open incident's alerts stay: its reminders read the opening alert, its escalation is deduplicated by key
+      and not (a.subject_type = 'incident'
+               and exists (select 1 from public.incidents i where i.id = a.subject_id and i.status <> 'resolved'))
     returning 1
   ), rate_limits as (
     delete from public.rate_limit_hits h where h.window_start < p_at - make_interval(days => p_rate_limit_days) returning 1

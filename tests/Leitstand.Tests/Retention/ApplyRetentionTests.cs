@@ -165,6 +165,12 @@ public sealed class ApplyRetentionTests(StackFixture stack) : KpiTestBase(stack)
             insert into alerts (id, kind, severity, dedupe_key, subject_type, title, body, link, occurred_at, created_at)
             select gen_random_uuid(), k.kind, 'info', 'retention-test:' || x.n, 'team', 'Test', 'Test', '#/', x.at, x.at
             from (select kind from alert_kinds order by kind limit 1) k, (values (1, @old), (2, @recent)) x(n, at);
+            insert into incidents (id, agent_id, error_class, severity, status, opened_at, last_seen_at) values
+              ('1c000000-0000-4000-8000-0000000000aa', 'ae000000-0000-4000-8000-0000000000aa', 'crash_loop', 'critical', 'open', @old, @old);
+            insert into alerts (id, kind, severity, dedupe_key, subject_type, subject_id, title, body, link, occurred_at, created_at)
+            select gen_random_uuid(), k.kind, 'critical', 'retention-test:open-incident', 'incident', '1c000000-0000-4000-8000-0000000000aa',
+                   'Test', 'Test', '#/', @old, @old
+            from (select kind from alert_kinds order by kind limit 1) k;
             insert into alert_deliveries (alert_id, channel, due_at, state, delivered_at)
             select id, 'email', created_at, 'delivered', created_at from alerts where dedupe_key like 'retention-test:%';
             insert into rate_limit_hits (bucket, window_start, hits) values ('lead-form:old', @old, 1), ('lead-form:new', @recent, 1);
@@ -174,9 +180,10 @@ public sealed class ApplyRetentionTests(StackFixture stack) : KpiTestBase(stack)
         var result = await RunAsync(now);
 
         Assert.Equal((1, 1, 1, 1, 1), (result.Incidents, result.Outbox, result.Alerts, result.RateLimits, result.KeyHandovers));
-        Assert.Equal(1, await ScalarAsync<int>("select count(*) from incidents"));
+        Assert.Equal(2, await ScalarAsync<int>("select count(*) from incidents where error_class = 'crash_loop'"));   // the recent one and the open one
         Assert.Equal(2, await ScalarAsync<int>("select count(*) from outbox_messages where queue = 'retention-test'"));   // the recent one and the unsent one
-        Assert.Equal(1, await ScalarAsync<int>("select count(*) from alerts where dedupe_key like 'retention-test:%'"));
+        // the recent alert and the old one about the incident that is still open
+        Assert.Equal(2, await ScalarAsync<int>("select count(*) from alerts where dedupe_key like 'retention-test:%'"));
         Assert.Equal(1, await ScalarAsync<int>("select count(*) from rate_limit_hits where bucket like 'lead-form:%'"));
         Assert.Equal(0, await ScalarAsync<int>("select count(*) from agent_key_handovers"));
         Assert.True(await UntouchedAsync(lead));
