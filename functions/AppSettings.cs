@@ -6,6 +6,7 @@ using Leitstand.Leads;
 using Leitstand.Monitoring;
 using Leitstand.Pipeline;
 using Leitstand.Privacy;
+using Leitstand.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public static partial class AppSettings
         ("Alerts", typeof(AlertSettings)),
         ("Fulfilment", typeof(FulfilmentSettings)),
         ("Privacy", typeof(PrivacySettings)),
+        ("Retention", typeof(RetentionSettings)),
     ];
 
     public static IServiceCollection AddValidatedSettings(this IServiceCollection services, IConfiguration configuration)
@@ -49,6 +51,7 @@ public static partial class AppSettings
         Add<AlertSettings>(services, configuration, "Alerts", s => s.Validate());
         Add<FulfilmentSettings>(services, configuration, "Fulfilment", s => s.Validate());
         Add<PrivacySettings>(services, configuration, "Privacy", s => s.Validate());
+        Add<RetentionSettings>(services, configuration, "Retention", s => s.Validate());
         return services;
     }
 

@@ -68,6 +68,7 @@ public static class ServiceSetup
         services.AddSingleton<CorrectDeal>();
         services.AddSingleton<RevealAgentKey>();
         services.AddSingleton<ApplyRetention>();
+        services.AddSingleton<ListRetentionRuns>();
         services.AddSingleton<IngestHeartbeat>();
         services.AddSingleton<CheckAgents>();
         services.AddSingleton<WorkflowCheckIn>();

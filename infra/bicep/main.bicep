@@ -192,6 +192,13 @@ var appSettings = union(
     Leads__LeadCapturedQueue: leadCapturedQueue
     Pipeline__WebhookSecret: secret(vault.outputs.uri, secretNames.pipelineWebhookSecret)
     Pipeline__LostRetentionDays: '365'
+    Retention__OpenLeadMonths: '12'
+    Retention__UncontactedProspectMonths: '3'
+    Retention__CustomerMonths: '36'
+    Retention__IncidentMonths: '12'
+    Retention__OutboxDays: '30'
+    Retention__AlertDays: '90'
+    Retention__RateLimitDays: '1'
     Monitoring__HeartbeatRetentionDays: '14'
     Monitoring__FlipRetentionDays: '365'
     Monitoring__FlipsPerHour: '6'

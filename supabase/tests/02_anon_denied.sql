@@ -68,6 +68,8 @@ insert into public.kpi_digest_runs (iso_week, week_start, due_at, sent_at) value
   ('2026-W47', '2026-11-16', '2026-11-23 07:00:00+00', '2026-11-23 07:00:00+00');
 insert into public.kpi_period_figures (kind, period_start, figures, computed_at) values
   ('week', '2026-11-16', '{"counts": {}}', '2026-11-23 07:00:00+00');
+-- Tables of the retention migration.
+insert into public.retention_runs (run_at, counts, periods) values ('2026-11-25 03:15:00+00', '{"open_leads": 0}', '{}');
 -- Tables of the onboarding migration (onboarding_templates holds the questionnaire already).
 insert into public.onboarding_links (lead_id, expires_at) values
   ('b0000000-0000-4000-8000-000000000001', now() + interval '14 days');

@@ -157,7 +157,7 @@ public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retention_deletes_lost_leads_past_their_date_and_keeps_the_others()
+    public async Task Retention_anonymises_lost_leads_past_their_date_and_keeps_the_others()
     {
         var expired = await Crm.CreateLeadAsync(stack.Admin, "LOST");
         var kept = await Crm.CreateLeadAsync(stack.Admin, "LOST");
@@ -170,7 +170,9 @@ public sealed class PipelineDeliveryTests(StackFixture stack) : IAsyncLifetime
 
         await _host.Services.GetRequiredService<Leitstand.Retention.ApplyRetention>().ExecuteAsync(CancellationToken.None);
 
-        Assert.Equal(0, await CountAsync("select count(*) from leads where id = @expired", new { expired }));
+        // anonymised in place (docs/datenschutz.md): the personal fields are gone, the row keeps the KPI counts
+        Assert.Equal(1, await CountAsync("select count(*) from leads where id = @expired and erased_at is not null and email is null and name = 'Gelöscht'", new { expired }));
+        Assert.Equal(0, await CountAsync("select count(*) from leads where id in (@kept, @active) and erased_at is not null", new { kept, active }));
         Assert.Equal(2, await CountAsync("select count(*) from leads where id in (@kept, @active)", new { kept, active }));
     }
 }

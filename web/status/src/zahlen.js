@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api } from './api.js';
 import { h, formatCents } from './dom.js';
+import { aufbewahrung } from './aufbewahrung.js';
 
 const percent = new Intl.NumberFormat('de-DE', { style: 'percent', maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
@@ -35,7 +36,7 @@ const share = (x) => (x == null ? '–' : percent.format(x));
 export function zahlen(main) {
   const body = h('div', { id: 'zahlen-inhalt', 'aria-busy': 'true' }, h('p', {}, 'Lädt …'));
   const picker = h('div', { class: 'picker', role: 'group', 'aria-label': 'Zeitraum' });
-  main.replaceChildren(h('h1', {}, 'Zahlen'), picker, body);
+  main.replaceChildren(h('h1', {}, 'Zahlen'), picker, body, aufbewahrung());
   let chart;
   let gone = false;
 
