@@ -10,7 +10,7 @@ namespace Leitstand.Pipeline;
 /// </summary>
 public sealed class ListLostReasons(TeamDatabase db)
 {
-    private const string Sql = "select code, label from public.lost_reasons order by position, code";
+    private const string Sql = "select code, label from public.lost_reasons where offered order by position, code";
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
     public async Task<IReadOnlyList<LostReason>> ExecuteAsync(TeamUser user, CancellationToken ct)

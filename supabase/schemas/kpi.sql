@@ -588,15 +588,22 @@ begin
   return null;
 end
 $$;
--- Deals count by won_at (setups sold, sources of won deals).
+-- Deals count by won_at (setups sold, sources of won deals). An update that changes only what no figure reads (the
+-- restriction of an erased or expired customer's deal, the price reason's text) keeps the figures.
 create function public.kpi_deals_changed() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  if tg_op in ('INSERT', 'UPDATE') then
+  if tg_op = 'INSERT' then
     perform public.forget_kpi_figures(array(select n.won_at from new_rows n where n.won_at is not null));
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
+  elsif tg_op = 'DELETE' then
     perform public.forget_kpi_figures(array(select o.won_at from old_rows o where o.won_at is not null));
+  else
+    perform public.forget_kpi_figures(array(
+      select t.won_at
+      from new_rows n join old_rows o on o.id = n.id
+      cross join lateral (select n.won_at union all select o.won_at) t(won_at)
+      where t.won_at is not null
+        and (to_jsonb(n) - 'restricted_until' - 'price_reason') is distinct from (to_jsonb(o) - 'restricted_until' - 'price_reason')));
   end if;
   return null;
 end

@@ -64,15 +64,20 @@ grant execute on function public.search_text(text), public.lead_search_document(
 create table public.lost_reasons (
   code text primary key check (code ~ '^[a-z_]{1,40}$'),
   label text not null check (char_length(label) between 1 and 60),
-  position smallint not null
+  position smallint not null,
+  -- offered in the status center's LOST form; false for the codes only the privacy functions set
+  offered boolean not null default true
 );
-insert into public.lost_reasons (code, label, position) values
-  ('preis', 'Zu teuer', 1),
-  ('kein_bedarf', 'Kein Bedarf', 2),
-  ('keine_zeit', 'Keine Zeit / falscher Zeitpunkt', 3),
-  ('kein_kontakt', 'Keine Antwort / kein Kontakt', 4),
-  ('wettbewerber', 'Anderer Anbieter', 5),
-  ('sonstiges', 'Sonstiges', 6);
+insert into public.lost_reasons (code, label, position, offered) values
+  ('preis', 'Zu teuer', 1, true),
+  ('kein_bedarf', 'Kein Bedarf', 2, true),
+  ('keine_zeit', 'Keine Zeit / falscher Zeitpunkt', 3, true),
+  ('kein_kontakt', 'Keine Antwort / kein Kontakt', 4, true),
+  ('wettbewerber', 'Anderer Anbieter', 5, true),
+  ('sonstiges', 'Sonstiges', 6, true),
+  -- set by the privacy functions (public.stop_lead_contact), not offered in the LOST form
+  ('widerspruch', 'Widerspruch (Art. 21)', 7, false),
+  ('einwilligung_widerrufen', 'Einwilligung widerrufen', 8, false);
 
 -- ---------------------------------------------------------------------------------------------
 -- A lead needs an e-mail address or a channel handle (each unique) and a consent only where the contact basis

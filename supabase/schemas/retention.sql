@@ -109,6 +109,12 @@ begin
       handle = null, handle_channel = null, lost_reason = null, delete_after = null, erased_at = p_at
     from due where l.id = due.lead_id
     returning 1
+  ), restricted_deals as (
+    -- a customer's won deals are accounting records (§257 HGB, §147 AO): kept without the person, restricted until
+    -- the end of the 10th year after the year won (as public.erase_lead does)
+    update public.deals d set restricted_until = make_date(extract(year from d.won_at at time zone 'Europe/Berlin')::integer + 10, 12, 31)
+    from due where d.lead_id = due.lead_id and d.status = 'WON' and d.restricted_until is null
+    returning 1
   ), touchpoints as (
     update public.lead_touchpoints t set note = null
     from due where t.lead_id = due.lead_id and t.note is not null
@@ -157,6 +163,7 @@ begin
     'uncontacted_prospects', (select count(*) from due where due.rule = 'uncontacted_prospects'),
     'lost_leads', (select count(*) from due where due.rule = 'lost_leads'),
     'customers', (select count(*) from due where due.rule = 'customers'),
+    'restricted_deals', (select count(*) from restricted_deals),
     'touchpoint_notes', (select count(*) from touchpoints),
     'tasks', (select count(*) from tasks),
     'onboarding', (select count(*) from answers) + (select count(*) from links),

@@ -50,7 +50,7 @@ select throws_ok($$ update public.consent_texts set text = 'anders' $$, '42501',
 select is((select row(leads_stopped, tasks_cancelled)::text from public.stop_lead_contact(
             array['b0000000-0000-4000-8000-000000000331', 'b0000000-0000-4000-8000-000000000332']::uuid[], 'widerspruch', 'Widerspruch (Art. 21 DSGVO)')),
   '(2,2)', 'stop_lead_contact stops both leads and cancels their two sales tasks');
-select is((select stage::text || ' ' || lost_reason from public.leads where id = 'b0000000-0000-4000-8000-000000000331'),
+select is((select stage::text || ' ' || lost_reason_code from public.leads where id = 'b0000000-0000-4000-8000-000000000331'),
   'LOST widerspruch', 'an open lead moves to LOST with the reason code');
 select is((select stage::text from public.leads where id = 'b0000000-0000-4000-8000-000000000332'), 'WON', 'a won customer keeps its stage');
 select is((select status::text from public.tasks where id = 'd0000000-0000-4000-8000-000000000333'), 'OPEN', 'a won customer keeps its fulfilment task');

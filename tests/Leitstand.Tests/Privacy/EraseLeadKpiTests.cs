@@ -21,7 +21,7 @@ public sealed class EraseLeadKpiTests(StackFixture stack) : ErasureTestBase(stac
         foreach (var board in boards) before.Add(await BoardAsync(board));
         Assert.Contains("\"one_time_cents\":149000", before[2]);
         Assert.Contains("\"utm_source\":\"instagram\"", before[2]);
-        Assert.Contains("Kein Budget", before[1]);
+        Assert.Contains("\"Zu teuer\"", before[1]); // the lost lead counted under its reason code's label
 
         foreach (var lead in new[] { customer.LeadId, lost, open }) Assert.Equal(HttpStatusCode.OK, (await EraseAsync(lead)).StatusCode);
 

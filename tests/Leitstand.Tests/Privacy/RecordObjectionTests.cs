@@ -28,7 +28,7 @@ public sealed class RecordObjectionTests(StackFixture stack) : ProspectTestBase(
         Assert.Equal("email", objection.GetProperty("kind").GetString());
         Assert.False(objection.GetProperty("already_recorded").GetBoolean());
         await using var connection = await Stack.Admin.OpenConnectionAsync();
-        var lead = await connection.QuerySingleAsync("select stage::text as stage, lost_reason from leads where id = @leadId", new { leadId });
+        var lead = await connection.QuerySingleAsync("select stage::text as stage, lost_reason_code as lost_reason from leads where id = @leadId", new { leadId });
         Assert.Equal(("LOST", RecordObjection.LostReason), ((string)lead.stage, (string)lead.lost_reason));
         var task = await connection.QuerySingleAsync("select status::text as status, cancel_reason from tasks where id = @taskId", new { taskId });
         Assert.Equal(("CANCELLED", RecordObjection.CancelReason), ((string)task.status, (string)task.cancel_reason));

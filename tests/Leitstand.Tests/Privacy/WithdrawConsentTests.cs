@@ -28,7 +28,7 @@ public sealed class WithdrawConsentTests(StackFixture stack) : ProspectTestBase(
         Assert.True(body.GetProperty("tasks_cancelled").GetInt32() >= 1);
         await using var connection = await Stack.Admin.OpenConnectionAsync();
         var lead = await connection.QuerySingleAsync(
-            "select stage::text as stage, lost_reason, consent_withdrawn_at, consent_withdrawn_by, consent_at from leads where id = @leadId", new { leadId });
+            "select stage::text as stage, lost_reason_code as lost_reason, consent_withdrawn_at, consent_withdrawn_by, consent_at from leads where id = @leadId", new { leadId });
         Assert.Equal(Clock.GetUtcNow().UtcDateTime, (DateTime)lead.consent_withdrawn_at, TimeSpan.FromMilliseconds(1));
         Assert.Equal(Host.TeamMemberId.ToString(), (string)lead.consent_withdrawn_by);
         Assert.Equal(("LOST", WithdrawConsent.LostReason), ((string)lead.stage, (string)lead.lost_reason));

@@ -218,7 +218,7 @@ public sealed class ApplyRetentionTests(StackFixture stack) : KpiTestBase(stack)
                          At("QUALIFIED", Local(2026, 3, 5, 10)), At("CALL_BOOKED", Local(2026, 3, 5, 16)), At("WON", Local(2026, 3, 6, 10))],
             utmSource: "instagram", packages: ["SETUP"], name: "Paula Pfad");
         var lost = await LeadAsync([At("NEW", Local(2026, 3, 2, 9)), At("CONTACTED", Local(2026, 3, 3, 9)), At("LOST", Local(2026, 3, 4, 9))],
-            lostReason: "Kein Budget", name: "Quirin Weg");
+            lostReason: "kein_bedarf", name: "Quirin Weg");
         await LeadAsync([At("NEW", Local(2026, 3, 3, 8)), At("CONTACTED", Local(2026, 3, 4, 8))], utmSource: "linkedin", name: "Sven Still");
         await ExecuteAsync("update leads set delete_after = @at where id = @lost", new { lost, at = Local(2026, 4, 1, 0) });
         var week = "kind=week&start=2026-03-02";
