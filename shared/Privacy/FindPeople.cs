@@ -21,6 +21,9 @@ public sealed class FindPeople(TeamDatabase db)
         order by l.created_at, l.id
         """;
 
+    /// <summary>The request body (snake_case): an e-mail, or a handle with or without its channel.</summary>
+    public sealed record Request(string? Email, string? Handle, string? Channel);
+
     /// <summary>The query, or the German errors per field (none given: both fields; an unknown channel; a handle that cannot be one).</summary>
     public static (PeopleQuery? Query, IReadOnlyDictionary<string, string[]> Errors) Validate(string? email, string? handle, string? channel)
     {

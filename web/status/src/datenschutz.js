@@ -49,7 +49,7 @@ export function privacySection(lead) {
 
 /**
  * #/datenschutz: a request about a person (Auskunft, later erasure and objections) names an e-mail address or a
- * handle; this finds the leads stored with it (GET /api/people) and offers the Auskunft for each.
+ * handle; this finds the leads stored with it (POST /api/people/search: the e-mail in a body, never in a URL) and offers the Auskunft for each.
  */
 export function datenschutz(main) {
   const input = h('input', { id: 'person-suche', name: 'person', type: 'text', required: true, autocomplete: 'off', spellcheck: 'false',
@@ -70,11 +70,10 @@ export function datenschutz(main) {
     error.textContent = '';
     const value = input.value.trim();
     const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value);
-    const query = isEmail ? `email=${encodeURIComponent(value)}`
-      : `handle=${encodeURIComponent(value)}${channel.value ? `&channel=${encodeURIComponent(channel.value)}` : ''}`;
+    const query = isEmail ? { email: value } : { handle: value, ...(channel.value ? { channel: channel.value } : {}) };
     results.setAttribute('aria-busy', 'true');
     try {
-      const { people } = await api(`/api/people?${query}`);
+      const { people } = await api('/api/people/search', { method: 'POST', body: JSON.stringify(query) });
       results.replaceChildren(people.length === 0
         ? h('p', { class: 'empty', id: 'keine-personen' }, 'Zu dieser Angabe ist nichts gespeichert.')
         : h('ul', { class: 'people' }, people.map(person)));
