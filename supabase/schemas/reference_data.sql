@@ -186,14 +186,14 @@ Den Preis offen nennen:
 4. Start in den nächsten acht Wochen gewünscht.
 5. Eigener Rechner und eigene Konten, auf denen installiert werden darf; keine Vorgaben, die das verhindern.
 
-**LOST**, wenn eines zutrifft (Grund in `lost_reason`):
+**LOST**, wenn eines zutrifft (Grund aus der Liste der Verlustgründe; eine kurze Notiz ohne Namen ist freiwillig):
 
 - kein konkreter Zeitfresser, eher Neugier → „Kein Bedarf“
-- Budget passt auf absehbare Zeit nicht → „Kein Budget“
-- Start frühestens in drei Monaten → „Falscher Zeitpunkt“ (meldet sich der Lead später, LOST → NEW)
+- Budget passt auf absehbare Zeit nicht → „Zu teuer“
+- Start frühestens in drei Monaten → „Keine Zeit / falscher Zeitpunkt“ (meldet sich der Lead später, LOST → NEW)
 - erwartet etwas, das wir nicht liefern: individuelle Softwareentwicklung oder einen Agenten, der ohne Freigabe
-  E-Mails verschickt, bezahlt oder löscht → „Passt nicht zum Angebot“
-- kein Interesse mehr an einem Call → „Kein Interesse“
+  E-Mails verschickt, bezahlt oder löscht → „Kein Bedarf“, Notiz „passt nicht zum Angebot“
+- kein Interesse mehr an einem Call → „Kein Bedarf“
 
 **Grenzfall:** nicht raten. Müssten die Workflows zwingend Gesundheitsdaten oder Daten unter Berufsgeheimnis
 verarbeiten, vor der Entscheidung im Team besprechen. Sonst die offene Frage per Nachricht klären und
@@ -411,7 +411,7 @@ insert into public.playbook_steps (playbook_key, step, kind, title, body, due_an
 
    > Hi {vorname}, ich will dir nicht weiter die Nachrichten vollschreiben, das ist meine letzte zu dem Thema. Falls Zeitfresser bei dir später wieder oben auf der Liste stehen, melde dich einfach. Alles Gute dir!
 
-2. Stufe auf **LOST** setzen, `lost_reason` = „Keine Antwort“. Offene Aufgaben werden abgebrochen, der Lead
+2. Stufe auf **LOST** setzen, Grund „Keine Antwort / kein Kontakt“. Offene Aufgaben werden abgebrochen, der Lead
    bekommt automatisch ein Löschdatum.
 3. Falls die Abschlussnachricht rausging: Touchpoint mit Kanal `dm` und Notiz-Code `closing_message_sent`
    („Abschlussnachricht gesendet“). Keine Chat-Inhalte.
@@ -479,8 +479,8 @@ Hat {name} doch geantwortet: REPLIED statt LOST. Meldet sich {name} später, den
   Onboarding, Installationsaufgaben und Monitoring-Eintrag entstehen automatisch. Retainer gebucht: zusätzlich
   ein Deal `RETAINER` mit Startdatum (`POST /api/leads/{id}/deals`). Gibt es schon einen offenen Deal, fragt
   „Gewonnen“ nicht erneut. Auftragsbestätigung und Rechnung an {name} senden.
-- **Absage:** Stufe auf **LOST**, Grund in `lost_reason` (z. B. „Kein Budget“, „Falscher Zeitpunkt“, „Passt
-  nicht zum Angebot“). Kurze, freundliche Nachricht, dass die Tür offen bleibt.
+- **Absage:** Stufe auf **LOST** mit dem Grund aus der Liste (z. B. „Zu teuer“, „Keine Zeit / falscher Zeitpunkt“,
+  „Anderer Anbieter“). Kurze, freundliche Nachricht, dass die Tür offen bleibt.
 - **Noch unentschieden:** einen festen Termin für die Entscheidung vereinbaren und als eigene Aufgabe anlegen;
   die Stufe bleibt CALL_BOOKED.
 - **Call hat nicht stattgefunden** (abgesagt, nicht erschienen): Stufe zurück auf **QUALIFIED**, dann entsteht
