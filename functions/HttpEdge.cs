@@ -32,6 +32,20 @@ public static class HttpEdge
 
     public static IActionResult Json(int status, object value) => new JsonBody(status, value, "application/json", noStore: true);
 
+    /// <summary>
+    /// The agent key of a machine request (heartbeat, workflow check-in, key check): <c>X-Agent-Key</c>, else
+    /// <c>Authorization: Bearer</c>; null when missing or longer than any key can be (the caller answers 401).
+    /// </summary>
+    public static string? AgentKey(HttpRequest req)
+    {
+        var header = req.Headers["X-Agent-Key"].ToString();
+        if (header.Length > 0) return header.Length <= 100 ? header : null;
+        var authorization = req.Headers[Microsoft.Net.Http.Headers.HeaderNames.Authorization].ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length <= 107
+            ? authorization["Bearer ".Length..].Trim()
+            : null;
+    }
+
     /// <summary>problem+json: title, status, errors per field (German), and any extra fields.</summary>
     public static IActionResult Problem(int status, string title, IReadOnlyDictionary<string, string[]>? errors = null,
         IReadOnlyDictionary<string, object?>? extensions = null)

@@ -2,7 +2,6 @@ using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 
 namespace Leitstand.Functions.Monitoring;
 
@@ -18,22 +17,11 @@ public sealed class AgentSelfFunction(CheckAgentKey check)
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/me")] HttpRequest req, CancellationToken ct)
     {
-        var key = AgentKey(req);
+        var key = HttpEdge.AgentKey(req);
         if (key is null) return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Agent-Schlüssel fehlt (Authorization: Bearer oder X-Agent-Key).");
         return await HttpEdge.RunAsync(req, async () => await check.ExecuteAsync(key, ct) is { } agent
             ? HttpEdge.Json(StatusCodes.Status200OK, new { agent_id = agent.AgentId, paused = agent.Paused })
             : HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
             () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut versuchen."));
-    }
-
-    // As HeartbeatFunction and WorkflowCheckInFunction read it.
-    private static string? AgentKey(HttpRequest req)
-    {
-        var header = req.Headers["X-Agent-Key"].ToString();
-        if (header.Length > 0) return header.Length <= 100 ? header : null;
-        var authorization = req.Headers[HeaderNames.Authorization].ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length <= 107
-            ? authorization["Bearer ".Length..].Trim()
-            : null;
     }
 }

@@ -3,7 +3,6 @@ using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 
 namespace Leitstand.Functions.Monitoring;
 
@@ -23,7 +22,7 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
         var kind = signal switch { null or "" => "heartbeat", "start" => "start", "fail" => "fail", _ => null };
         if (kind is null) return HttpEdge.Problem(StatusCodes.Status404NotFound, "Unbekanntes Signal. Erlaubt: /heartbeat, /heartbeat/start, /heartbeat/fail.");
 
-        var key = AgentKey(req);
+        var key = HttpEdge.AgentKey(req);
         if (key is null) return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Agent-Schlüssel fehlt (Header X-Agent-Key).");
 
         string? body = null;
@@ -50,15 +49,5 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
             HeartbeatResult.Accepted a => HttpEdge.Json(StatusCodes.Status200OK, new { status = "accepted", agent_id = a.AgentId, agent_status = a.AgentStatus, commands = a.Commands }),
             _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
         }, () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden."));
-    }
-
-    private static string? AgentKey(HttpRequest req)
-    {
-        var header = req.Headers["X-Agent-Key"].ToString();
-        if (header.Length > 0) return header.Length <= 100 ? header : null;
-        var authorization = req.Headers[HeaderNames.Authorization].ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length <= 107
-            ? authorization["Bearer ".Length..].Trim()
-            : null;
     }
 }

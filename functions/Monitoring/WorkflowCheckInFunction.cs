@@ -3,7 +3,6 @@ using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 
 namespace Leitstand.Functions.Monitoring;
 
@@ -19,7 +18,7 @@ public sealed class WorkflowCheckInFunction(WorkflowCheckIn checkIn, MonitoringS
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/{workflow}/checkins")] HttpRequest req,
         string workflow, CancellationToken ct)
     {
-        var key = AgentKey(req);
+        var key = HttpEdge.AgentKey(req);
         if (key is null) return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Agent-Schlüssel fehlt (Authorization: Bearer oder X-Agent-Key).");
         if (!WorkflowCheckInParser.IsWorkflowKey(workflow))
             return HttpEdge.Problem(StatusCodes.Status400BadRequest, "Ungültiger Check-in.", new Dictionary<string, string[]>
@@ -50,15 +49,5 @@ public sealed class WorkflowCheckInFunction(WorkflowCheckIn checkIn, MonitoringS
                 new Dictionary<string, string[]> { ["workflow"] = [$"Ein Agent kann höchstens {WorkflowCheckIn.MaxWorkflowsPerAgent} Workflows melden."] }),
             _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
         }, () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden."));
-    }
-
-    private static string? AgentKey(HttpRequest req)
-    {
-        var header = req.Headers["X-Agent-Key"].ToString();
-        if (header.Length > 0) return header.Length <= 100 ? header : null;
-        var authorization = req.Headers[HeaderNames.Authorization].ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length <= 107
-            ? authorization["Bearer ".Length..].Trim()
-            : null;
     }
 }
