@@ -36,6 +36,7 @@ public sealed class StatusCenterObjectionsTests(StackFixture stack, Chromium chr
         await Expect(page.Locator("#meldung")).ToContainTextAsync("Widerspruch eingetragen: 1 Lead gestoppt");
         Assert.DoesNotContain(handle, await page.Locator("#widersprueche").TextContentAsync());
         await Expect(page.Locator("#widersprueche li").First).ToContainTextAsync("Handle");
+        await session.ScreenshotAsync("widersprueche");
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
         Assert.Equal("LOST", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
     }

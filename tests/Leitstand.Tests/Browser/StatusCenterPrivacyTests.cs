@@ -38,6 +38,7 @@ public sealed class StatusCenterPrivacyTests(StackFixture stack, Chromium chromi
         await Expect(tab.Locator("#lead")).ToContainTextAsync(name);
         await Expect(tab.Locator("#stage-history h2")).ToHaveTextAsync("Verlauf im Vertrieb");
         Assert.StartsWith("blob:", tab.Url);
+        await tab.SaveScreenshotAsync("auskunft-seite");
         await Expect(page.Locator("#auskunft-status [data-auskunft='html']")).ToBeVisibleAsync();
     }
 
@@ -63,6 +64,7 @@ public sealed class StatusCenterPrivacyTests(StackFixture stack, Chromium chromi
         var match = page.Locator($"#personen li[data-lead='{lead}']");
         await Expect(match).ToContainTextAsync(name);
         await Expect(page.Locator("#personen li")).ToHaveCountAsync(1);
+        await session.ScreenshotAsync("datenschutz-suche");
 
         var download = page.WaitForDownloadAsync();
         var popup = page.WaitForPopupAsync();
