@@ -179,9 +179,14 @@ public sealed class SchemaFilesTests(StackFixture stack)
         return name;
     }
 
+    /// <summary>
+    /// As the superuser: the bootstrap leaves pooled connections of supabase_admin open in the database, and only a
+    /// superuser may end another role's sessions (postgres may not, so WITH (FORCE) failed at random).
+    /// </summary>
     private async Task DropDatabaseAsync(string name)
     {
-        await using var admin = await stack.Admin.OpenConnectionAsync();
+        await using var admin = new NpgsqlConnection(stack.Postgres.SuperuserConnectionString());
+        await admin.OpenAsync();
         await using var command = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
         await command.ExecuteNonQueryAsync();
     }

@@ -105,8 +105,9 @@ public sealed class StackFixture : IAsyncLifetime
 
     private async Task DropAsync(string database)
     {
-        // A host's pool may still hold connections: FORCE ends them.
-        await using var connection = new NpgsqlConnection(Postgres.AdminConnectionString());
+        // A host's pool may still hold connections: FORCE ends them. As the superuser, because connections of other
+        // roles (supabase_admin, authenticated) may be among them and postgres may not end those.
+        await using var connection = new NpgsqlConnection(Postgres.SuperuserConnectionString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"drop database if exists {database} with (force)", connection);
         await command.ExecuteNonQueryAsync();
