@@ -52,11 +52,13 @@ public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
             settings["Alerts:Webhook:Secret"] = WebhookSecret;
             settings["Alerts:StatusCenterUrl"] = "https://status.example.de/";
             settings["Alerts:PublicFunctionsUrl"] = "https://leitstand.example.de";
-            settings["Alerts:TimeoutSeconds"] = "1";
+            // A generous timeout: a first send on a busy machine may take seconds, and a timed-out request that still
+            // reached the sink would count twice. Tests about slow channels set a short one (SlowChannelTests).
+            settings["Alerts:TimeoutSeconds"] = "10";
             settings["Alerts:MaxAttempts"] = "2";
             settings["Alerts:RetryBaseDelayMilliseconds"] = "20";
             settings["Alerts:MaxRetryAfterSeconds"] = "1";
-            settings["Alerts:SendingTimeoutSeconds"] = "5";
+            settings["Alerts:SendingTimeoutSeconds"] = "25";
             foreach (var channel in new[] { "Slack", "Teams", "Telegram", "Email", "Webhook" })
                 settings[$"Alerts:{channel}:MessagesPerSecond"] = "0";
             ConfigureSettings(settings);

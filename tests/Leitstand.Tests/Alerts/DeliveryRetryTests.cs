@@ -111,13 +111,13 @@ public sealed class DeliveryRetryTests(StackFixture stack) : AlertTestBase(stack
                   'text', 'Test', 'occurred_at', @at))))[1]
                 """, new { lead, at = Clock.GetUtcNow().UtcDateTime });
             await connection.ExecuteAsync("select public.plan_alert_deliveries(array[@alert], '{webhook}', @at)", new { alert, at = Clock.GetUtcNow().UtcDateTime });
-            batch = await connection.ExecuteScalarAsync<Guid>("select batch_id from public.claim_alert_deliveries(@at, '{webhook}', '5 seconds', 10)",
+            batch = await connection.ExecuteScalarAsync<Guid>("select batch_id from public.claim_alert_deliveries(@at, '{webhook}', '25 seconds', 10)",
                 new { at = Clock.GetUtcNow().UtcDateTime });
         }
 
         await TickAsync();
         Assert.Empty(Webhook.Requests); // still "sending": the other process may be on it
-        Clock.Advance(TimeSpan.FromSeconds(6));
+        Clock.Advance(TimeSpan.FromSeconds(26)); // past Alerts:SendingTimeoutSeconds (25 in AlertTestBase)
         await TickAsync();
 
         var request = Assert.Single(Webhook.Requests);

@@ -36,7 +36,9 @@ public sealed class ChannelRig : IAsyncDisposable
         var settings = new AlertSettings
         {
             StatusCenterUrl = "https://leitstand.example.de/status/",
-            TimeoutSeconds = 1,
+            // Generous: a first connection on a busy machine (SMTP login, JIT) can take more than a second; the test about
+            // timeouts sets its own.
+            TimeoutSeconds = 15,
             MaxAttempts = 3,
             RetryBaseDelayMilliseconds = 20,
             MaxRetryAfterSeconds = 5,

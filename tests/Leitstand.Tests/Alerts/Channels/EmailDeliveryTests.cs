@@ -18,7 +18,7 @@ public sealed class EmailDeliveryTests
         var outcome = await rig.Channel<EmailChannel>().SendAsync(message, CancellationToken.None);
 
         Assert.IsType<SendOutcome.Delivered>(outcome);
-        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(5)));
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
         Assert.Equal("[Leitstand] Kein Heartbeat", mail.Subject);
         Assert.Equal("alerts@leitstand.example.de", Assert.Single(mail.From.Mailboxes).Address);
         Assert.Equal(["team@leitstand.example.de", "bereitschaft@leitstand.example.de"], mail.To.Mailboxes.Select(m => m.Address));
@@ -44,7 +44,7 @@ public sealed class EmailDeliveryTests
         await rig.Channel<EmailChannel>().SendAsync(message, CancellationToken.None);
         await rig.Channel<EmailChannel>().SendAsync(AlertSamples.Single(), CancellationToken.None);
 
-        var mails = await smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(5));
+        var mails = await smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
         Assert.Equal(mails[0].MessageId, mails[1].MessageId);
         Assert.NotEqual(mails[0].MessageId, mails[2].MessageId);
     }
@@ -58,7 +58,7 @@ public sealed class EmailDeliveryTests
 
         await rig.Channel<EmailChannel>().SendAsync(group, CancellationToken.None);
 
-        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(5)));
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
         Assert.StartsWith("[Leitstand] 7 Alerts", mail.Subject);
         foreach (var alert in group.Alerts)
         {
@@ -123,7 +123,7 @@ public sealed class EmailDeliveryTests
         var permanent = Assert.IsType<SendOutcome.Permanent>(refused);
         Assert.DoesNotContain("falsch-geheim", permanent.Error);
         Assert.IsType<SendOutcome.Delivered>(accepted);
-        Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(5)));
+        Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30)));
     }
 
     private static ChannelRig Rig(SmtpSink smtp) => ChannelRig.Create(s => Configure(s, smtp.Host, smtp.Port));

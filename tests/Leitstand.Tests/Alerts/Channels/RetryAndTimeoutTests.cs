@@ -52,7 +52,9 @@ public sealed class RetryAndTimeoutTests
         var requests = slack.Requests;
         Assert.Equal(2, requests.Count);
         var gap = requests[1].ReceivedAt - requests[0].ReceivedAt;
-        Assert.InRange(gap, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+        // Lower bound: the header is honoured; upper bound far below the client's own back-off ceiling (60 s), with room
+        // for a busy machine.
+        Assert.InRange(gap, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -82,15 +84,17 @@ public sealed class RetryAndTimeoutTests
         var transient = Assert.IsType<SendOutcome.Transient>(outcome);
         Assert.Equal(TimeSpan.FromSeconds(120), transient.RetryAfter);
         Assert.Single(slack.Requests);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+        // Waiting the 120 s in process would take 120 s; half of it leaves room for any busy machine.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed.TotalSeconds} s");
     }
 
     [Fact]
     public async Task An_answer_slower_than_the_timeout_is_transient_timeout_after_max_attempts()
     {
         await using var slack = await HttpSink.StartAsync();
-        slack.Default = HttpSink.Reply.Status(200).After(TimeSpan.FromSeconds(4));
-        await using var rig = Rig(slack, s => s.MaxAttempts = 2);
+        // The sink answers after 30 s: without the 1 s timeout the two attempts would take a minute.
+        slack.Default = HttpSink.Reply.Status(200).After(TimeSpan.FromSeconds(30));
+        await using var rig = Rig(slack, s => { s.MaxAttempts = 2; s.TimeoutSeconds = 1; });
         var watch = Stopwatch.StartNew();
 
         var outcome = await rig.Channels.Get("slack").SendAsync(AlertSamples.Single(), CancellationToken.None);
@@ -101,8 +105,8 @@ public sealed class RetryAndTimeoutTests
         // The second attempt's request may reach the sink only after the client gave up on it (a busy machine).
         for (var i = 0; i < 30 && slack.Requests.Count < 2; i++) await Task.Delay(100);
         Assert.Equal(2, slack.Requests.Count);
-        // Two attempts of 1 s each plus back-off.
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(6));
+        // Two attempts of 1 s each plus back-off (a busy machine may add some seconds, never the sink's 30).
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -140,11 +144,16 @@ public sealed class RetryAndTimeoutTests
     public async Task The_callers_cancellation_is_thrown_not_turned_into_an_outcome()
     {
         await using var slack = await HttpSink.StartAsync();
-        slack.Default = HttpSink.Reply.Status(200).After(TimeSpan.FromSeconds(4));
-        await using var rig = Rig(slack, s => s.TimeoutSeconds = 10);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        slack.Default = HttpSink.Reply.Status(200).After(TimeSpan.FromSeconds(30));
+        await using var rig = Rig(slack, s => s.TimeoutSeconds = 60);
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Channels.Get("slack").SendAsync(AlertSamples.Single(), cts.Token));
+        // Cancelled once the request is at the sink (not after a fixed time, which a busy machine could reach first).
+        var send = rig.Channels.Get("slack").SendAsync(AlertSamples.Single(), cts.Token);
+        await slack.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         Assert.Single(slack.Requests);
     }
 
