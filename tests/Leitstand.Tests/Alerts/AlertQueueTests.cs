@@ -37,15 +37,15 @@ public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
 
         await Host.Services.GetRequiredService<Leitstand.Pipeline.ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
 
-        await Slack.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
-        await Teams.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
-        await Telegram.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
-        await Webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
-        await Email.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10));
+        await Slack.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        await Teams.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        await Telegram.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        await Webhook.WaitForRequestsAsync(1, TimeSpan.FromSeconds(30));
+        await Email.WaitForMessagesAsync(1, TimeSpan.FromSeconds(30));
         Assert.Contains("Deal gewonnen", Slack.Requests[0].Body);
         // The log is written right after each send; the alert is about the won deal.
         var deal = await Crm.ScalarAsync<Guid>(Stack.Admin, "select id from deals where lead_id = @lead", new { lead });
-        for (var i = 0; i < 50 && (await DeliveriesAsync("deal_won", deal)).Any(d => d.State != "delivered"); i++) await Task.Delay(100);
+        for (var i = 0; i < 300 && (await DeliveriesAsync("deal_won", deal)).Any(d => d.State != "delivered"); i++) await Task.Delay(100);
         await AssertDeliveriesAsync("deal_won", deal, "delivered", EveryChannel);
     }
 
@@ -61,7 +61,7 @@ public sealed class AlertQueueTests(StackFixture stack) : AlertTestBase(stack)
 
         Assert.Equal(1, await CountAsync("select count(*) from alerts where kind = 'lead_new' and subject_id = @lead", new { lead }));
         // Planned for the chat channels and the webhook, grouped for five minutes.
-        for (var i = 0; i < 50 && (await DeliveriesAsync("lead_new", lead)).Count < 4; i++) await Task.Delay(100);
+        for (var i = 0; i < 300 && (await DeliveriesAsync("lead_new", lead)).Count < 4; i++) await Task.Delay(100);
         Assert.Equal(["slack", "teams", "telegram", "webhook"], (await DeliveriesAsync("lead_new", lead)).Select(d => d.Channel));
     }
 

@@ -12,7 +12,7 @@ namespace Leitstand.Tests.Browser;
 public sealed class Chromium : IAsyncLifetime
 {
     /// <summary>Wait for pages and <c>Expect</c> assertions (Playwright's default is 5 s; the host is slower under load).</summary>
-    public const float TimeoutMs = 10_000;
+    public const float TimeoutMs = 20_000; // generous: a busy CI machine; passing tests do not wait it
 
     /// <summary>A phone: 390×844 CSS pixels, mobile (meta viewport honoured), touch.</summary>
     public static BrowserNewContextOptions Phone => new()

@@ -121,7 +121,7 @@ public sealed class FulfilmentJourneyTests(StackFixture stack, Chromium chromium
             Assert.True((await session.Host.Client.SendAsync(beat)).IsSuccessStatusCode);
         }
         var monitoring = Item(team, "Monitoring verbunden");
-        await Expect(monitoring).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 25000 });
+        await Expect(monitoring).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 40_000 });
 
         // The customer's page: the appointment and the progress by hour block, nothing internal.
         await customer.GotoAsync(customerUrl);
@@ -144,7 +144,7 @@ public sealed class FulfilmentJourneyTests(StackFixture stack, Chromium chromium
             await open.First.Locator("[data-action='complete']").ClickAsync();
             await Expect(open).ToHaveCountAsync(left - 1);
         }
-        await Expect(team.Locator("#installation-status")).ToHaveAttributeAsync("data-state", "finished", new() { Timeout = 25000 });
+        await Expect(team.Locator("#installation-status")).ToHaveAttributeAsync("data-state", "finished", new() { Timeout = 40_000 });
 
         // The customer's page: the handover summary with the workflow names and their approval, without internal notes.
         await customer.GotoAsync(customerUrl);

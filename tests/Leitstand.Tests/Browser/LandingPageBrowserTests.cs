@@ -24,7 +24,7 @@ public sealed class LandingPageBrowserTests(StackFixture stack, Chromium chromiu
         await page.ClickAsync("#submit");
         try
         {
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/danke.html", new() { Timeout = 15_000 });
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/danke.html", new() { Timeout = 30_000 });
         }
         catch (TimeoutException)
         {

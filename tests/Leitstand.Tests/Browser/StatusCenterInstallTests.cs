@@ -78,7 +78,7 @@ public sealed class StatusCenterInstallTests(StackFixture stack, Chromium chromi
         using var beat = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat") { Content = new StringContent("{\"status\":\"ok\"}", Encoding.UTF8, "application/json") };
         beat.Headers.Add("X-Agent-Key", key.Key);
         Assert.True((await session.Host.Client.SendAsync(beat)).IsSuccessStatusCode);
-        await Expect(monitoring).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 25000 });
+        await Expect(monitoring).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 40_000 });
         await Expect(monitoring.Locator("[data-field='marked']")).ToContainTextAsync("Monitoring (erster Heartbeat)");
         await monitoring.ScrollIntoViewIfNeededAsync();
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);

@@ -94,7 +94,7 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
         // The pipeline's reaction to WON creates the onboarding tasks; the view looks again until they are there.
         await session.Host.Services.GetRequiredService<ProcessPipelineEvents>().ExecuteAsync(CancellationToken.None);
         var onboarding = page.Locator("#lead-aufgaben li", new() { HasTextString = "Onboarding-Termin" });
-        await Expect(onboarding).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(onboarding).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         Assert.True(await Crm.ScalarAsync<int>(stack.Admin, "select count(*)::int from tasks where lead_id = @lead and kind = 'onboarding' and status = 'OPEN'", new { lead }) >= 1);
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
         await ClearToastAsync(page);

@@ -99,9 +99,9 @@ public sealed class StatusCenterSupabaseSession : IAsyncDisposable
 
     public async Task WaitForTodayAsync()
     {
-        await Expect(Page.Locator("#nav:not([hidden])")).ToBeAttachedAsync(new() { Timeout = 15_000 });
-        await Expect(Page.Locator("#aufgaben")).ToHaveAttributeAsync("aria-busy", "false", new() { Timeout = 15_000 });
-        await Expect(Page.Locator("#heute-stand")).ToContainTextAsync("offen", new() { Timeout = 15_000 });
+        await Expect(Page.Locator("#nav:not([hidden])")).ToBeAttachedAsync(new() { Timeout = 30_000 });
+        await Expect(Page.Locator("#aufgaben")).ToHaveAttributeAsync("aria-busy", "false", new() { Timeout = 30_000 });
+        await Expect(Page.Locator("#heute-stand")).ToContainTextAsync("offen", new() { Timeout = 30_000 });
     }
 
     /// <summary>Asserts every request went to one of the three local peers and nowhere else.</summary>

@@ -86,13 +86,13 @@ public sealed class StatusCenterSupabaseSignInTests(StackFixture stack, Chromium
         await session.SignInWithPasswordAsync(email, password);
         await Expect(page.Locator("#nav:not([hidden])")).ToBeAttachedAsync();
         var first = session.Auth.IssuedTokens.First();
-        for (var i = 0; i < 100 && !session.Auth.Calls.Contains("POST /auth/v1/token?refresh_token"); i++) await Task.Delay(100);
+        for (var i = 0; i < 300 && !session.Auth.Calls.Contains("POST /auth/v1/token?refresh_token"); i++) await Task.Delay(100);
         Assert.Contains("POST /auth/v1/token?refresh_token", session.Auth.Calls);
 
         // Past the first token's end (the host allows no clock skew): the figures still load, with the new token.
         await Task.Delay(TimeSpan.FromSeconds(5));
         await page.EvaluateAsync("location.hash = '#/zahlen'");
-        await Expect(page.Locator("#kennzahlen li")).ToHaveCountAsync(5, new() { Timeout = 15_000 });
+        await Expect(page.Locator("#kennzahlen li")).ToHaveCountAsync(5, new() { Timeout = 30_000 });
         var stored = await page.EvaluateAsync<string>("key => sessionStorage.getItem(key)", StorageKey);
         Assert.DoesNotContain(first, stored, StringComparison.Ordinal);
         Assert.Contains(session.Auth.IssuedTokens.Last(), stored, StringComparison.Ordinal);

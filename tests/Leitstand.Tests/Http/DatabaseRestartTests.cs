@@ -143,7 +143,7 @@ public sealed class DatabaseRestartTests(StackFixture stack) : IAsyncLifetime
 
         try
         {
-            await WaitForAsync(() => EachKindSucceededSince(TimeSpan.Zero), TimeSpan.FromSeconds(15), "Traffic before the outage");
+            await WaitForAsync(() => EachKindSucceededSince(TimeSpan.Zero), TimeSpan.FromSeconds(45), "Traffic before the outage");
             await Task.Delay(500);
 
             var stoppedAt = clock.Elapsed;
@@ -154,7 +154,7 @@ public sealed class DatabaseRestartTests(StackFixture stack) : IAsyncLifetime
             await _postgres.StartAsync();
             var startedAt = clock.Elapsed;
 
-            await WaitForAsync(() => EachKindSucceededSince(startedAt), TimeSpan.FromSeconds(15), "Recovery after the restart");
+            await WaitForAsync(() => EachKindSucceededSince(startedAt), TimeSpan.FromSeconds(45), "Recovery after the restart");
             stop.Cancel();
             await Task.WhenAll(traffic);
 

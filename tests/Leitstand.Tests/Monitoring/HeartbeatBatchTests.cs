@@ -131,7 +131,7 @@ public sealed class HeartbeatBatchTests(StackFixture stack) : MonitoringTestBase
         const string Alert = "select count(*)::int from alerts a join outbox_messages o on o.id = a.id where a.kind = 'incident_opened' and (a.attributes->>'agent_id')::uuid = @agent";
         Assert.Equal(1, await CountAsync(Alert, new { agent }));
         // The send is tried after the answer; it fails, and the message stays for the ResendOutbox timer.
-        for (var i = 0; i < 100 && await CountAsync(Alert + " and attempts > 0", new { agent }) == 0; i++) await Task.Delay(50);
+        for (var i = 0; i < 400 && await CountAsync(Alert + " and attempts > 0", new { agent }) == 0; i++) await Task.Delay(50);
         Assert.Equal(1, await CountAsync(Alert + " and sent_at is null and attempts > 0", new { agent }));
     }
 
