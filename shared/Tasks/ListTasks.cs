@@ -37,7 +37,8 @@ public sealed class ListTasks(TeamDatabase db, TimeProvider clock)
         left join lateral (
           select json_agg(json_build_object('task_id', i.item ->> 'task_id', 'due_at', (i.item ->> 'due_at')::timestamptz,
                                             'lead_id', x.lead_id, 'lead_name', lx.name,
-                                            'title', public.task_text(x.title, lx.name, lx.company, lx.handle), 'gone', x.id is null)
+                                            'title', public.task_text(x.title, lx.name, lx.company, lx.handle), 'gone', x.id is null,
+                                            'status', lower(x.status::text), 'outcome', x.outcome)
                           order by i.position)::text as tasks
           from jsonb_array_elements(t.attributes -> 'items') with ordinality as i(item, position)
           left join public.tasks x on x.id = (i.item ->> 'task_id')::uuid
@@ -101,10 +102,12 @@ public sealed class ListTasks(TeamDatabase db, TimeProvider clock)
     }
 
     /// <summary>
-    /// A task listed by an overdue summary: its id and due date as listed; its lead, title (name filled in) read now;
-    /// <see cref="Gone"/> when the task no longer exists (its lead erased or deleted).
+    /// A task listed by an overdue summary: its id and due date as listed; its lead, title (name filled in), status
+    /// (open, done, cancelled) and outcome (done, skipped) read now; <see cref="Gone"/> when the task no longer exists
+    /// (its lead erased or deleted; status and outcome null).
     /// </summary>
-    public sealed record ListedTask(Guid TaskId, DateTime DueAt, Guid? LeadId, string? LeadName, string? Title, bool Gone);
+    public sealed record ListedTask(Guid TaskId, DateTime DueAt, Guid? LeadId, string? LeadName, string? Title, bool Gone,
+        string? Status, string? Outcome);
 
     public sealed record TaskAssignee(Guid UserId, string? DisplayName);
     public sealed record TaskOutcome(string? Outcome, string? Channel, string? NoteCode, DateTime At, string? Reason);

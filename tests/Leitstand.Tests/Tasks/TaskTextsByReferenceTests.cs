@@ -98,4 +98,38 @@ public sealed class TaskTextsByReferenceTests(StackFixture stack) : TasksTestBas
         Assert.True(after.GetProperty("listed_tasks")[0].GetProperty("gone").GetBoolean());
         Assert.Equal(JsonValueKind.Null, after.GetProperty("listed_tasks")[0].GetProperty("lead_name").ValueKind);
     }
+
+    [Fact]
+    public async Task The_overdue_summary_lists_each_task_with_its_lead_due_date_and_whether_it_is_done_skipped_or_gone_since()
+    {
+        var lead = await LeadAsync("WON", Local(2024, 3, 1, 10), name: "Rita Rechnung");
+        var gone = await LeadAsync("WON", Local(2024, 3, 1, 10), name: "Gerd Gelöscht");
+        async Task<Guid> TaskAsync(Guid of, string title, DateTime due) =>
+            await Crm.ScalarAsync<Guid>(Admin, "insert into tasks (lead_id, kind, title, due_at) values (@of, 'manual', @title, @due) returning id",
+                new { of, title, due });
+        var open = await TaskAsync(lead, "Rechnung an {name} senden", Local(2024, 3, 8, 9));
+        var done = await TaskAsync(lead, "Zugänge prüfen", Local(2024, 3, 9, 9));
+        var skipped = await TaskAsync(lead, "Feedback von {vorname} holen", Local(2024, 3, 10, 9));
+        var removed = await TaskAsync(gone, "Übergabe an {name}", Local(2024, 3, 11, 9));
+        await GenerateAsync(Local(2024, 3, 13, 5));
+
+        foreach (var (task, body) in new[] { (done, """{"outcome":"done","channel":"email"}"""), (skipped, """{"outcome":"skipped"}""") })
+        {
+            var response = await Host.TeamClient.PostAsync($"/api/tasks/{task}/complete", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await ExecuteAsync("delete from leads where id = @gone", new { gone });
+
+        var summary = Assert.Single((await ListAsync("date=2024-03-13")).GetProperty("tasks").EnumerateArray(), t => t.GetProperty("rule").GetString() == "overdue_summary");
+        var listed = summary.GetProperty("listed_tasks").EnumerateArray().Select(l => (
+            Task: l.GetProperty("task_id").GetGuid(), Lead: l.GetProperty("lead_id").ValueKind == JsonValueKind.Null ? (Guid?)null : l.GetProperty("lead_id").GetGuid(),
+            Due: l.GetProperty("due_at").GetDateTime().ToUniversalTime(), Title: l.GetProperty("title").GetString(),
+            Status: l.GetProperty("status").GetString(), Outcome: l.GetProperty("outcome").GetString(), Gone: l.GetProperty("gone").GetBoolean())).ToList();
+        Assert.Equal([
+            (open, (Guid?)lead, Local(2024, 3, 8, 9), (string?)"Rechnung an Rita Rechnung senden", (string?)"open", (string?)null, false),
+            (done, lead, Local(2024, 3, 9, 9), "Zugänge prüfen", "done", "done", false),
+            (skipped, lead, Local(2024, 3, 10, 9), "Feedback von Rita holen", "cancelled", "skipped", false),
+            (removed, null, Local(2024, 3, 11, 9), null, null, null, true),
+        ], listed);
+    }
 }

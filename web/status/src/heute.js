@@ -54,6 +54,45 @@ function playbook(task) {
     p.document && !docsBase ? h('span', { class: 'muted small' }, ` (${p.document})`) : null);
 }
 
+const dueDate = new Intl.DateTimeFormat('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Berlin' });
+const LISTED_MARK = { done: 'erledigt', skipped: 'übersprungen', cancelled: 'abgebrochen', gone: 'gelöscht' };
+
+/** open, done, skipped, cancelled or gone: what became of a task the overdue summary lists. */
+function listedState(item) {
+  if (item.gone) return 'gone';
+  if (item.status === 'open') return 'open';
+  return item.outcome === 'skipped' ? 'skipped' : item.status === 'done' ? 'done' : 'cancelled';
+}
+
+/**
+ * The overdue summary's tasks (listed_tasks, names read now) as a list: an open one links to its lead; a done,
+ * skipped or cancelled one, or one whose lead is gone, is greyed with a mark and no link. The summary's own text
+ * around its list (the request and "… und 3 weitere.") stays as text.
+ */
+function overdueList(task) {
+  const lines = (task.details ?? '').split('\n');
+  const first = lines.findIndex((l) => l.startsWith('- '));
+  const intro = first < 0 ? lines : lines.slice(0, first);
+  const rest = first < 0 ? [] : lines.slice(first + task.listed_tasks.length);
+  const text = (l) => (l.length ? h('p', { class: 'details' }, l.join('\n')) : null);
+  return [
+    text(intro),
+    h('ul', { class: 'listed-tasks', 'aria-label': 'Überfällige Aufgaben' }, task.listed_tasks.map((item) => {
+      const state = listedState(item);
+      const title = item.title ?? 'Aufgabe eines gelöschten Leads';
+      const due = h('span', { class: 'listed-due' }, `fällig ${dueDate.format(new Date(item.due_at))}`);
+      const who = item.lead_name && !title.includes(item.lead_name) ? ` (${item.lead_name})` : '';
+      return h('li', { class: `listed${state === 'open' ? '' : ' closed'}`, 'data-listed-task': item.task_id, 'data-state': state },
+        state === 'open' && item.lead_id
+          ? h('a', { href: `#/leads/${item.lead_id}`, 'data-field': 'listed-link' }, title)
+          : h('span', { class: 'listed-title' }, title),
+        who, ' · ', due,
+        state === 'open' ? null : [' ', h('span', { class: 'badge', 'data-field': 'listed-mark' }, LISTED_MARK[state])]);
+    })),
+    text(rest),
+  ];
+}
+
 function card(task, codes, labels, reload) {
   const id = task.id;
   const channel = h('select', { id: `kanal-${id}`, name: 'channel' },
@@ -89,7 +128,7 @@ function card(task, codes, labels, reload) {
       `fällig ${formatDateTime(task.due_at)}`,
       lead ? [' · ', h('a', { href: `#/leads/${lead.id}`, 'data-field': 'lead-link' }, lead.name), ` (${lead.stage_label ?? labels[lead.stage] ?? lead.stage})`] : null,
       task.assignee?.display_name ? ` · ${task.assignee.display_name}` : null),
-    task.details ? h('p', { class: 'details' }, task.details) : null,
+    task.listed_tasks?.length ? overdueList(task) : task.details ? h('p', { class: 'details' }, task.details) : null,
     playbook(task),
     h('div', { class: 'actions', role: 'group', 'aria-label': `Abschließen: ${task.title}` },
       h('label', { for: `kanal-${id}` }, 'Kanal'), channel,
