@@ -80,6 +80,18 @@ public sealed class DatabaseBeforeMigration : IAsyncDisposable
         return (await connection.QueryAsync<T>(sql, param)).ToList();
     }
 
+    /// <summary>A query as a signed-in Supabase user (role authenticated, JWT claims set), as the status center runs it.</summary>
+    public async Task<List<T>> QueryAsUserAsync<T>(Guid userId, string sql, object? param = null)
+    {
+        await using var connection = await Admin.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var claims = System.Text.Json.JsonSerializer.Serialize(new { sub = userId, role = "authenticated" });
+        await connection.ExecuteAsync("select set_config('request.jwt.claims', @claims, true); set local role authenticated;", new { claims }, tx);
+        var rows = (await connection.QueryAsync<T>(sql, param, tx)).ToList();
+        await tx.CommitAsync();
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Admin.DisposeAsync();
