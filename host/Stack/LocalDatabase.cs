@@ -13,15 +13,29 @@ public static class LocalDatabase
 {
     /// <summary>Bootstrap, migrations, after-migrations and (if <paramref name="seed"/>) seed.sql in one of the cluster's databases.</summary>
     public static Task<IReadOnlyList<string>> PrepareAsync(PostgresCluster cluster, string supabaseDirectory, bool seed,
-        string database = "postgres", CancellationToken ct = default) =>
-        PrepareAsync(cluster.SuperuserConnectionString(database), cluster.AdminConnectionString(database), supabaseDirectory, seed, ct);
+        string database = "postgres", CancellationToken ct = default, string? before = null) =>
+        PrepareAsync(cluster.SuperuserConnectionString(database), cluster.AdminConnectionString(database), supabaseDirectory, seed, ct, before);
 
     /// <param name="superuserConnectionString">supabase_admin in the database to prepare: runs local/bootstrap.sql.</param>
     /// <param name="postgresConnectionString">postgres (not a superuser) in the same database: runs the migrations, after-migrations.sql and seed.sql.</param>
+    /// <param name="before">
+    /// A migration's file name (e.g. <c>20261207182000_task_texts_without_names.sql</c>): only the migrations before it
+    /// are applied, without after-migrations.sql and seed.sql, as a database deployed before that file has them; a
+    /// later call without it applies the rest (the tests of migrations that rewrite existing rows). Null: all.
+    /// </param>
     /// <returns>The files applied this time (migrations and seed.sql).</returns>
     public static async Task<IReadOnlyList<string>> PrepareAsync(string superuserConnectionString, string postgresConnectionString,
-        string supabaseDirectory, bool seed, CancellationToken ct = default)
+        string supabaseDirectory, bool seed, CancellationToken ct = default, string? before = null)
     {
+        var migrations = Directory.GetFiles(Path.Combine(supabaseDirectory, "migrations"), "*.sql")
+            .Order(StringComparer.Ordinal).ToList();
+        if (before is not null)
+        {
+            var index = migrations.FindIndex(file => Path.GetFileName(file) == before);
+            if (index < 0) throw new ArgumentException($"No migration {before} in {supabaseDirectory}/migrations.", nameof(before));
+            migrations = migrations[..index];
+        }
+
         await BootstrapAsync(superuserConnectionString, supabaseDirectory, ct);
 
         var applied = new List<string>();
@@ -38,7 +52,7 @@ public static class LocalDatabase
             """);
 
         var done = (await connection.QueryAsync<string>("select version from supabase_migrations.schema_migrations")).ToHashSet();
-        foreach (var file in Directory.GetFiles(Path.Combine(supabaseDirectory, "migrations"), "*.sql").Order(StringComparer.Ordinal))
+        foreach (var file in migrations)
         {
             var fileName = Path.GetFileNameWithoutExtension(file);
             var separator = fileName.IndexOf('_');
@@ -49,6 +63,7 @@ public static class LocalDatabase
                 new { version, name = separator > 0 ? fileName[(separator + 1)..] : fileName }, tx));
             applied.Add(Path.GetFileName(file));
         }
+        if (before is not null) return applied;
 
         await ExecuteFileAsync(connection, Path.Combine(supabaseDirectory, "local", "after-migrations.sql"), ct);
 
