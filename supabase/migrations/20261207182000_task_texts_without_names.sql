@@ -378,10 +378,11 @@ from public.leads l
 where l.id = t.lead_id and t.rule = 'stale';
 
 -- Any other task of a lead that still names it (a step since removed, a task written by hand): every occurrence of
--- the name, company, handle, e-mail and phone becomes its placeholder or goes.
+-- the name, company, handle, e-mail and phone becomes its placeholder or goes. A title that was only the address or
+-- the number reads "Aufgabe" (an empty title would break the check and the whole migration).
 update public.tasks t
-set title = left(replace(replace(replace(replace(replace(t.title, l.name, '{name}'), coalesce(l.company, ''), '{firma}'),
-                         coalesce(l.handle, ''), '{handle}'), coalesce(l.email::text, ''), ''), coalesce(l.phone, ''), ''), 200),
+set title = coalesce(nullif(left(replace(replace(replace(replace(replace(t.title, l.name, '{name}'), coalesce(l.company, ''), '{firma}'),
+                         coalesce(l.handle, ''), '{handle}'), coalesce(l.email::text, ''), ''), coalesce(l.phone, ''), ''), 200), ''), 'Aufgabe'),
     details = left(replace(replace(replace(replace(replace(t.details, l.name, '{name}'), coalesce(l.company, ''), '{firma}'),
                            coalesce(l.handle, ''), '{handle}'), coalesce(l.email::text, ''), ''), coalesce(l.phone, ''), ''), 4000)
 from public.leads l

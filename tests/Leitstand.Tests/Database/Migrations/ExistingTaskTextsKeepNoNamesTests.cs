@@ -106,6 +106,26 @@ public sealed class ExistingTaskTextsKeepNoNamesTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task A_task_titled_only_with_the_address_or_the_number_gets_a_neutral_title_instead_of_breaking_the_migration()
+    {
+        await using var db = await DatabaseBeforeMigration.CreateAsync(stack, Migration);
+        var lead = Guid.NewGuid();
+        await db.ExecuteAsync("""
+            insert into leads (id, name, email, phone, consent_at, consent_text_version, consent_source)
+            values (@lead, 'Clara Zeta', 'cz@example.de', '+49 170 5550199', now(), '2026-11-25', 'test');
+            insert into tasks (lead_id, kind, title, details, due_at) values
+              (@lead, 'email', 'cz@example.de', 'Unterlagen an Clara Zeta schicken.', now()),
+              (@lead, 'call', '+49 170 5550199', 'Clara Zeta zurückrufen.', now());
+            """, new { lead });
+
+        await db.MigrateAsync();
+
+        var stored = await db.QueryAsync<TaskText>("select id, title, details from tasks where lead_id = @lead order by kind", new { lead });
+        Assert.Equal([("Aufgabe", "{name} zurückrufen."), ("Aufgabe", "Unterlagen an {name} schicken.")],
+            stored.Select(t => (t.Title, t.Details)));
+    }
+
+    [Fact]
     public async Task An_open_overdue_summary_lists_its_tasks_by_reference_and_a_closed_one_keeps_its_heading()
     {
         await using var db = await DatabaseBeforeMigration.CreateAsync(stack, Migration);
