@@ -47,6 +47,25 @@ public static class TeamApi
         }
     }
 
+    /// <summary>
+    /// Reads a JSON document of at most <see cref="MaxBodyBytes"/> as it is, for a use case that checks its own fields
+    /// (a PATCH: a field left out is not a field set to null); no JSON at all is a 400.
+    /// </summary>
+    public static async Task<(JsonElement Json, IActionResult? Error)> ReadJsonDocumentAsync(HttpRequest req, CancellationToken ct)
+    {
+        var body = await HttpEdge.ReadBoundedAsync(req, MaxBodyBytes, ct);
+        if (body is null) return (default, HttpEdge.TooLarge(MaxBodyBytes, "Bitte kürzer fassen."));
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (default, Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] }));
+        }
+    }
+
     /// <summary>A JSON answer in snake_case.</summary>
     public static IActionResult Json200(object value) => HttpEdge.Json(StatusCodes.Status200OK, value);
 

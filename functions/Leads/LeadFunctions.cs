@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Leitstand.Leads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -38,18 +37,8 @@ public sealed class LeadFunctions(SearchLeads search, GetLead get, EditLead edit
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
-            var body = await HttpEdge.ReadBoundedAsync(req, TeamApi.MaxBodyBytes, ct);
-            if (body is null) return HttpEdge.TooLarge(TeamApi.MaxBodyBytes, "Bitte kürzer fassen.");
-            JsonElement json;
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                json = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return TeamApi.Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] });
-            }
+            var (json, invalid) = await TeamApi.ReadJsonDocumentAsync(req, ct);
+            if (invalid is not null) return invalid;
             var (patch, errors) = EditLead.Parse(json);
             if (patch is null) return Unprocessable(errors);
             return await edit.ExecuteAsync(user, id, patch, ct) switch

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -21,18 +20,8 @@ public sealed class EditWorkflowFunction(EditWorkflow edit)
         {
             if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
             if (!WorkflowCheckInParser.IsWorkflowKey(workflowKey)) return TeamApi.NotFound(UnknownWorkflow);
-            var body = await HttpEdge.ReadBoundedAsync(req, TeamApi.MaxBodyBytes, ct);
-            if (body is null) return HttpEdge.TooLarge(TeamApi.MaxBodyBytes, "Bitte kürzer fassen.");
-            JsonElement json;
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                json = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return TeamApi.Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] });
-            }
+            var (json, invalid) = await TeamApi.ReadJsonDocumentAsync(req, ct);
+            if (invalid is not null) return invalid;
             var (patch, errors) = EditWorkflow.Parse(json);
             if (patch is null) return Unprocessable(errors);
             return await edit.ExecuteAsync(id, workflowKey, patch, ct) switch
