@@ -80,6 +80,11 @@ public static class TeamApi
     public static IActionResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         Problem(StatusCodes.Status400BadRequest, "Bitte prüfe die Angaben.", errors);
 
+    /// <summary>422: the request is well-formed, but a field's value cannot be taken; the German message at each field.</summary>
+    public static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors,
+        IReadOnlyDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors, extensions);
+
     public static IActionResult InvalidId(string field) =>
         Invalid(new Dictionary<string, string[]> { [field] = ["Erwartet wird eine UUID."] });
 

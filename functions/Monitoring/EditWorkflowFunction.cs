@@ -23,11 +23,11 @@ public sealed class EditWorkflowFunction(EditWorkflow edit)
             var (json, invalid) = await TeamApi.ReadJsonDocumentAsync(req, ct);
             if (invalid is not null) return invalid;
             var (patch, errors) = EditWorkflow.Parse(json);
-            if (patch is null) return Unprocessable(errors);
+            if (patch is null) return TeamApi.Unprocessable(errors);
             return await edit.ExecuteAsync(id, workflowKey, patch, ct) switch
             {
                 EditWorkflowResult.Edited e => TeamApi.Json200(e.Workflow),
-                EditWorkflowResult.Refused r => Unprocessable(new Dictionary<string, string[]> { [r.Field] = [r.Message] }),
+                EditWorkflowResult.Refused r => TeamApi.Unprocessable(new Dictionary<string, string[]> { [r.Field] = [r.Message] }),
                 EditWorkflowResult.Stale s => TeamApi.Problem(StatusCodes.Status409Conflict,
                     "Der Workflow wurde inzwischen geändert. Es wurde nichts überschrieben; bitte die Ansicht neu laden und die Änderung erneut eintragen.",
                     new Dictionary<string, string[]> { ["version"] = [$"Der Workflow steht inzwischen auf Version {s.CurrentVersion}, nicht mehr auf {patch.Version}."] },
@@ -37,7 +37,4 @@ public sealed class EditWorkflowFunction(EditWorkflow edit)
         });
 
     private const string UnknownWorkflow = "Diesen Workflow gibt es bei diesem Agenten nicht (oder der Agent ist widerrufen).";
-
-    private static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors) =>
-        TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
 }
