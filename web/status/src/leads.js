@@ -7,7 +7,7 @@ import { privacySection } from './datenschutz.js';
 import { leadInstalls } from './installs.js';
 import { lostReasonFields } from './lost-reason.js';
 import { erasureSection } from './erasure.js';
-import { field as formField, clearErrors } from './detail.js';
+import { field as formField, clearErrors, showErrors } from './detail.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -363,7 +363,7 @@ function deals(lead) {
 /** "Kontakt notieren": channel, note code, optional short note (≤ 500); errors at their field. */
 function touchpointForm(lead, codes, reload) {
   const fields = { inputs: {}, errors: {} };
-  const { inputs, errors } = fields;
+  const { inputs } = fields;
   const field = (name, label, input, hint) => formField(fields, 'kontakt', name, label, input, hint);
   const code = h('select', { required: true }, h('option', { value: '' }, '– Was ist passiert? –'),
     [['outbound', 'Ausgehend'], ['inbound', 'Eingehend']].map(([direction, label]) => {
@@ -388,15 +388,7 @@ function touchpointForm(lead, codes, reload) {
       toast(`Kontakt notiert: ${lead.name}.`);
       await reload();
     } catch (err) {
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = messages.join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     }
   });
   return h('details', { class: 'add', id: 'kontakt-notieren' }, h('summary', {}, 'Kontakt notieren'), form);
@@ -409,7 +401,7 @@ function touchpointForm(lead, codes, reload) {
  */
 function editForm(lead, reload, close) {
   const fields = { inputs: {}, errors: {} };
-  const { inputs, errors } = fields;
+  const { inputs } = fields;
   const field = (name, label, input, hint) => formField(fields, 'bearbeiten', name, label, input, hint);
   const text = (value, attrs = {}) => h('input', { type: 'text', autocomplete: 'off', value: value ?? '', ...attrs });
   const channel = h('select', {}, h('option', { value: '' }, '– kein Handle –'),
@@ -456,15 +448,7 @@ function editForm(lead, reload, close) {
         stale.querySelector('button').focus();
         return;
       }
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = [at === summary ? at.textContent : '', ...messages].filter(Boolean).join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     } finally {
       submit.disabled = false;
     }

@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { h, toast, formatDateTime } from './dom.js';
-import { field as formField, clearErrors } from './detail.js';
+import { field as formField, clearErrors, showErrors } from './detail.js';
 
 const KINDS = { email: 'E-Mail-Adresse', handle: 'Handle' };
 const CHANNELS = [['instagram', 'Instagram'], ['linkedin', 'LinkedIn'], ['x', 'X'], ['other', 'anderer Kanal']];
@@ -12,7 +12,7 @@ const CHANNELS = [['instagram', 'Instagram'], ['linkedin', 'LinkedIn'], ['x', 'X
  */
 export function widersprueche(main) {
   const fields = { inputs: {}, errors: {} };
-  const { inputs, errors } = fields;
+  const { inputs } = fields;
   const field = (name, label, input, hint) => formField(fields, 'widerspruch', name, label, input, hint);
   const summary = h('p', { class: 'error', id: 'widerspruch-fehler', role: 'alert' });
   const form = h('form', { class: 'edit-form', id: 'widerspruch-form' },
@@ -51,15 +51,7 @@ export function widersprueche(main) {
       toast(`Widerspruch eingetragen: ${r.leads_stopped === 1 ? '1 Lead' : `${r.leads_stopped} Leads`} gestoppt, ${r.tasks_cancelled === 1 ? '1 Aufgabe' : `${r.tasks_cancelled} Aufgaben`} abgebrochen.`);
       await load();
     } catch (err) {
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = messages.join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     }
   });
   load();
