@@ -25,18 +25,15 @@ GOAL_START_MS=1000 GOAL_CPU_PERCENT=0.1 GOAL_RSS_MB=40
 
 source bench/stack-lib.sh
 
-WORK="$(mktemp -d /tmp/leitstand-agent.XXXXXX)"
-HOST_PID=""
+bench_work agent
 AGENT_PIDS=()
 cleanup() {
   for p in "${AGENT_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${AGENT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null
-  rm -rf "$WORK"
+  stack_down "$WORK"
 }
 log "building the local host and the agent (Release)"
-dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+build_host
 dotnet build agent/Leitstand.Agent.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 FDD="$ROOT/agent/bin/Release/net10.0/leitstand-agent"
 [ -x "$FDD" ] || { echo "$FDD is missing" >&2; exit 1; }
@@ -57,31 +54,13 @@ publish "Einzeldatei wie ausgeliefert (getrimmt, ReadyToRun)" shipped -p:Publish
 [ "${BENCH_READY_TO_RUN:-1}" = 1 ] && publish "getrimmt ohne ReadyToRun" trimmed-jit -p:PublishTrimmed=true -p:InvariantGlobalization=true
 # What bench/README.md measured before trimming: the single file untrimmed.
 [ "${BENCH_UNTRIMMED:-0}" = 1 ] && publish "Einzeldatei ungetrimmt" single
-STACK_PID=""
 trap cleanup EXIT
 stack_up "$WORK"
 
-free_port() {   # as bench/run.sh: a port nobody listens on
-  local port
-  for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
-HTTP_PORT=$(free_port)
-CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
-log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 # Only the heartbeat is measured: every timer is off, as Azure would switch it off (AzureWebJobs.<name>.Disabled).
-TIMERS_OFF=()
-for timer in AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
-             PruneMonitoringHistory PruneRateLimits DailyTasks; do
-  TIMERS_OFF+=("AzureWebJobs.$timer.Disabled=true")
-done
-env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  "${TIMERS_OFF[@]}" \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
+timers_off AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
+           PruneMonitoringHistory PruneRateLimits DailyTasks
+host_up "$WORK" "${TIMERS_OFF[@]}"
 BASE="http://127.0.0.1:$HTTP_PORT"
 
 # Agents as bench/run.sh registers them: one lead, keys stored as SHA-256 only. One agent per measured start, so each
@@ -99,13 +78,13 @@ register() { # name → writes the key to $WORK/<name>.key (0600)
 register warmup
 code=000
 for _ in $(seq 1 300); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
+  kill -0 "$HOST_PID" 2>/dev/null || host_failed "$WORK"
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/api/heartbeat" -H "X-Agent-Key: $(head -1 "$WORK/warmup.key")" \
     -H 'Content-Type: application/json' -d '{"status":"ok"}' 2>/dev/null || true)
   [ "$code" = "200" ] && break
   sleep 0.2
 done
-[ "$code" = "200" ] || { echo "POST /api/heartbeat answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+[ "$code" = "200" ] || host_failed "$WORK" "POST /api/heartbeat answered $code"
 # The endpoint warmed up (JIT, pool) a little more, so that the first measured run does not pay for the host.
 for _ in $(seq 1 20); do
   curl -s -o /dev/null -X POST "$BASE/api/heartbeat" -H "X-Agent-Key: $(head -1 "$WORK/warmup.key")" -H 'Content-Type: application/json' -d '{"status":"ok"}'
@@ -228,9 +207,4 @@ REPORT="$WORK/report.md"
   echo "Speicher am Ende der Minute (\`/proc/<pid>/status\`, PSS und privat aus \`smaps_rollup\`); Heartbeats = gespeicherte des Leerlauf-Agenten."
 } >"$REPORT"
 
-mkdir -p bench/results
-OUT="bench/results/agent-$(date -u +%Y%m%dT%H%M%SZ).md"
-cp "$REPORT" "$OUT"
-cp "$REPORT" bench/results/agent-latest.md
-cat "$REPORT"
-log "written to $OUT"
+save_report agent "$REPORT"

@@ -16,22 +16,11 @@ ERASURES="${BENCH_ERASURES:-100}"
 GOAL_MS=1000
 
 source bench/stack-lib.sh
-
-WORK="$(mktemp -d /tmp/leitstand-erase.XXXXXX)"
-HOST_PID=""
-STACK_PID=""
-cleanup() {
-  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  [ -n "$STACK_PID" ] && kill "$STACK_PID" 2>/dev/null && wait "$STACK_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-trap cleanup EXIT
+bench_work erase
+build_host
 stack_up "$WORK"
 
-END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
-log "loading $WEEKS weeks × $PER_WEEK leads up to $END (bench/kpi/seed.sql)"
-"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+load_kpi_data "$WORK"
 log "keeping the KPI figures of the ended weeks and months"
 "${PSQL[@]}" -tAc "select public.keep_kpi_figures(now(), 100000)" >/dev/null
 log "giving $(( 2 * ERASURES )) customers a year of history (bench/erase/people.sql)"
@@ -40,32 +29,9 @@ COUNTS=$("${PSQL[@]}" -tAc "select format('%s Leads, %s Stufenwechsel, %s Touchp
 PER_PERSON=$("${PSQL[@]}" -tAc "select format('%s Stufenwechsel, %s Touchpoints, %s Aufgaben, %s Alerts', (select count(*) from lead_stage_history h where h.lead_id = q.lead_id), (select count(*) from lead_touchpoints t where t.lead_id = q.lead_id), (select count(*) from tasks t where t.lead_id = q.lead_id), (select count(*) from alerts a where a.subject_id = q.lead_id)) from bench_erase_queue q where n = 1")
 log "data: $COUNTS; per person: $PER_PERSON"
 
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
-HTTP_PORT=$(free_port)
-CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
-log "local host (Release) on 127.0.0.1:$HTTP_PORT"
-env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  AzureWebJobs.KpiFigures.Disabled=true \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
+host_up "$WORK" --dev-sign-in AzureWebJobs.KpiFigures.Disabled=true
 BASE="http://127.0.0.1:$HTTP_PORT/api"
-TOKEN=""
-for _ in $(seq 1 300); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  TOKEN=$(curl -s -X POST "http://127.0.0.1:$HTTP_PORT/admin/dev-sign-in" -H 'Content-Type: application/json' \
-    -d '{"email":"bench@example.de"}' 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' || true)
-  [ -n "$TOKEN" ] && break
-  sleep 0.2
-done
-[ -n "$TOKEN" ] || { echo "no token from the development sign-in" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
-USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@example.de'")
+team_token "$WORK"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/leads/00000000-0000-4000-8000-000000000000/erase" -H "Authorization: Bearer $TOKEN")" = "404" ] \
   || { echo "an unknown lead is not a 404" >&2; exit 1; }
 

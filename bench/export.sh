@@ -17,65 +17,26 @@ SECONDS_EACH="${BENCH_SECONDS:-10}"
 GOAL_MS=1000
 
 source bench/stack-lib.sh
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-command -v jq >/dev/null || { echo "jq is missing: apt-get install jq" >&2; exit 1; }
-
-WORK="$(mktemp -d /tmp/leitstand-export.XXXXXX)"
-HOST_PID=""
-STACK_PID=""
-cleanup() {
-  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  [ -n "$STACK_PID" ] && kill "$STACK_PID" 2>/dev/null && wait "$STACK_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-trap cleanup EXIT
+require_commands wrk jq
+bench_work export
+build_host
 stack_up "$WORK"
 
-END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
-log "loading $WEEKS weeks × $PER_WEEK leads up to $END (bench/kpi/seed.sql)"
-LOAD_START=$(date +%s)
-"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+load_kpi_data "$WORK"
 LEAD_ID=$("${PSQL[@]}" -1 -tA -f bench/export/seed.sql | tail -1)
 "${PSQL[@]}" -c "analyze" >/dev/null
 COUNTS=$("${PSQL[@]}" -tAc "select format('%s Leads, %s Stufenwechsel, %s Touchpoints, %s Heartbeats', (select count(*) from leads), (select count(*) from lead_stage_history), (select count(*) from lead_touchpoints), (select count(*) from agent_heartbeats))")
 PERSON=$("${PSQL[@]}" -tAc "select format('%s Touchpoints, %s Stufenwechsel, %s Aufgaben, %s Deals, %s Heartbeats, %s Incidents, %s Alerts', (select count(*) from lead_touchpoints where lead_id = '$LEAD_ID'), (select count(*) from lead_stage_history where lead_id = '$LEAD_ID'), (select count(*) from tasks where lead_id = '$LEAD_ID'), (select count(*) from deals where lead_id = '$LEAD_ID'), (select count(*) from agent_heartbeats h join agents a on a.id = h.agent_id where a.lead_id = '$LEAD_ID'), (select count(*) from incidents i join agents a on a.id = i.agent_id where a.lead_id = '$LEAD_ID'), (select count(*) from alerts where dedupe_key like 'bench-export-%'))")
 log "loaded in $(( $(date +%s) - LOAD_START )) s: $COUNTS; person $LEAD_ID: $PERSON"
 
-free_port() {   # as bench/run.sh: a port nobody listens on
-  local port
-  for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
-HTTP_PORT=$(free_port)
-CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
-log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 # Only the export is measured: every timer is off (AzureWebJobs.<name>.Disabled), as in bench/leads.sh.
-TIMERS_OFF=()
-for timer in AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
-             CheckWorkflows PruneMonitoringHistory PruneRateLimits DailyTasks; do
-  TIMERS_OFF+=("AzureWebJobs.$timer.Disabled=true")
-done
-env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  "${TIMERS_OFF[@]}" \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
+timers_off AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
+           CheckWorkflows PruneMonitoringHistory PruneRateLimits DailyTasks
+host_up "$WORK" --dev-sign-in "${TIMERS_OFF[@]}"
 URL="http://127.0.0.1:$HTTP_PORT/api/leads/$LEAD_ID/export"
-TOKEN=""
-for _ in $(seq 1 150); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  TOKEN=$(curl -s -X POST "http://127.0.0.1:$HTTP_PORT/admin/dev-sign-in" -H 'Content-Type: application/json' \
-    -d '{"email":"bench@example.de"}' 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' || true)
-  [ -n "$TOKEN" ] && break
-  sleep 0.2
-done
-[ -n "$TOKEN" ] || { echo "no token from the development sign-in" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
-USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@example.de'")
+team_token "$WORK"
 code=$(curl -s -H "Authorization: Bearer $TOKEN" -o "$WORK/export.json" -w '%{http_code}' "$URL" || true)
-[ "$code" = "200" ] || { echo "GET $URL answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+[ "$code" = "200" ] || host_failed "$WORK" "GET $URL answered $code"
 [ "$(jq '.touchpoints | length' "$WORK/export.json")" -ge 365 ] || { echo "the year of touchpoints is missing from the export" >&2; exit 1; }
 [ "$(jq '.agents[0].heartbeats.count' "$WORK/export.json")" -ge 100000 ] || { echo "the heartbeats are missing from the export" >&2; exit 1; }
 curl -s -H "Authorization: Bearer $TOKEN" -o "$WORK/export.html" "$URL?format=html"
@@ -119,9 +80,4 @@ REPORT="$WORK/report.md"
   echo "| \`GET /api/leads/{id}/export\` (JSON) | $jn ($jerr Fehler) | $(ms "$jp50") ms | $(ms "$jp95") ms | $(verdict "$jp95") |"
   echo "| \`GET /api/leads/{id}/export?format=html\` (Seite) | $hn ($herr Fehler) | $(ms "$hp50") ms | $(ms "$hp95") ms | $(verdict "$hp95") |"
 } >"$REPORT"
-mkdir -p bench/results
-OUT="bench/results/export-$(date -u +%Y%m%dT%H%M%SZ).md"
-cp "$REPORT" "$OUT"
-cp "$REPORT" bench/results/export-latest.md
-cat "$REPORT"
-log "written to $OUT"
+save_report export "$REPORT"

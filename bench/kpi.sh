@@ -18,24 +18,12 @@ CLIENTS="${BENCH_CLIENTS:-4}"
 GOAL_MS=50 GOAL_RATIO=2
 
 source bench/stack-lib.sh
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-WORK="$(mktemp -d /tmp/leitstand-kpi.XXXXXX)"
-HOST_PID=""
-cleanup() {
-  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-STACK_PID=""
-trap cleanup EXIT
+require_commands wrk
+bench_work kpi
+build_host
 stack_up "$WORK"
 
-END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
-log "loading $WEEKS weeks × $PER_WEEK leads up to $END"
-LOAD_START=$(date +%s)
-"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+load_kpi_data "$WORK"
 COUNTS=$("${PSQL[@]}" -tAc "select format('%s Leads, %s Stufenwechsel, %s Touchpoints, %s Deals', (select count(*) from leads), (select count(*) from lead_stage_history), (select count(*) from lead_touchpoints), (select count(*) from deals))")
 log "loaded in $(( $(date +%s) - LOAD_START )) s: $COUNTS"
 
@@ -45,45 +33,14 @@ WEEK_KEY=$("${PSQL[@]}" -tAc "select to_char('$WEEK_START'::date, 'IYYY-\"W\"IW'
 MONTH_START=$("${PSQL[@]}" -tAc "select (date_trunc('month', now() at time zone 'Europe/Berlin') - interval '1 month')::date")
 MONTH_KEY=${MONTH_START:0:7}
 
-free_port() {   # as bench/run.sh: a port nobody listens on
-  local port
-  for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
-HTTP_PORT=$(free_port)
-CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
-log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 # The timer KpiFigures is switched off as Azure would (AzureWebJobs.<name>.Disabled): this script keeps the figures
 # itself, between the phases it measures.
-env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  AzureWebJobs.KpiFigures.Disabled=true \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
+host_up "$WORK" --dev-sign-in AzureWebJobs.KpiFigures.Disabled=true
 BASE="http://127.0.0.1:$HTTP_PORT/api/kpi"
 # The board is a team endpoint: a token of a team member from the local development sign-in, verified by the
 # same code as in Azure; the direct SQL runs under the same claims and role (set per transaction like the app).
-TOKEN=""
-for _ in $(seq 1 150); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  TOKEN=$(curl -s -X POST "http://127.0.0.1:$HTTP_PORT/admin/dev-sign-in" -H 'Content-Type: application/json' \
-    -d '{"email":"bench@example.de"}' 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' || true)
-  [ -n "$TOKEN" ] && break
-  sleep 0.2
-done
-[ -n "$TOKEN" ] || { echo "no token from the development sign-in" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
-USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@example.de'")
-AUTH=(-H "Authorization: Bearer $TOKEN")
-code=000
-for _ in $(seq 1 150); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  code=$(curl -s "${AUTH[@]}" -o "$WORK/week.json" -w '%{http_code}' "$BASE?week=$WEEK_KEY" || true)
-  [ "$code" = "200" ] && break
-  sleep 0.2
-done
-[ "$code" = "200" ] || { echo "GET $BASE?week=$WEEK_KEY answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+team_token "$WORK"
+get_until_ok "$WORK" "$WORK/week.json" "$BASE?week=$WEEK_KEY"
 [ "$(curl -s "${AUTH[@]}" -o /dev/null -w '%{http_code}' "$BASE?week=2026-W99")" = "400" ]
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?week=$WEEK_KEY")" = "401" ] || { echo "the board answers without a token" >&2; exit 1; } || { echo "a bad week is not a 400" >&2; exit 1; }
 
@@ -148,9 +105,4 @@ FIGURES="Zeitraum live" measure
   done
 } >>"$REPORT"
 
-mkdir -p bench/results
-OUT="bench/results/kpi-$(date -u +%Y%m%dT%H%M%SZ).md"
-cp "$REPORT" "$OUT"
-cp "$REPORT" bench/results/kpi-latest.md
-cat "$REPORT"
-log "written to $OUT"
+save_report kpi "$REPORT"

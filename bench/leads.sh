@@ -33,73 +33,26 @@ FORM_CHECK_GOAL=0.05
 case "$PART" in all|search|form) ;; *) echo "usage: bash bench/leads.sh [all|search|form]" >&2; exit 2 ;; esac
 
 source bench/stack-lib.sh
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-WORK="$(mktemp -d /tmp/leitstand-leads.XXXXXX)"
-HOST_PID=""
-cleanup() {
-  [ -n "$HOST_PID" ] && kill "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-dotnet build host/Leitstand.LocalHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-STACK_PID=""
-trap cleanup EXIT
+require_commands wrk
+bench_work leads
+build_host
 stack_up "$WORK"
 
-END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
-log "loading $WEEKS weeks × $PER_WEEK leads up to $END"
-LOAD_START=$(date +%s)
-"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+load_kpi_data "$WORK"
 LEAD_ID=$("${PSQL[@]}" -1 -tA -f bench/leads/seed.sql | tail -1)
 COUNTS=$("${PSQL[@]}" -tAc "select format('%s Leads (%s mit Handle, %s mit Telefon), %s Stufenwechsel, %s Touchpoints, %s Deals', (select count(*) from leads), (select count(handle) from leads), (select count(phone) from leads), (select count(*) from lead_stage_history), (select count(*) from lead_touchpoints), (select count(*) from deals))")
 LONG=$("${PSQL[@]}" -tAc "select format('%s Stufenwechsel, %s Touchpoints, %s Aufgaben, %s Deals, %s Agenten', (select count(*) from lead_stage_history where lead_id = '$LEAD_ID'), (select count(*) from lead_touchpoints where lead_id = '$LEAD_ID'), (select count(*) from tasks where lead_id = '$LEAD_ID'), (select count(*) from deals where lead_id = '$LEAD_ID'), (select count(*) from agents where lead_id = '$LEAD_ID'))")
 log "loaded in $(( $(date +%s) - LOAD_START )) s: $COUNTS; lead $LEAD_ID: $LONG"
 
-free_port() {   # as bench/run.sh: a port nobody listens on
-  local port
-  for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
-HTTP_PORT=$(free_port)
-CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=leitstand_functions;Maximum Pool Size=8;Max Auto Prepare=20"
-log "local host (Release) on 127.0.0.1:$HTTP_PORT"
 # Only the two endpoints are measured: every timer is off, as Azure would switch it off (AzureWebJobs.<name>.Disabled),
 # so no job writes to the leads (CheckAgents would open incidents for the long history's agents) or takes a core.
-TIMERS_OFF=()
 # The form's queue message is not processed either (AnnounceLead, DeliverAlert): the POST is measured, not the alerts.
-for timer in AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
-             PruneMonitoringHistory PruneRateLimits DailyTasks AnnounceLead DeliverAlert; do
-  TIMERS_OFF+=("AzureWebJobs.$timer.Disabled=true")
-done
-env Database__ConnectionString="$CONNECTION" AzureWebJobsStorage="$STORAGE_CONNECTION_STRING" Logging__LogLevel__Default=Warning \
-  Leads__RateLimitPerMinute=1000 \
-  "${TIMERS_OFF[@]}" \
-  dotnet host/bin/Release/net10.0/Leitstand.LocalHost.dll --port "$HTTP_PORT" --dev-sign-in-db "$ADMIN_CONNECTION_STRING" >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
+timers_off AlertFollowUps ProcessPipelineEvents ApplyRetention ResendOutbox KpiWeeklyDigest KpiFigures CheckAgents \
+           PruneMonitoringHistory PruneRateLimits DailyTasks AnnounceLead DeliverAlert
+host_up "$WORK" --dev-sign-in Leads__RateLimitPerMinute=1000 "${TIMERS_OFF[@]}"
 BASE="http://127.0.0.1:$HTTP_PORT/api/leads"
-TOKEN=""
-for _ in $(seq 1 150); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  TOKEN=$(curl -s -X POST "http://127.0.0.1:$HTTP_PORT/admin/dev-sign-in" -H 'Content-Type: application/json' \
-    -d '{"email":"bench@example.de"}' 2>/dev/null | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' || true)
-  [ -n "$TOKEN" ] && break
-  sleep 0.2
-done
-[ -n "$TOKEN" ] || { echo "no token from the development sign-in" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
-USER_ID=$("${PSQL[@]}" -tAc "select id from auth.users where email = 'bench@example.de'")
-AUTH=(-H "Authorization: Bearer $TOKEN")
-code=000
-for _ in $(seq 1 150); do
-  kill -0 "$HOST_PID" 2>/dev/null || { tail -20 "$WORK/host.log" >&2; exit 1; }
-  code=$(curl -s "${AUTH[@]}" -o "$WORK/detail.json" -w '%{http_code}' "$BASE/$LEAD_ID" || true)
-  [ "$code" = "200" ] && break
-  sleep 0.2
-done
-[ "$code" = "200" ] || { echo "GET $BASE/$LEAD_ID answered $code" >&2; tail -20 "$WORK/host.log" >&2; exit 1; }
+team_token "$WORK"
+get_until_ok "$WORK" "$WORK/detail.json" "$BASE/$LEAD_ID"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?q=m")" = "401" ] || { echo "the search answers without a token" >&2; exit 1; }
 [ "$(jq '.stage_history | length' "$WORK/detail.json")" -ge 60 ] || { echo "the long history is missing from the lead view" >&2; exit 1; }
 
@@ -243,9 +196,4 @@ if [ "$PART" != search ]; then
   source bench/leads/form.sh
 fi
 
-mkdir -p bench/results
-OUT="bench/results/leads-$(date -u +%Y%m%dT%H%M%SZ).md"
-cp "$REPORT" "$OUT"
-cp "$REPORT" bench/results/leads-latest.md
-cat "$REPORT"
-log "written to $OUT"
+save_report leads "$REPORT"

@@ -102,9 +102,4 @@ done
   echo "Je Regel beim letzten Lauf: $(grep -o '^@created .*' "$WORK/m-$(echo "$last" | awk '{print $1}')" | head -1 | cut -d' ' -f2-)"
 } >>"$REPORT"
 
-mkdir -p bench/results
-OUT="bench/results/tasks-$(date -u +%Y%m%dT%H%M%SZ).md"
-cp "$REPORT" "$OUT"
-cp "$REPORT" bench/results/tasks-latest.md
-cat "$REPORT"
-log "written to $OUT"
+save_report tasks "$REPORT"

@@ -1,3 +1,4 @@
+using System.Text;
 using Leitstand.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -29,6 +30,33 @@ public static class HttpEdge
         }
         return body.ToArray();
     }
+
+    /// <summary>
+    /// An agent's report (heartbeat, workflow check-in): the body as UTF-8 text, or the 413 answer with
+    /// <paramref name="hint"/> when it is longer than <paramref name="limit"/> bytes.
+    /// </summary>
+    public static async Task<(string? Text, IActionResult? TooLarge)> ReadTextAsync(HttpRequest req, int limit, string hint, CancellationToken ct)
+    {
+        var bytes = await ReadBoundedAsync(req, limit, ct);
+        return bytes is null ? (null, TooLarge(limit, hint)) : (Encoding.UTF8.GetString(bytes), null);
+    }
+
+    /// <summary>
+    /// The answer to a report its parser refused: 400 titled <paramref name="malformedTitle"/> when the body is no JSON
+    /// object at all, else 422 titled with <paramref name="rule"/> (what such a report may carry); errors per field.
+    /// </summary>
+    public static IActionResult Refused(bool malformed, string malformedTitle, string rule, IReadOnlyDictionary<string, string[]> errors) =>
+        malformed
+            ? Problem(StatusCodes.Status400BadRequest, malformedTitle, errors)
+            : Problem(StatusCodes.Status422UnprocessableEntity, rule, errors);
+
+    /// <summary>401 for an agent key the database does not know (or that was revoked).</summary>
+    public static IActionResult UnknownAgentKey() =>
+        Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel.");
+
+    /// <summary>503 for an agent's report while the database is out of reach: nothing was stored, the agent sends it again.</summary>
+    public static IActionResult SendAgainLater() =>
+        DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden.");
 
     public static IActionResult Json(int status, object value) => new JsonBody(status, value, "application/json", noStore: true);
 

@@ -47,6 +47,25 @@ public static class TeamApi
         }
     }
 
+    /// <summary>
+    /// Reads a JSON document of at most <see cref="MaxBodyBytes"/> as it is, for a use case that checks its own fields
+    /// (a PATCH: a field left out is not a field set to null); no JSON at all is a 400.
+    /// </summary>
+    public static async Task<(JsonElement Json, IActionResult? Error)> ReadJsonDocumentAsync(HttpRequest req, CancellationToken ct)
+    {
+        var body = await HttpEdge.ReadBoundedAsync(req, MaxBodyBytes, ct);
+        if (body is null) return (default, HttpEdge.TooLarge(MaxBodyBytes, "Bitte kürzer fassen."));
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (default, Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] }));
+        }
+    }
+
     /// <summary>A JSON answer in snake_case.</summary>
     public static IActionResult Json200(object value) => HttpEdge.Json(StatusCodes.Status200OK, value);
 
@@ -60,6 +79,11 @@ public static class TeamApi
 
     public static IActionResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         Problem(StatusCodes.Status400BadRequest, "Bitte prüfe die Angaben.", errors);
+
+    /// <summary>422: the request is well-formed, but a field's value cannot be taken; the German message at each field.</summary>
+    public static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors,
+        IReadOnlyDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors, extensions);
 
     public static IActionResult InvalidId(string field) =>
         Invalid(new Dictionary<string, string[]> { [field] = ["Erwartet wird eine UUID."] });

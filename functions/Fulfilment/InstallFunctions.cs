@@ -34,7 +34,7 @@ public sealed partial class InstallFunctions(BookInstall book, GetInstall get, M
                 return TeamApi.Invalid(Field("starts_at", "Erwartet wird Datum und Uhrzeit mit Zeitzone (ISO 8601), z. B. 2026-12-08T10:00:00+01:00."));
             var now = clock.GetUtcNow();
             if (startsAt > now.AddDays(BookInstall.MaxDaysAhead))
-                return Unprocessable(Field("starts_at", $"Höchstens {BookInstall.MaxDaysAhead} Tage im Voraus."));
+                return TeamApi.Unprocessable(Field("starts_at", $"Höchstens {BookInstall.MaxDaysAhead} Tage im Voraus."));
             var result = await book.ExecuteAsync(user, id, startsAt.UtcDateTime, ct);
             return result.Status switch
             {
@@ -43,10 +43,10 @@ public sealed partial class InstallFunctions(BookInstall book, GetInstall get, M
                     Id = result.RunId, LeadId = id, result.StartsAt, result.EndsAt, State = "booked",
                     Appointment = InstallTimes.Appointment(result.StartsAt!.Value, result.EndsAt!.Value),
                 }),
-                BookInstallStatus.NotWon => Unprocessable(Field("stage",
+                BookInstallStatus.NotWon => TeamApi.Unprocessable(Field("stage",
                     "Eine Installation lässt sich erst buchen, wenn der Lead gewonnen ist (Stufe „Gewonnen“).")),
-                BookInstallStatus.Past => Unprocessable(Field("starts_at", "Der Beginn liegt in der Vergangenheit. Bitte einen künftigen Termin wählen.")),
-                BookInstallStatus.Overlap => TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.",
+                BookInstallStatus.Past => TeamApi.Unprocessable(Field("starts_at", "Der Beginn liegt in der Vergangenheit. Bitte einen künftigen Termin wählen.")),
+                BookInstallStatus.Overlap => TeamApi.Unprocessable(
                     Field("starts_at", $"Du hast zu dieser Zeit schon eine Installation ({InstallTimes.Appointment(result.StartsAt!.Value, result.EndsAt!.Value)}). "
                         + "Eine Installation dauert 5 Stunden; bitte einen anderen Beginn wählen."),
                     new Dictionary<string, object?> { ["conflicting_install_id"] = result.RunId }),
@@ -101,13 +101,13 @@ public sealed partial class InstallFunctions(BookInstall book, GetInstall get, M
             if (read.Error is not null) return read.Error;
             var reason = read.Value!.Reason?.Trim();
             if (how == InstallItemMark.Done && !string.IsNullOrEmpty(reason))
-                return Unprocessable(Field("reason", "Ein Grund gehört zu „überspringen“ oder „nicht anwendbar“, nicht zu „erledigt“."));
+                return TeamApi.Unprocessable(Field("reason", "Ein Grund gehört zu „überspringen“ oder „nicht anwendbar“, nicht zu „erledigt“."));
             if (how != InstallItemMark.Done && string.IsNullOrEmpty(reason))
-                return Unprocessable(Field("reason", how == InstallItemMark.Skipped
+                return TeamApi.Unprocessable(Field("reason", how == InstallItemMark.Skipped
                     ? "Bitte einen Grund angeben, warum dieser Punkt übersprungen wird."
                     : "Bitte einen Grund angeben, warum dieser Punkt nicht anwendbar ist."));
             if (reason is { Length: > MarkInstallItem.ReasonMax })
-                return Unprocessable(Field("reason", $"Höchstens {MarkInstallItem.ReasonMax} Zeichen."));
+                return TeamApi.Unprocessable(Field("reason", $"Höchstens {MarkInstallItem.ReasonMax} Zeichen."));
             return await mark.ExecuteAsync(user, runId, item, how, reason, ct) switch
             {
                 MarkInstallItemStatus.Marked or MarkInstallItemStatus.RunFinishedNow =>
@@ -116,19 +116,16 @@ public sealed partial class InstallFunctions(BookInstall book, GetInstall get, M
                     "Diese Installation ist abgeschlossen; ihre Punkte lassen sich nicht mehr ändern."),
                 MarkInstallItemStatus.NotOpen => TeamApi.Problem(StatusCodes.Status409Conflict,
                     "Dieser Punkt ist schon abgehakt (erledigt, übersprungen oder nicht anwendbar)."),
-                MarkInstallItemStatus.BaselineNotSkippable => Unprocessable(Field("item",
+                MarkInstallItemStatus.BaselineNotSkippable => TeamApi.Unprocessable(Field("item",
                     "Punkte der Sicherheits-Baseline lassen sich nicht überspringen. Trifft ein Punkt nicht zu: „nicht anwendbar“ mit Grund.")),
-                MarkInstallItemStatus.NotBaseline => Unprocessable(Field("item",
+                MarkInstallItemStatus.NotBaseline => TeamApi.Unprocessable(Field("item",
                     "„Nicht anwendbar“ gibt es nur für Punkte der Sicherheits-Baseline; andere Punkte mit Grund überspringen.")),
-                MarkInstallItemStatus.ReasonRequired => Unprocessable(Field("reason", "Bitte einen Grund angeben.")),
+                MarkInstallItemStatus.ReasonRequired => TeamApi.Unprocessable(Field("reason", "Bitte einen Grund angeben.")),
                 _ => TeamApi.NotFound("Diesen Punkt gibt es in dieser Installation nicht."),
             };
         });
 
     private static Dictionary<string, string[]> Field(string name, string message) => new() { [name] = [message] };
-
-    private static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors) =>
-        TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
 
     private static IActionResult NoSuchInstall() => TeamApi.NotFound("Diese Installation gibt es nicht.");
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Leitstand.Leads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +18,7 @@ public sealed class LeadFunctions(SearchLeads search, GetLead get, EditLead edit
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             var (query, errors) = await search.ValidateAsync(user, req.Query["q"], req.Query["stage"], req.Query["source"], req.Query["cursor"], ct);
-            if (query is null) return Unprocessable(errors);
+            if (query is null) return TeamApi.Unprocessable(errors);
             return TeamApi.Json200(await search.ExecuteAsync(user, query, ct));
         });
 
@@ -38,20 +37,10 @@ public sealed class LeadFunctions(SearchLeads search, GetLead get, EditLead edit
         TeamApi.RunAsTeamAsync(req, async user =>
         {
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
-            var body = await HttpEdge.ReadBoundedAsync(req, TeamApi.MaxBodyBytes, ct);
-            if (body is null) return HttpEdge.TooLarge(TeamApi.MaxBodyBytes, "Bitte kürzer fassen.");
-            JsonElement json;
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                json = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return TeamApi.Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] });
-            }
+            var (json, invalid) = await TeamApi.ReadJsonDocumentAsync(req, ct);
+            if (invalid is not null) return invalid;
             var (patch, errors) = EditLead.Parse(json);
-            if (patch is null) return Unprocessable(errors);
+            if (patch is null) return TeamApi.Unprocessable(errors);
             return await edit.ExecuteAsync(user, id, patch, ct) switch
             {
                 EditLeadResult.Edited e => TeamApi.Json200(e.Lead),
@@ -59,15 +48,12 @@ public sealed class LeadFunctions(SearchLeads search, GetLead get, EditLead edit
                     "Jemand hat die Kontaktdaten inzwischen geändert. Es wurde nichts überschrieben; bitte die Ansicht neu laden und die Änderung erneut eintragen.",
                     new Dictionary<string, string[]> { ["version"] = [$"Die Kontaktdaten stehen inzwischen auf Version {s.CurrentVersion}, nicht mehr auf {patch.Version}."] },
                     new Dictionary<string, object?> { ["current_version"] = s.CurrentVersion }),
-                EditLeadResult.Invalid i => Unprocessable(i.Errors),
+                EditLeadResult.Invalid i => TeamApi.Unprocessable(i.Errors),
                 EditLeadResult.Duplicate { Field: "email" } d => Duplicate(d, "Einen anderen Lead mit dieser E-Mail-Adresse gibt es schon."),
                 EditLeadResult.Duplicate d => Duplicate(d, "Einen anderen Lead mit diesem Handle auf diesem Kanal gibt es schon."),
                 _ => TeamApi.NotFound("Diesen Lead gibt es nicht."),
             };
         });
-
-    private static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors) =>
-        TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
 
     private static IActionResult Duplicate(EditLeadResult.Duplicate duplicate, string message) =>
         TeamApi.Problem(StatusCodes.Status409Conflict, message + " Es wurde nichts geändert.",

@@ -23,7 +23,7 @@ public sealed class TouchpointFunctions(LogTouchpoint logTouchpoint, ListTouchpo
             var (touchpoint, errors) = LogTouchpoint.Validate(read.Value!, clock.GetUtcNow());
             if (touchpoint is null)
                 return errors.Keys.All(k => k == "note")
-                    ? TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors)
+                    ? TeamApi.Unprocessable(errors)
                     : TeamApi.Invalid(errors);
             return await logTouchpoint.ExecuteAsync(user, id, touchpoint, ct) is { } logged
                 ? TeamApi.Created(logged)

@@ -21,7 +21,7 @@ public sealed class AgentSelfFunction(CheckAgentKey check)
         if (key is null) return HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Agent-Schlüssel fehlt (Authorization: Bearer oder X-Agent-Key).");
         return await HttpEdge.RunAsync(req, async () => await check.ExecuteAsync(key, ct) is { } agent
             ? HttpEdge.Json(StatusCodes.Status200OK, new { agent_id = agent.AgentId, paused = agent.Paused })
-            : HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
+            : HttpEdge.UnknownAgentKey(),
             () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut versuchen."));
     }
 }

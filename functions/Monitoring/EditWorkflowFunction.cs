@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -21,24 +20,14 @@ public sealed class EditWorkflowFunction(EditWorkflow edit)
         {
             if (!Guid.TryParse(agentId, out var id)) return TeamApi.InvalidId("agent_id");
             if (!WorkflowCheckInParser.IsWorkflowKey(workflowKey)) return TeamApi.NotFound(UnknownWorkflow);
-            var body = await HttpEdge.ReadBoundedAsync(req, TeamApi.MaxBodyBytes, ct);
-            if (body is null) return HttpEdge.TooLarge(TeamApi.MaxBodyBytes, "Bitte kürzer fassen.");
-            JsonElement json;
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                json = document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return TeamApi.Invalid(new Dictionary<string, string[]> { ["body"] = ["Erwartet wird ein JSON-Objekt (kein gültiges JSON)."] });
-            }
+            var (json, invalid) = await TeamApi.ReadJsonDocumentAsync(req, ct);
+            if (invalid is not null) return invalid;
             var (patch, errors) = EditWorkflow.Parse(json);
-            if (patch is null) return Unprocessable(errors);
+            if (patch is null) return TeamApi.Unprocessable(errors);
             return await edit.ExecuteAsync(id, workflowKey, patch, ct) switch
             {
                 EditWorkflowResult.Edited e => TeamApi.Json200(e.Workflow),
-                EditWorkflowResult.Refused r => Unprocessable(new Dictionary<string, string[]> { [r.Field] = [r.Message] }),
+                EditWorkflowResult.Refused r => TeamApi.Unprocessable(new Dictionary<string, string[]> { [r.Field] = [r.Message] }),
                 EditWorkflowResult.Stale s => TeamApi.Problem(StatusCodes.Status409Conflict,
                     "Der Workflow wurde inzwischen geändert. Es wurde nichts überschrieben; bitte die Ansicht neu laden und die Änderung erneut eintragen.",
                     new Dictionary<string, string[]> { ["version"] = [$"Der Workflow steht inzwischen auf Version {s.CurrentVersion}, nicht mehr auf {patch.Version}."] },
@@ -48,7 +37,4 @@ public sealed class EditWorkflowFunction(EditWorkflow edit)
         });
 
     private const string UnknownWorkflow = "Diesen Workflow gibt es bei diesem Agenten nicht (oder der Agent ist widerrufen).";
-
-    private static IActionResult Unprocessable(IReadOnlyDictionary<string, string[]> errors) =>
-        TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,26 +27,19 @@ public sealed class HeartbeatFunction(IngestHeartbeat ingest, MonitoringSettings
         string? body = null;
         if (HttpMethods.IsPost(req.Method))
         {
-            var bytes = await HttpEdge.ReadBoundedAsync(req, settings.MaxBodyBytes, ct);
-            if (bytes is null) return HttpEdge.TooLarge(settings.MaxBodyBytes, "Ein Heartbeat enthält nur Betriebsdaten; bitte kürzer fassen.");
-            body = Encoding.UTF8.GetString(bytes);
+            (body, var tooLarge) = await HttpEdge.ReadTextAsync(req, settings.MaxBodyBytes, "Ein Heartbeat enthält nur Betriebsdaten; bitte kürzer fassen.", ct);
+            if (tooLarge is not null) return tooLarge;
         }
 
         var parsed = HeartbeatParser.Parse(kind, body);
-        if (parsed.Heartbeat is null)
-        {
-            var errors = parsed.Errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
-            return parsed.Malformed
-                ? HttpEdge.Problem(StatusCodes.Status400BadRequest, "Ungültiger Heartbeat.", errors)
-                : HttpEdge.Problem(StatusCodes.Status422UnprocessableEntity, HeartbeatParser.OnlyOperationalData, errors);
-        }
+        if (parsed.Heartbeat is null) return HttpEdge.Refused(parsed.Malformed, "Ungültiger Heartbeat.", HeartbeatParser.OnlyOperationalData, parsed.Errors);
 
         // The database unreachable: nothing was stored; the agent sends the heartbeat again later (its next one counts just the same).
         return await HttpEdge.RunAsync(req, async () => await ingest.ExecuteAsync(key, parsed.Heartbeat, ct) switch
         {
             HeartbeatResult.Accepted when HttpMethods.IsHead(req.Method) => new OkResult(),
             HeartbeatResult.Accepted a => HttpEdge.Json(StatusCodes.Status200OK, new { status = "accepted", agent_id = a.AgentId, agent_status = a.AgentStatus, commands = a.Commands }),
-            _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
-        }, () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden."));
+            _ => HttpEdge.UnknownAgentKey(),
+        }, HttpEdge.SendAgainLater);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Leitstand.Monitoring;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -26,13 +25,10 @@ public sealed class WorkflowCheckInFunction(WorkflowCheckIn checkIn, MonitoringS
                 ["workflow"] = ["Der Schlüssel des Workflows: 1 bis 64 Zeichen aus a–z, Ziffern, - und _, z. B. \"rechnungen-pruefen\"."],
             });
 
-        var bytes = await HttpEdge.ReadBoundedAsync(req, settings.MaxBodyBytes, ct);
-        if (bytes is null) return HttpEdge.TooLarge(settings.MaxBodyBytes, WorkflowCheckInParser.OnlyRunData);
-        var parsed = WorkflowCheckInParser.Parse(Encoding.UTF8.GetString(bytes));
-        if (parsed.CheckIn is null)
-            return parsed.Malformed
-                ? HttpEdge.Problem(StatusCodes.Status400BadRequest, "Ungültiger Check-in.", parsed.Errors)
-                : HttpEdge.Problem(StatusCodes.Status422UnprocessableEntity, WorkflowCheckInParser.OnlyRunData, parsed.Errors);
+        var (body, tooLarge) = await HttpEdge.ReadTextAsync(req, settings.MaxBodyBytes, WorkflowCheckInParser.OnlyRunData, ct);
+        if (tooLarge is not null) return tooLarge;
+        var parsed = WorkflowCheckInParser.Parse(body);
+        if (parsed.CheckIn is null) return HttpEdge.Refused(parsed.Malformed, "Ungültiger Check-in.", WorkflowCheckInParser.OnlyRunData, parsed.Errors);
 
         return await HttpEdge.RunAsync(req, async () => await checkIn.ExecuteAsync(key, workflow, parsed.CheckIn, ct) switch
         {
@@ -47,7 +43,7 @@ public sealed class WorkflowCheckInFunction(WorkflowCheckIn checkIn, MonitoringS
                 new Dictionary<string, string[]> { ["schedule"] = ["Diesen Workflow kennt der Leitstand noch nicht: Beim ersten Check-in bitte den Zeitplan mitsenden (\"schedule\")."] }),
             WorkflowCheckInResult.TooMany => HttpEdge.Problem(StatusCodes.Status422UnprocessableEntity, "Zu viele Workflows.",
                 new Dictionary<string, string[]> { ["workflow"] = [$"Ein Agent kann höchstens {WorkflowCheckIn.MaxWorkflowsPerAgent} Workflows melden."] }),
-            _ => HttpEdge.Problem(StatusCodes.Status401Unauthorized, "Unbekannter oder widerrufener Agent-Schlüssel."),
-        }, () => HttpEdge.DatabaseDown("Leitstand ist gerade nicht erreichbar. Bitte in 30 Sekunden erneut senden."));
+            _ => HttpEdge.UnknownAgentKey(),
+        }, HttpEdge.SendAgainLater);
     }
 }

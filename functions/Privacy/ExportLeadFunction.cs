@@ -20,8 +20,7 @@ public sealed class ExportLeadFunction(ExportLead export)
             if (!Guid.TryParse(leadId, out var id)) return TeamApi.InvalidId("lead_id");
             var format = req.Query["format"].ToString();
             if (format is not ("" or "json" or "html"))
-                return TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.",
-                    new Dictionary<string, string[]> { ["format"] = ["Erlaubt sind „json“ (Standard) und „html“."] });
+                return TeamApi.Unprocessable(new Dictionary<string, string[]> { ["format"] = ["Erlaubt sind „json“ (Standard) und „html“."] });
             if (await export.ExecuteAsync(user, id, ct) is not { } document) return TeamApi.NotFound("Diesen Lead gibt es nicht.");
             if (format != "html") return TeamApi.Json200(document);
             var headers = req.HttpContext.Response.Headers;

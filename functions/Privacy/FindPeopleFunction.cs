@@ -21,7 +21,7 @@ public sealed class FindPeopleFunction(FindPeople find)
             var read = await TeamApi.ReadJsonAsync<FindPeople.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             var (query, errors) = FindPeople.Validate(read.Value!.Email, read.Value.Handle, read.Value.Channel);
-            if (query is null) return TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
+            if (query is null) return TeamApi.Unprocessable(errors);
             return TeamApi.Json200(new { people = await find.ExecuteAsync(user, query, ct) });
         });
 }

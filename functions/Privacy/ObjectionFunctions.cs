@@ -20,7 +20,7 @@ public sealed class ObjectionFunctions(RecordObjection record, ListObjections li
             var read = await TeamApi.ReadJsonAsync<RecordObjection.Request>(req, ct);
             if (read.Error is not null) return read.Error;
             var (person, errors) = RecordObjection.Validate(read.Value!);
-            if (person is null) return TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
+            if (person is null) return TeamApi.Unprocessable(errors);
             return TeamApi.Created(await record.ExecuteAsync(user, person, ct));
         });
 

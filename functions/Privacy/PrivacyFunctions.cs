@@ -21,7 +21,7 @@ public sealed class PrivacyFunctions(EraseLead erase, ListErasures list)
             var read = await TeamApi.ReadJsonAsync(req, ct, new EraseLead.Request(null));
             if (read.Error is not null) return read.Error;
             var (reason, errors) = EraseLead.Validate(read.Value!);
-            if (reason is null) return TeamApi.Problem(StatusCodes.Status422UnprocessableEntity, "Bitte prüfe die Angaben.", errors);
+            if (reason is null) return TeamApi.Unprocessable(errors);
             return await erase.ExecuteAsync(user, id, reason, ct) switch
             {
                 EraseLeadResult.Done d => TeamApi.Json200(new { Erasure = d.Erasure, AlreadyErased = d.Before }),

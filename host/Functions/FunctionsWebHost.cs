@@ -109,6 +109,7 @@ public static class FunctionsWebHost
         {
             var files = new PhysicalFileProvider(Path.GetFullPath(landing));
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseLandingPartials(files);
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
 

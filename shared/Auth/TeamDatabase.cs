@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Leitstand.Auth;
@@ -31,6 +32,15 @@ public sealed class TeamDatabase(NpgsqlDataSource db)
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The rows of one read-only statement without parameters (a catalogue) as <paramref name="user"/>, in a transaction of their own.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(TeamUser user, string sql, CancellationToken ct)
+    {
+        await using var team = await BeginAsync(user, ct);
+        var rows = (await team.Connection.QueryAsync<T>(new CommandDefinition(sql, transaction: team.Transaction, cancellationToken: ct))).AsList();
+        await team.CommitAsync(ct);
+        return rows;
     }
 
     /// <summary>public.is_team_member() under the user's claims: the one rule the RLS policies use.</summary>

@@ -1,4 +1,3 @@
-using Dapper;
 using Leitstand.Auth;
 
 namespace Leitstand.Leads;
@@ -11,13 +10,7 @@ public sealed class ListTouchpointNoteCodes(TeamDatabase db)
         """;
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
-    public async Task<IReadOnlyList<NoteCode>> ExecuteAsync(TeamUser user, CancellationToken ct)
-    {
-        await using var team = await db.BeginAsync(user, ct);
-        var codes = (await team.Connection.QueryAsync<NoteCode>(new CommandDefinition(Sql, transaction: team.Transaction, cancellationToken: ct))).AsList();
-        await team.CommitAsync(ct);
-        return codes;
-    }
+    public Task<IReadOnlyList<NoteCode>> ExecuteAsync(TeamUser user, CancellationToken ct) => db.QueryAsync<NoteCode>(user, Sql, ct);
 }
 
 /// <summary>direction: inbound or outbound; the code decides it for every touchpoint that carries it.</summary>

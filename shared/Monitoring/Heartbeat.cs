@@ -48,24 +48,14 @@ public static partial class HeartbeatParser
         "restarts", "memory_bytes", "cpu_seconds",
     ];
 
-    public sealed record Result(Heartbeat? Heartbeat, bool Malformed, IReadOnlyDictionary<string, IReadOnlyList<string>> Errors);
+    public sealed record Result(Heartbeat? Heartbeat, bool Malformed, IReadOnlyDictionary<string, string[]> Errors);
 
     public static Result Parse(string kind, string? body)
     {
-        if (string.IsNullOrWhiteSpace(body)) return new(Heartbeat.Ping(kind), false, new Dictionary<string, IReadOnlyList<string>>());
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 3 });
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return Fail(true, "body", "Der Inhalt ist kein gültiges JSON.");
-        }
-        if (root.ValueKind != JsonValueKind.Object) return Fail(true, "body", "Erwartet wird ein JSON-Objekt.");
+        if (string.IsNullOrWhiteSpace(body)) return new(Heartbeat.Ping(kind), false, new Dictionary<string, string[]>());
+        if (AgentReportJson.ReadObject(body, out var problem) is not { } root) return Fail(true, "body", problem!);
 
-        var errors = new Dictionary<string, IReadOnlyList<string>>();
+        var errors = new Dictionary<string, string[]>();
         void Refuse(string field, string why) => errors[field] = [why];
 
         string? status = null, version = null, errorClass = null, errorCode = null;
@@ -98,8 +88,8 @@ public static partial class HeartbeatParser
                     else errorClass = v.GetString();
                     break;
                 case "error_code":
-                    if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= 40 } code || !CodePattern().IsMatch(code))
-                        Refuse("error_code", "Nur ein kurzer Fehlercode (höchstens 40 Zeichen: Buchstaben, Ziffern, _ . : -), kein Freitext. " + OnlyOperationalData);
+                    if (!AgentReportJson.IsErrorCode(v, out var code))
+                        Refuse("error_code", AgentReportJson.ErrorCodeRule + OnlyOperationalData);
                     else errorCode = code;
                     break;
                 case "uptime_seconds": uptime = Integer(v, "uptime_seconds", 0, 10L * 366 * 86400, Refuse); break;
@@ -121,7 +111,7 @@ public static partial class HeartbeatParser
                     else ack.AddRange(v.EnumerateArray().Select(e => Guid.Parse(e.GetString()!)));
                     break;
                 default:
-                    Refuse(property.Name, $"Das Feld '{Shorten(property.Name)}' ist nicht erlaubt. {OnlyOperationalData}");
+                    Refuse(property.Name, $"Das Feld '{AgentReportJson.FieldName(property.Name)}' ist nicht erlaubt. {OnlyOperationalData}");
                     break;
             }
         }
@@ -144,14 +134,9 @@ public static partial class HeartbeatParser
         return null;
     }
 
-    private static string Shorten(string name) => name.Length <= 40 ? name : name[..40] + "…";
-
     private static Result Fail(bool malformed, string field, string message) =>
-        new(null, malformed, new Dictionary<string, IReadOnlyList<string>> { [field] = [message] });
+        new(null, malformed, new Dictionary<string, string[]> { [field] = [message] });
 
     [GeneratedRegex("^[0-9A-Za-z][0-9A-Za-z.+-]*$")]
     private static partial Regex VersionPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9_.:-]+$")]
-    private static partial Regex CodePattern();
 }

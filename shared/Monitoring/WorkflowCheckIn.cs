@@ -35,17 +35,7 @@ public static partial class WorkflowCheckInParser
     public static Result Parse(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return Fail(true, "body", "Erwartet wird ein JSON-Objekt mit mindestens \"status\".");
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 3 });
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return Fail(true, "body", "Der Inhalt ist kein gültiges JSON.");
-        }
-        if (root.ValueKind != JsonValueKind.Object) return Fail(true, "body", "Erwartet wird ein JSON-Objekt.");
+        if (AgentReportJson.ReadObject(body, out var problem) is not { } root) return Fail(true, "body", problem!);
 
         var errors = new Dictionary<string, string[]>();
         void Refuse(string field, string why) => errors[field] = [why];
@@ -75,8 +65,8 @@ public static partial class WorkflowCheckInParser
                     else duration = d;
                     break;
                 case "error_code":
-                    if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= 40 } c || !CodePattern().IsMatch(c))
-                        Refuse("error_code", "Nur ein kurzer Fehlercode (höchstens 40 Zeichen: Buchstaben, Ziffern, _ . : -), kein Freitext. " + OnlyRunData);
+                    if (!AgentReportJson.IsErrorCode(v, out var c))
+                        Refuse("error_code", AgentReportJson.ErrorCodeRule + OnlyRunData);
                     else code = c;
                     break;
                 case "schedule":
@@ -87,8 +77,7 @@ public static partial class WorkflowCheckInParser
                         Refuse("version", $"Diese Schnittstelle hat die Version {Version}.");
                     break;
                 default:
-                    Refuse(property.Name.Length <= 40 ? property.Name : property.Name[..40] + "…",
-                        $"Das Feld ist nicht erlaubt. {OnlyRunData}");
+                    Refuse(AgentReportJson.FieldName(property.Name), $"Das Feld ist nicht erlaubt. {OnlyRunData}");
                     break;
             }
         }
@@ -138,9 +127,6 @@ public static partial class WorkflowCheckInParser
 
     private static Result Fail(bool malformed, string field, string message) =>
         new(null, malformed, new Dictionary<string, string[]> { [field] = [message] });
-
-    [GeneratedRegex("^[A-Za-z0-9_.:-]+$")]
-    private static partial Regex CodePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex WorkflowKey();

@@ -1,4 +1,3 @@
-using Dapper;
 using Leitstand.Auth;
 
 namespace Leitstand.Pipeline;
@@ -13,13 +12,7 @@ public sealed class ListLeadStages(TeamDatabase db)
     private const string Sql = "select code::text as code, label, position, closed from public.lead_stages order by position";
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
-    public async Task<IReadOnlyList<LeadStage>> ExecuteAsync(TeamUser user, CancellationToken ct)
-    {
-        await using var team = await db.BeginAsync(user, ct);
-        var stages = (await team.Connection.QueryAsync<LeadStage>(new CommandDefinition(Sql, transaction: team.Transaction, cancellationToken: ct))).AsList();
-        await team.CommitAsync(ct);
-        return stages;
-    }
+    public Task<IReadOnlyList<LeadStage>> ExecuteAsync(TeamUser user, CancellationToken ct) => db.QueryAsync<LeadStage>(user, Sql, ct);
 }
 
 /// <summary>A stage: its code (the value of public.lead_stage), German label, place in the pipeline, and closed (WON, LOST).</summary>

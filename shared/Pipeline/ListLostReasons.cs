@@ -1,4 +1,3 @@
-using Dapper;
 using Leitstand.Auth;
 
 namespace Leitstand.Pipeline;
@@ -13,13 +12,7 @@ public sealed class ListLostReasons(TeamDatabase db)
     private const string Sql = "select code, label from public.lost_reasons where offered order by position, code";
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
-    public async Task<IReadOnlyList<LostReason>> ExecuteAsync(TeamUser user, CancellationToken ct)
-    {
-        await using var team = await db.BeginAsync(user, ct);
-        var reasons = (await team.Connection.QueryAsync<LostReason>(new CommandDefinition(Sql, transaction: team.Transaction, cancellationToken: ct))).AsList();
-        await team.CommitAsync(ct);
-        return reasons;
-    }
+    public Task<IReadOnlyList<LostReason>> ExecuteAsync(TeamUser user, CancellationToken ct) => db.QueryAsync<LostReason>(user, Sql, ct);
 }
 
 /// <summary>A lost reason: its code (stored in leads, the stage history and the KPI figures) and German label.</summary>

@@ -1,4 +1,3 @@
-using Dapper;
 using Leitstand.Auth;
 
 namespace Leitstand.Pipeline;
@@ -18,13 +17,7 @@ public sealed class ListPackages(TeamDatabase db)
         """;
 
     /// <summary>Runs as <paramref name="user"/> (RLS: team members only).</summary>
-    public async Task<IReadOnlyList<DealPackage>> ExecuteAsync(TeamUser user, CancellationToken ct)
-    {
-        await using var team = await db.BeginAsync(user, ct);
-        var packages = (await team.Connection.QueryAsync<DealPackage>(new CommandDefinition(Sql, transaction: team.Transaction, cancellationToken: ct))).AsList();
-        await team.CommitAsync(ct);
-        return packages;
-    }
+    public Task<IReadOnlyList<DealPackage>> ExecuteAsync(TeamUser user, CancellationToken ct) => db.QueryAsync<DealPackage>(user, Sql, ct);
 }
 
 /// <summary>A package: its key (public.deal_package), German name, kind (one_time, monthly) and list price in cents.</summary>

@@ -8,6 +8,10 @@
 //   data-local-only                                                     removed (notes for the local copy)
 //   <ul data-retention>                                                 the periods of retention.json
 //   <form … action="/api/leads">                                        LANDING_API_BASE + /api/leads
+// before them, the parts every page shares (withPartials; the local host fills them in the same way when it serves
+// the sources, host/Functions/LandingPartials.cs):
+//   <footer data-partial="footer"></footer>                             partials/footer.html
+//   <header data-partial="header">…</header>                            partials/header.html, its <!-- slot --> holding …
 // A build with a required variable missing fails with a German message instead of shipping made-up details.
 //
 //   node web/landing/build.mjs [--out DIR]   build (default DIR: web/landing/dist)
@@ -40,6 +44,21 @@ export const docRow = (p) => `| ${p.label} | ${periodText(p)} | \`${p.setting}\`
 
 function escapeHtml(text) {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * The page with each <x data-partial="name">…</x> replaced by partials/name.html (trimmed); what the element holds goes
+ * in place of the partial's <!-- slot --> (its line dropped when the element holds nothing).
+ */
+export function withPartials(html, readPartial = readLandingPartial) {
+  return html.replace(/<(\w+) data-partial="([\w-]+)">([\s\S]*?)<\/\1>/g, (_, _tag, name, slot) =>
+    readPartial(name).trim().replace(/\n([ \t]*)<!-- slot -->/, (_line, indent) => (slot.trim() ? `\n${indent}${slot.trim()}` : "")));
+}
+
+function readLandingPartial(name) {
+  const file = join(here, "partials", `${name}.html`);
+  if (!existsSync(file)) fail(`Unbekannter Seitenteil data-partial="${name}" (erwartet: web/landing/partials/${name}.html).`);
+  return readFileSync(file, "utf8");
 }
 
 function readPeriods() {
@@ -100,7 +119,7 @@ function readVariables(env) {
 }
 
 function render(html, { apiOrigin, values }, periods) {
-  let out = html;
+  let out = withPartials(html);
   // optional blocks without their value, and the local copy's notes
   out = out.replace(/<(\w+)\b[^>]*\bdata-operator-if="(\w+)"[^>]*>[\s\S]*?<\/\1>\s*/g, (block, _tag, key) => (values[key] ? block : ""));
   out = out.replace(/<(\w+)\b[^>]*\bdata-local-only\b[^>]*>[\s\S]*?<\/\1>\s*/g, "");
@@ -141,7 +160,7 @@ function build(outDir, env) {
       continue;
     }
     const html = render(readFileSync(source, "utf8"), settings, periods);
-    for (const word of ["Platzhalter", "example.de", "example.com", "Musterstraße", "Musterstadt", "data-local-only", 'action="/api/'])
+    for (const word of ["Platzhalter", "example.de", "example.com", "Musterstraße", "Musterstadt", "data-local-only", "data-partial", 'action="/api/'])
       if (html.includes(word)) leftovers.push(`${file.name}: „${word}“`);
     writeFileSync(join(outDir, file.name), html);
   }

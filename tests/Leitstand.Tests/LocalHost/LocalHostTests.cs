@@ -88,6 +88,25 @@ public sealed class LocalHostTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Local_host_serves_every_landing_page_with_the_shared_header_and_footer_filled_in()
+    {
+        await using var host = await RunningHost.StartAsync(stack);
+        var footer = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Landing, "partials", "footer.html"))).Trim();
+
+        foreach (var name in Directory.GetFiles(RepoPaths.Landing, "*.html").Select(Path.GetFileName))
+        {
+            var page = await host.Client.GetStringAsync("/" + name);
+
+            Assert.Contains(footer, page, StringComparison.Ordinal);
+            Assert.Contains("<header class=\"site-header\">", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-partial", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("<!-- slot -->", page, StringComparison.Ordinal);
+        }
+        // the page's own part of the header stands where the partial's slot was
+        Assert.Matches("<a class=\"brand\"[^\n]*</a>\n\\s*<a class=\"header-cta\" href=\"#anfrage\">", await host.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
     public async Task Local_host_shows_what_waits_in_a_queue()
     {
         await using var host = await RunningHost.StartAsync(stack);

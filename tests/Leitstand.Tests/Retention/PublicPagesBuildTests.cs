@@ -101,6 +101,27 @@ public sealed class PublicPagesBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_built_page_has_the_shared_header_and_footer_written_once_in_partials()
+    {
+        var (code, output) = await BuildAsync(Operator);
+
+        Assert.True(code == 0, output);
+        foreach (var name in Directory.GetFiles(RepoPaths.Landing, "*.html").Select(Path.GetFileName))
+        {
+            var html = File.ReadAllText(Path.Combine(_out, name!));
+            Assert.Contains("<header class=\"site-header\">", html);
+            Assert.Contains("<footer class=\"site-footer\">", html);
+            Assert.Contains("<a href=\"impressum.html\">Impressum</a>", html);
+            Assert.Contains("<span>© <span data-operator=\"name\">Agentenwerk Berlin GmbH</span></span>", html);
+            Assert.DoesNotContain("data-partial", html);
+            Assert.DoesNotContain("<!-- slot -->", html);
+        }
+        Assert.Contains("<a class=\"header-cta\" href=\"#anfrage\">", File.ReadAllText(Path.Combine(_out, "index.html")));
+        Assert.DoesNotContain("header-cta", File.ReadAllText(Path.Combine(_out, "danke.html")));
+        Assert.False(Directory.Exists(Path.Combine(_out, "partials")));
+    }
+
+    [Fact]
     public async Task Optional_phone_and_vat_id_appear_when_set()
     {
         var (code, output) = await BuildAsync(new Dictionary<string, string>(Operator)

@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { h, toast } from './dom.js';
+import { field as formField, clearErrors } from './detail.js';
 
 const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 let packagesOnce = null;
@@ -34,17 +35,12 @@ const FIELD_OF = { 'deal.package': 'package', 'deal.amount_cents': 'price', 'dea
  * onWon(answer) after the move; onStale(error) when someone moved the lead in between (409); onCancel().
  */
 export function dealForm({ prefix, lead, onWon, onStale, onCancel }) {
-  const inputs = {};
-  const errors = {};
+  const fields = { inputs: {}, errors: {} };
+  const { inputs, errors } = fields;
   const field = (name, label, input, hint) => {
-    input.id = `${prefix}-${name}`;
-    input.name = name;
-    const error = h('p', { class: 'error', id: `${prefix}-${name}-fehler` });
-    const help = hint ? h('p', { class: 'muted small', id: `${prefix}-${name}-hinweis` }, hint) : null;
-    input.setAttribute('aria-describedby', [help?.id, error.id].filter(Boolean).join(' '));
-    inputs[name] = input;
-    errors[name] = error;
-    return h('div', { class: 'field', 'data-field': name }, h('label', { for: input.id }, label), input, help, error);
+    const div = formField(fields, prefix, name, label, input, hint);
+    div.setAttribute('data-field', name);
+    return div;
   };
   const pkg = h('select', { required: true }, h('option', { value: '' }, 'Pakete laden …'));
   const price = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', maxlength: '15' });
@@ -99,9 +95,7 @@ export function dealForm({ prefix, lead, onWon, onStale, onCancel }) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    summary.textContent = '';
-    for (const el of Object.values(errors)) el.textContent = '';
-    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    clearErrors(fields, summary);
     const p = chosen();
     if (!p) return show({ package: ['Bitte ein Paket wählen.'] });
     const cents = parseEuros(price.value);

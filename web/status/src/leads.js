@@ -7,6 +7,7 @@ import { privacySection } from './datenschutz.js';
 import { leadInstalls } from './installs.js';
 import { lostReasonFields } from './lost-reason.js';
 import { erasureSection } from './erasure.js';
+import { field as formField, clearErrors, showErrors } from './detail.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const CHANNEL_LABEL = Object.fromEntries(CHANNELS);
@@ -361,18 +362,9 @@ function deals(lead) {
 
 /** "Kontakt notieren": channel, note code, optional short note (≤ 500); errors at their field. */
 function touchpointForm(lead, codes, reload) {
-  const errors = {};
-  const inputs = {};
-  const field = (name, label, input, hint) => {
-    input.id = `kontakt-${name}`;
-    input.name = name;
-    const error = h('p', { class: 'error', id: `kontakt-${name}-fehler` });
-    const help = hint ? h('p', { class: 'muted small', id: `kontakt-${name}-hinweis` }, hint) : null;
-    input.setAttribute('aria-describedby', [help?.id, error.id].filter(Boolean).join(' '));
-    errors[name] = error;
-    inputs[name] = input;
-    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, help, error);
-  };
+  const fields = { inputs: {}, errors: {} };
+  const { inputs } = fields;
+  const field = (name, label, input, hint) => formField(fields, 'kontakt', name, label, input, hint);
   const code = h('select', { required: true }, h('option', { value: '' }, '– Was ist passiert? –'),
     [['outbound', 'Ausgehend'], ['inbound', 'Eingehend']].map(([direction, label]) => {
       const group = codes.filter((c) => c.direction === direction);
@@ -387,9 +379,7 @@ function touchpointForm(lead, codes, reload) {
     summary);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    summary.textContent = '';
-    for (const el of Object.values(errors)) el.textContent = '';
-    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    clearErrors(fields, summary);
     const note = inputs.note.value.trim();
     try {
       await api(`/api/leads/${lead.id}/touchpoints`, {
@@ -398,15 +388,7 @@ function touchpointForm(lead, codes, reload) {
       toast(`Kontakt notiert: ${lead.name}.`);
       await reload();
     } catch (err) {
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = messages.join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     }
   });
   return h('details', { class: 'add', id: 'kontakt-notieren' }, h('summary', {}, 'Kontakt notieren'), form);
@@ -418,17 +400,9 @@ function touchpointForm(lead, codes, reload) {
  * changed the lead in between, nothing is overwritten, "Neu laden" shows their change.
  */
 function editForm(lead, reload, close) {
-  const inputs = {};
-  const errors = {};
-  const field = (name, label, input) => {
-    input.id = `bearbeiten-${name}`;
-    input.name = name;
-    const error = h('p', { class: 'error', id: `bearbeiten-${name}-fehler` });
-    input.setAttribute('aria-describedby', error.id);
-    inputs[name] = input;
-    errors[name] = error;
-    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, error);
-  };
+  const fields = { inputs: {}, errors: {} };
+  const { inputs } = fields;
+  const field = (name, label, input, hint) => formField(fields, 'bearbeiten', name, label, input, hint);
   const text = (value, attrs = {}) => h('input', { type: 'text', autocomplete: 'off', value: value ?? '', ...attrs });
   const channel = h('select', {}, h('option', { value: '' }, '– kein Handle –'),
     Object.entries(HANDLE_CHANNELS).map(([v, label]) => h('option', { value: v, selected: v === lead.handle_channel }, label)));
@@ -451,9 +425,7 @@ function editForm(lead, reload, close) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    summary.textContent = '';
-    for (const el of Object.values(errors)) el.textContent = '';
-    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    clearErrors(fields, summary);
     const body = { version: lead.version };
     for (const [name, el] of Object.entries(inputs)) {
       const value = el.value.trim();
@@ -476,15 +448,7 @@ function editForm(lead, reload, close) {
         stale.querySelector('button').focus();
         return;
       }
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = [at === summary ? at.textContent : '', ...messages].filter(Boolean).join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     } finally {
       submit.disabled = false;
     }

@@ -3,6 +3,7 @@ import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { lostReasonFields } from './lost-reason.js';
+import { field as formField, clearErrors } from './detail.js';
 
 export const PIPELINE_REFRESH_MS = 30_000;
 const HANDLE_CHANNELS = [['instagram', 'Instagram'], ['x', 'X'], ['linkedin', 'LinkedIn'], ['other', 'anderer Kanal']];
@@ -200,17 +201,9 @@ function touchpoint(lead, state) {
 
 /** "Interessent hinzufügen": POST /api/prospects with the fields of shared/Leads/ProspectValidator.cs, errors per field. */
 function prospectForm(state) {
-  const inputs = {};
-  const errors = {};
-  const field = (name, label, input) => {
-    input.id = `neu-${name}`;
-    input.name = name;
-    const error = h('p', { class: 'error', id: `neu-${name}-fehler` });
-    input.setAttribute('aria-describedby', error.id);
-    inputs[name] = input;
-    errors[name] = error;
-    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, error);
-  };
+  const fields = { inputs: {}, errors: {} };
+  const { inputs, errors } = fields;
+  const field = (name, label, input, hint) => formField(fields, 'neu', name, label, input, hint);
   const text = (attrs = {}) => h('input', { type: 'text', autocomplete: 'off', ...attrs });
   const basis = h('select', { required: true }, BASES.map(([v, label]) => h('option', { value: v }, label)));
   const consent = h('div', { class: 'consent', hidden: true },
@@ -233,9 +226,7 @@ function prospectForm(state) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    summary.textContent = '';
-    for (const el of Object.values(errors)) el.textContent = '';
-    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    clearErrors(fields, summary);
     const body = {};
     for (const [name, el] of Object.entries(inputs)) {
       if (consent.hidden && name.startsWith('consent_')) continue;

@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { h, toast, formatDateTime } from './dom.js';
+import { field as formField, clearErrors, showErrors } from './detail.js';
 
 const KINDS = { email: 'E-Mail-Adresse', handle: 'Handle' };
 const CHANNELS = [['instagram', 'Instagram'], ['linkedin', 'LinkedIn'], ['x', 'X'], ['other', 'anderer Kanal']];
@@ -10,18 +11,9 @@ const CHANNELS = [['instagram', 'Instagram'], ['linkedin', 'LinkedIn'], ['x', 'X
  * only keyed hashes are stored, so what was entered is not shown again.
  */
 export function widersprueche(main) {
-  const errors = {};
-  const inputs = {};
-  const field = (name, label, input, hint) => {
-    input.id = `widerspruch-${name}`;
-    input.name = name;
-    const error = h('p', { class: 'error', id: `widerspruch-${name}-fehler` });
-    const help = hint ? h('p', { class: 'muted small', id: `widerspruch-${name}-hinweis` }, hint) : null;
-    input.setAttribute('aria-describedby', [help?.id, error.id].filter(Boolean).join(' '));
-    errors[name] = error;
-    inputs[name] = input;
-    return h('div', { class: 'field' }, h('label', { for: input.id }, label), input, help, error);
-  };
+  const fields = { inputs: {}, errors: {} };
+  const { inputs } = fields;
+  const field = (name, label, input, hint) => formField(fields, 'widerspruch', name, label, input, hint);
   const summary = h('p', { class: 'error', id: 'widerspruch-fehler', role: 'alert' });
   const form = h('form', { class: 'edit-form', id: 'widerspruch-form' },
     field('email', 'E-Mail-Adresse', h('input', { type: 'email', autocomplete: 'off' })),
@@ -50,9 +42,7 @@ export function widersprueche(main) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    summary.textContent = '';
-    for (const el of Object.values(errors)) el.textContent = '';
-    for (const el of Object.values(inputs)) el.removeAttribute('aria-invalid');
+    clearErrors(fields, summary);
     const body = {};
     for (const name of ['email', 'handle', 'channel']) if (inputs[name].value.trim()) body[name] = inputs[name].value.trim();
     try {
@@ -61,15 +51,7 @@ export function widersprueche(main) {
       toast(`Widerspruch eingetragen: ${r.leads_stopped === 1 ? '1 Lead' : `${r.leads_stopped} Leads`} gestoppt, ${r.tasks_cancelled === 1 ? '1 Aufgabe' : `${r.tasks_cancelled} Aufgaben`} abgebrochen.`);
       await load();
     } catch (err) {
-      let first = null;
-      for (const [name, messages] of Object.entries(err.errors ?? {})) {
-        const at = errors[name] ?? summary;
-        at.textContent = messages.join(' ');
-        inputs[name]?.setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      }
-      if (!first) summary.textContent = err.message;
-      first?.focus();
+      showErrors(fields, summary, err);
     }
   });
   load();
