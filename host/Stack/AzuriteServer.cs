@@ -52,7 +52,7 @@ public sealed class AzuriteServer(string directory, int blobPort, int queuePort,
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null && output.Count < 50) output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var ready = Processes.WaitForTcpAsync(queuePort, TimeSpan.FromSeconds(30), "Azurite");
+        var ready = Processes.WaitForTcpAsync(queuePort, TimeSpan.FromSeconds(90), "Azurite");
         var exited = _process.WaitForExitAsync(ct);
         if (await Task.WhenAny(ready, exited) == exited)
             throw new InvalidOperationException($"Azurite stopped right after its start: {string.Join(Environment.NewLine, output)}");

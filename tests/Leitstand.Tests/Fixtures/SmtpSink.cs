@@ -55,7 +55,7 @@ public sealed class SmtpSink : IAsyncDisposable
         services.Add(new Login(sink));
         sink._server = new SmtpServer.SmtpServer(options, services);
         sink._running = sink._server.StartAsync(sink._stop.Token);
-        await Processes.WaitForTcpAsync(sink.Port, TimeSpan.FromSeconds(10), "SMTP sink");
+        await Processes.WaitForTcpAsync(sink.Port, TimeSpan.FromSeconds(30), "SMTP sink");
         return sink;
     }
 
