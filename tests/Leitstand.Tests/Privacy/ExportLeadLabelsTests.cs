@@ -135,6 +135,9 @@ public sealed partial class ExportLeadLabelsTests(StackFixture stack) : Prospect
         var keyPrefix = export.GetProperty("agents")[0].GetProperty("key_prefix").GetString();
         var snakeCase = words.Where(w => SnakeCase().IsMatch(w) && w != keyPrefix).ToList();
         Assert.Empty(snakeCase);
+        // every field has a German name (the customer's own onboarding answers keep the questionnaire's keys)
+        var untranslated = FieldNames(export).Where(name => html.Contains($"<dt>{name}</dt>", StringComparison.Ordinal)).ToList();
+        Assert.Empty(untranslated);
         // and a one-word code (open, up, email) stands nowhere in place of its label
         foreach (var (path, code, label) in Codes(export).Where(c => c.Label != c.Code))
             Assert.False(html.Contains($"<dd>{code}</dd>", StringComparison.Ordinal), $"{path}: the page shows the code {code} instead of „{label}“");
@@ -158,6 +161,15 @@ public sealed partial class ExportLeadLabelsTests(StackFixture stack) : Prospect
             foreach (var code in Codes(property.Value, $"{path}.{property.Name}")) yield return code;
         }
     }
+
+    /// <summary>Every property name of the export, but those inside the onboarding answers.</summary>
+    private static IEnumerable<string> FieldNames(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(FieldNames),
+        JsonValueKind.Object => element.EnumerateObject()
+            .SelectMany(p => p.Name == "answers" ? [p.Name] : FieldNames(p.Value).Prepend(p.Name)).Distinct(),
+        _ => [],
+    };
 
     /// <summary>What a reader sees: the body's text, tags and the style left out.</summary>
     private static string PageText(string html)
