@@ -14,12 +14,6 @@ create table public.code_labels (
   primary key (code_set, code)
 );
 
--- The German label of a code of a set, null for an unknown code (the caller shows the code). Inlined (SQL, no SET).
-create function public.code_label(p_set text, p_code text) returns text
-language sql stable as $$
-  select c.label from public.code_labels c where c.code_set = p_set and c.code = p_code
-$$;
-
 alter table public.code_labels enable row level security;
 revoke all on public.code_labels from anon;
 revoke insert, update, delete, truncate, references, trigger on public.code_labels from authenticated, service_role;
@@ -169,37 +163,38 @@ language sql stable security invoker set search_path = '' set "TimeZone" = 'UTC'
        or (al.subject_type = 'incident' and al.subject_id in (select id from incident_ids))
        or (al.subject_type = 'deal' and al.subject_id in (select id from deal_ids))
   )
-  -- every code keeps its field; its German label stands beside it as <field>_label (null for an unknown code)
+  -- every code keeps its field; its German label stands beside it as <field>_label (null for an unknown code), read from
+  -- the catalogues by scalar subqueries in this one plan (a call of a SQL function with FROM per row is not inlined)
   select json_build_object(
     'export_version', 1,
     'generated_at', now(),
     'lead_id', l.id,
     'lead', to_jsonb(l) - 'search_document' || jsonb_build_object(
-              'stage_label', public.lead_stage_label(l.stage),
-              'contact_basis_label', public.code_label('contact_basis', l.contact_basis::text),
-              'handle_channel_label', public.code_label('handle_channel', l.handle_channel),
+              'stage_label', (select s.label from public.lead_stages s where s.code = l.stage),
+              'contact_basis_label', (select cl.label from public.code_labels cl where cl.code_set = 'contact_basis' and cl.code = l.contact_basis::text),
+              'handle_channel_label', (select cl.label from public.code_labels cl where cl.code_set = 'handle_channel' and cl.code = l.handle_channel),
               'lost_reason_code_label', (select r.label from public.lost_reasons r where r.code = l.lost_reason_code)),
     'consent', json_build_object(
-      'contact_basis', l.contact_basis, 'contact_basis_label', public.code_label('contact_basis', l.contact_basis::text),
+      'contact_basis', l.contact_basis, 'contact_basis_label', (select cl.label from public.code_labels cl where cl.code_set = 'contact_basis' and cl.code = l.contact_basis::text),
       'consent_at', l.consent_at, 'consent_text_version', l.consent_text_version,
       'consent_source', l.consent_source, 'consent_withdrawn_at', l.consent_withdrawn_at,
       'consent_text', (select c.text from public.consent_texts c where c.version = l.consent_text_version),
       'touchpoint_consent_versions', (select coalesce(json_agg(distinct tp.consent_text_version), '[]')
                                       from public.lead_touchpoints tp where tp.lead_id = p_lead and tp.consent_text_version is not null)),
     'touchpoints', (select coalesce(json_agg(to_jsonb(tp) || jsonb_build_object('note_label', c.label,
-                      'direction_label', public.code_label('touchpoint_direction', tp.direction::text),
-                      'channel_label', public.code_label('touchpoint_channel', tp.channel),
-                      'kind_label', public.code_label('touchpoint_kind', tp.kind)) order by tp.occurred_at, tp.id), '[]')
+                      'direction_label', (select cl.label from public.code_labels cl where cl.code_set = 'touchpoint_direction' and cl.code = tp.direction::text),
+                      'channel_label', (select cl.label from public.code_labels cl where cl.code_set = 'touchpoint_channel' and cl.code = tp.channel),
+                      'kind_label', (select cl.label from public.code_labels cl where cl.code_set = 'touchpoint_kind' and cl.code = tp.kind)) order by tp.occurred_at, tp.id), '[]')
                     from public.lead_touchpoints tp left join public.touchpoint_note_codes c on c.code = tp.note_code
                     where tp.lead_id = p_lead),
     'stage_history', (select coalesce(json_agg(to_jsonb(h) || jsonb_build_object(
-                        'from_stage_label', public.lead_stage_label(h.from_stage), 'to_stage_label', public.lead_stage_label(h.to_stage),
+                        'from_stage_label', (select s.label from public.lead_stages s where s.code = h.from_stage), 'to_stage_label', (select s.label from public.lead_stages s where s.code = h.to_stage),
                         'lost_reason_code_label', r.label) order by h.changed_at, h.id), '[]')
                       from public.lead_stage_history h left join public.lost_reasons r on r.code = h.lost_reason_code
                       where h.lead_id = p_lead),
     'pipeline_events', (select coalesce(json_agg(json_build_object('id', e.id, 'from_stage', e.from_stage,
-                                                'from_stage_label', public.lead_stage_label(e.from_stage), 'to_stage', e.to_stage,
-                                                'to_stage_label', public.lead_stage_label(e.to_stage),
+                                                'from_stage_label', (select s.label from public.lead_stages s where s.code = e.from_stage), 'to_stage', e.to_stage,
+                                                'to_stage_label', (select s.label from public.lead_stages s where s.code = e.to_stage),
                                                 'occurred_at', e.occurred_at, 'changed_by', e.changed_by, 'processed_at', e.processed_at)
                                       order by e.id), '[]')
                         from public.pipeline_events e where e.lead_id = p_lead),
@@ -207,44 +202,44 @@ language sql stable security invoker set search_path = '' set "TimeZone" = 'UTC'
     'tasks', (select coalesce(json_agg(to_jsonb(t) || jsonb_build_object(
                 'title', public.task_text(t.title, l.name, l.company, l.handle),
                 'details', public.task_text(t.details, l.name, l.company, l.handle),
-                'kind_label', public.code_label('task_kind', t.kind), 'status_label', public.code_label('task_status', t.status::text),
-                'rule_label', public.code_label('task_kind', t.rule), 'priority_label', public.code_label('task_priority', t.priority),
-                'outcome_label', public.code_label('task_outcome', t.outcome),
-                'outcome_channel_label', public.code_label('task_outcome_channel', t.outcome_channel),
+                'kind_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_kind' and cl.code = t.kind), 'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_status' and cl.code = t.status::text),
+                'rule_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_kind' and cl.code = t.rule), 'priority_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_priority' and cl.code = t.priority),
+                'outcome_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_outcome' and cl.code = t.outcome),
+                'outcome_channel_label', (select cl.label from public.code_labels cl where cl.code_set = 'task_outcome_channel' and cl.code = t.outcome_channel),
                 'outcome_note_code_label', (select c.label from public.touchpoint_note_codes c where c.code = t.outcome_note_code),
                 'playbook_key_label', (select p.title from public.playbooks p where p.key = t.playbook_key)) order by t.created_at, t.id), '[]')
               from public.tasks t where t.lead_id = p_lead or t.deal_id in (select id from deal_ids)),
     'deals', (select coalesce(json_agg(to_jsonb(d) || jsonb_build_object(
                 'package_label', (select p.name from public.packages p where p.key = d.package),
-                'status_label', public.code_label('deal_status', d.status::text),
+                'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'deal_status' and cl.code = d.status::text),
                 'history', (select coalesce(jsonb_agg(to_jsonb(dh) || jsonb_build_object(
-                              'change_label', public.code_label('deal_change', dh.change),
+                              'change_label', (select cl.label from public.code_labels cl where cl.code_set = 'deal_change' and cl.code = dh.change),
                               'old_values', dh.old_values || jsonb_strip_nulls(jsonb_build_object(
                                 'package_label', (select p.name from public.packages p where p.key::text = dh.old_values ->> 'package'),
-                                'status_label', public.code_label('deal_status', dh.old_values ->> 'status'))),
+                                'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'deal_status' and cl.code = dh.old_values ->> 'status'))),
                               'new_values', dh.new_values || jsonb_strip_nulls(jsonb_build_object(
                                 'package_label', (select p.name from public.packages p where p.key::text = dh.new_values ->> 'package'),
-                                'status_label', public.code_label('deal_status', dh.new_values ->> 'status'))))
+                                'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'deal_status' and cl.code = dh.new_values ->> 'status'))))
                             order by dh.id), '[]') from public.deal_history dh where dh.deal_id = d.id))
               order by d.created_at, d.id), '[]')
               from public.deals d where d.lead_id = p_lead),
-    'onboarding_answers', (select coalesce(json_agg(to_jsonb(o) || jsonb_build_object('state_label', public.code_label('onboarding_state', o.state))
+    'onboarding_answers', (select coalesce(json_agg(to_jsonb(o) || jsonb_build_object('state_label', (select cl.label from public.code_labels cl where cl.code_set = 'onboarding_state' and cl.code = o.state))
                                            order by o.template_version), '[]')
                            from public.onboarding_answers o where o.lead_id = p_lead),
     'onboarding_links', (select coalesce(json_agg(to_jsonb(k)), '[]') from public.onboarding_links k where k.lead_id = p_lead),
     'install_runs', (select coalesce(json_agg(to_jsonb(r) || jsonb_build_object(
-                       'state_label', public.code_label('install_run_state', r.state),
+                       'state_label', (select cl.label from public.code_labels cl where cl.code_set = 'install_run_state' and cl.code = r.state),
                        'items', (select coalesce(jsonb_agg(to_jsonb(i) || jsonb_build_object(
-                                   'state_label', public.code_label('install_item_state', i.state),
-                                   'kind_label', public.code_label('install_item_kind', i.kind)) order by i.position), '[]')
+                                   'state_label', (select cl.label from public.code_labels cl where cl.code_set = 'install_item_state' and cl.code = i.state),
+                                   'kind_label', (select cl.label from public.code_labels cl where cl.code_set = 'install_item_kind' and cl.code = i.kind)) order by i.position), '[]')
                                  from public.install_run_items i where i.run_id = r.id))
                      order by r.starts_at, r.id), '[]')
                      from public.install_runs r where r.lead_id = p_lead),
     'agents', (select coalesce(json_agg(json_build_object(
                  'id', a.id, 'deal_id', a.deal_id, 'name', a.name, 'key_prefix', a.key_prefix, 'created_at', a.created_at,
-                 'status', a.status, 'status_label', public.code_label('agent_status', a.status::text),
+                 'status', a.status, 'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'agent_status' and cl.code = a.status::text),
                  'status_changed_at', a.status_changed_at, 'paused', a.paused, 'last_heartbeat_at', a.last_heartbeat_at,
-                 'last_status', a.last_status, 'last_status_label', public.code_label('heartbeat_status', a.last_status::text),
+                 'last_status', a.last_status, 'last_status_label', (select cl.label from public.code_labels cl where cl.code_set = 'heartbeat_status' and cl.code = a.last_status::text),
                  'last_error_class', a.last_error_class,
                  'last_error_class_label', (select ec.title from public.error_classes ec where ec.key = a.last_error_class),
                  'agent_version', a.agent_version,
@@ -255,37 +250,37 @@ language sql stable security invoker set search_path = '' set "TimeZone" = 'UTC'
                  'maintenance_windows', (select coalesce(json_agg(to_jsonb(m) order by m.starts_at), '[]')
                                          from public.agent_maintenance_windows m where m.agent_id = a.id),
                  'commands', (select coalesce(json_agg(to_jsonb(cmd) || jsonb_build_object(
-                                'kind_label', public.code_label('command_kind', cmd.kind),
-                                'status_label', public.code_label('command_status', cmd.status::text)) order by cmd.requested_at), '[]')
+                                'kind_label', (select cl.label from public.code_labels cl where cl.code_set = 'command_kind' and cl.code = cmd.kind),
+                                'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'command_status' and cl.code = cmd.status::text)) order by cmd.requested_at), '[]')
                               from public.agent_commands cmd where cmd.agent_id = a.id))
                order by a.created_at, a.id), '[]')
                from public.agents a where a.lead_id = p_lead),
     'incidents', (select coalesce(json_agg(to_jsonb(i) || jsonb_build_object(
-                    'status_label', public.code_label('incident_status', i.status::text),
-                    'severity_label', public.code_label('severity', i.severity),
+                    'status_label', (select cl.label from public.code_labels cl where cl.code_set = 'incident_status' and cl.code = i.status::text),
+                    'severity_label', (select cl.label from public.code_labels cl where cl.code_set = 'severity' and cl.code = i.severity),
                     'error_class_label', (select ec.title from public.error_classes ec where ec.key = i.error_class),
-                    'events', (select coalesce(jsonb_agg(to_jsonb(ev) || jsonb_build_object('kind_label', public.code_label('incident_event', ev.kind))
+                    'events', (select coalesce(jsonb_agg(to_jsonb(ev) || jsonb_build_object('kind_label', (select cl.label from public.code_labels cl where cl.code_set = 'incident_event' and cl.code = ev.kind))
                                                          order by ev.at, ev.id), '[]')
                                from public.incident_events ev where ev.incident_id = i.id))
                   order by i.opened_at, i.id), '[]')
                   from public.incidents i where i.id in (select id from incident_ids)),
     'workflows', (select coalesce(json_agg(to_jsonb(w) || jsonb_build_object(
-                    'origin_label', public.code_label('workflow_origin', w.origin),
-                    'last_state_label', public.code_label('workflow_run_state', w.last_state)) order by w.created_at, w.id), '[]')
+                    'origin_label', (select cl.label from public.code_labels cl where cl.code_set = 'workflow_origin' and cl.code = w.origin),
+                    'last_state_label', (select cl.label from public.code_labels cl where cl.code_set = 'workflow_run_state' and cl.code = w.last_state)) order by w.created_at, w.id), '[]')
                   from public.agent_workflows w where w.agent_id in (select id from agent_ids)),
     'alerts', (select coalesce(json_agg(to_jsonb(al) || jsonb_build_object(
                  'kind_label', (select k.label from public.alert_kinds k where k.kind = al.kind),
-                 'severity_label', public.code_label('severity', al.severity::text),
-                 'subject_type_label', public.code_label('alert_subject_type', al.subject_type),
+                 'severity_label', (select cl.label from public.code_labels cl where cl.code_set = 'severity' and cl.code = al.severity::text),
+                 'subject_type_label', (select cl.label from public.code_labels cl where cl.code_set = 'alert_subject_type' and cl.code = al.subject_type),
                  'deliveries', (select coalesce(jsonb_agg(to_jsonb(ad) || jsonb_build_object(
-                                  'channel_label', public.code_label('alert_channel', ad.channel),
-                                  'state_label', public.code_label('alert_delivery_state', ad.state::text)) order by ad.id), '[]')
+                                  'channel_label', (select cl.label from public.code_labels cl where cl.code_set = 'alert_channel' and cl.code = ad.channel),
+                                  'state_label', (select cl.label from public.code_labels cl where cl.code_set = 'alert_delivery_state' and cl.code = ad.state::text)) order by ad.id), '[]')
                                 from public.alert_deliveries ad where ad.alert_id = al.id))
                order by al.occurred_at, al.id), '[]')
                from concerning_alerts al),
     -- erasures recorded for the lead (no personal data). Objections are keyed hashes without a lead: not exportable
     -- per lead (docs/datenschutz.md).
-    'erasures', (select coalesce(json_agg(to_jsonb(er) || jsonb_build_object('reason_label', public.code_label('erasure_reason', er.reason))
+    'erasures', (select coalesce(json_agg(to_jsonb(er) || jsonb_build_object('reason_label', (select cl.label from public.code_labels cl where cl.code_set = 'erasure_reason' and cl.code = er.reason))
                                           order by er.erased_at), '[]')
                  from public.erasures er where er.lead_id = p_lead)
   )
