@@ -150,8 +150,11 @@ public static class FunctionsWebHost
         return app;
     }
 
-    /// <summary>The status center's policy (the build writes the same into dist/_headers, with the production origins).</summary>
-    public const string StatusCenterCsp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /// <summary>
+    /// The status center's policy (the build writes the same into dist/_headers, with the production origins). style-src
+    /// also allows the Auskunft page's style by its hash: the page opens as a Blob URL and inherits this policy.
+    /// </summary>
+    public static readonly string StatusCenterCsp = $"default-src 'none'; script-src 'self'; style-src 'self' {Leitstand.Functions.Privacy.ExportPage.StyleSource}; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static object TryParseJson(string text)
     {

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 // VITE_API_BASE and VITE_SUPABASE_URL widen the CSP's connect-src; nothing else may be fetched. The build writes the
 // same policy and the other security headers into dist/_headers, which Netlify applies (netlify.toml cannot read
 // environment variables); the local host sends its own (same-origin) policy.
+// The Auskunft page (GET /api/leads/{id}/export?format=html, functions/Privacy/ExportPage.cs) opens from here as a Blob
+// URL and inherits this page's policy; its one inline <style> is allowed by its hash, ExportPage.StyleSource
+// (ExportPageStyleTests keeps the two equal and names the new value when the style changes).
+export const AUSKUNFT_STYLE_SOURCE = "'sha256-5OVMkUv5ZXAu5XQIza8wO/JeJU7q+rBRsWSqbirgpGw='";
+const styleSrc = `'self' ${AUSKUNFT_STYLE_SOURCE}`;
+
 export default defineConfig(({ mode }) => {
   const root = fileURLToPath(new URL('.', import.meta.url));
   const env = loadEnv(mode, root, 'VITE_');
@@ -32,7 +38,7 @@ export default defineConfig(({ mode }) => {
   if (problems.length) throw new Error(`Status-Center-Build (VITE_AUTH_MODE=${authMode}):\n  ${problems.join('\n  ')}`);
 
   const connectSrc = ["'self'", ...new Set(origins)].join(' ');
-  const csp = `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src ${connectSrc}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+  const csp = `default-src 'none'; script-src 'self'; style-src ${styleSrc}; img-src 'self' data:; font-src 'self'; connect-src ${connectSrc}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
   // Netlify's _headers: one block per path. Cache-Control only where exactly one rule matches (Netlify joins
   // the values of every matching rule).
   const headers = [
@@ -61,7 +67,7 @@ export default defineConfig(({ mode }) => {
     plugins: [{
       name: 'leitstand-csp',
       // The meta tag has no frame-ancestors (browsers ignore it there); the header has.
-      transformIndexHtml: (html) => html.replace('%CONNECT_SRC%', connectSrc),
+      transformIndexHtml: (html) => html.replace('%STYLE_SRC%', styleSrc).replace('%CONNECT_SRC%', connectSrc),
       generateBundle() { this.emitFile({ type: 'asset', fileName: '_headers', source: headers }); },
     }],
   };

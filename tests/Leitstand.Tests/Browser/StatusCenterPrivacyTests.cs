@@ -38,6 +38,12 @@ public sealed class StatusCenterPrivacyTests(StackFixture stack, Chromium chromi
         await Expect(tab.Locator("#lead")).ToContainTextAsync(name);
         await Expect(tab.Locator("#stage-history h2")).ToHaveTextAsync("Verlauf im Vertrieb");
         Assert.StartsWith("blob:", tab.Url);
+        // the page's own stylesheet applies in the Blob tab (the status center's policy, which the tab inherits, allows
+        // it by hash): the section heading's teal rule, the labels' grid; blocked, both would be the browser's defaults
+        Assert.Equal("2px solid rgb(15, 122, 108)", await tab.Locator("#stage-history h2").EvaluateAsync<string>("e => getComputedStyle(e).borderBottom"));
+        Assert.Equal("grid", await tab.Locator("#lead dl").First.EvaluateAsync<string>("e => getComputedStyle(e).display"));
+        await Expect(tab.Locator("#lead")).ToContainTextAsync("Kontaktiert");
+        await Expect(tab.Locator("#lead")).Not.ToContainTextAsync("CONTACTED");
         await tab.SaveScreenshotAsync("auskunft-seite");
         await Expect(page.Locator("#auskunft-status [data-auskunft='html']")).ToBeVisibleAsync();
     }
