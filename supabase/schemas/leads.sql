@@ -116,11 +116,6 @@ create table public.leads (
   handle text check (handle ~ '^[a-z0-9][a-z0-9._-]{0,99}$'),
   -- the version of the contact data, for optimistic concurrency (PATCH /api/leads/{id}); bumped by touch_lead
   version integer not null default 1 check (version > 0),
-  -- the words the search finds the lead by (public.lead_search_document), kept with the row: a search that walks
-  -- the newest leads (a short prefix that many match) tests each row against the stored words instead of
-  -- computing them again (unaccent and a regular expression, some 50 µs a row)
-  search_document tsvector not null generated always as
-    (public.lead_search_document(name, company, email, phone, handle)) stored,
   -- LOST: why, as a code of public.lost_reasons (required for LOST, pipeline.sql; what the KPI figures count)
   lost_reason_code text references public.lost_reasons (code) on update cascade,
   -- erased (DSGVO Art. 17, public.erase_lead): the row stays for the anonymous counts (KPI board, stage history)
@@ -130,6 +125,15 @@ create table public.leads (
   -- stopped at once (public.stop_lead_contact). A new consent through the form clears both.
   consent_withdrawn_at timestamptz,
   consent_withdrawn_by text check (char_length(consent_withdrawn_by) <= 100),
+  -- the words the search finds the lead by (public.lead_search_document), kept with the row: a search that walks
+  -- the newest leads (a short prefix that many match) tests each row against the stored words instead of
+  -- computing them again (unaccent and a regular expression, some 50 µs a row). An erased lead has none (empty):
+  -- anonymising it (public.erase_lead, public.apply_retention) computes nothing, and leads_search_idx leaves it out.
+  -- The last column since 20261207203000_retention_backlog.sql (PostgreSQL 15 cannot change a generated column's
+  -- expression: it was dropped and added again).
+  search_document tsvector not null generated always as
+    (case when erased_at is null then public.lead_search_document(name, company, email, phone, handle)
+          else ''::tsvector end) stored,
   constraint leads_email_key unique (email),
   constraint leads_handle_key unique (handle_channel, handle),
   constraint leads_handle_pair check ((handle is null) = (handle_channel is null)),
@@ -161,7 +165,10 @@ $$;
 
 -- fastupdate off: a new lead goes into the index at once instead of a pending list that every search reads (and
 -- the planner counts) until the next vacuum; leads are written a few hundred times a day, searched all day.
-create index leads_search_idx on public.leads using gin (search_document) with (fastupdate = off);
+-- Partial: erased leads have no words to find (the first retention run over a backlog anonymises three quarters of
+-- all leads at once; each would otherwise enter the index as an empty item). A search names the same condition
+-- (l.erased_at is null), so the planner can use it.
+create index leads_search_idx on public.leads using gin (search_document) with (fastupdate = off) where erased_at is null;
 
 -- The leads a search finds, as ids, for a team member (anyone else: none). Under row level security PostgreSQL
 -- may not use the GIN index for @@: the operator is not leakproof, so it must run after the policies, on every
@@ -173,6 +180,7 @@ language sql stable security definer set search_path = '' rows 100 as $$
   select l.id from public.leads l
   where (select public.is_team_member())
     and l.search_document @@ public.lead_search_query(p_search)
+    and l.erased_at is null
 $$;
 revoke all on function public.search_lead_ids(text) from public, anon;
 grant execute on function public.search_lead_ids(text) to authenticated;
@@ -235,6 +243,7 @@ begin
         select m.id from (
           select l.id, l.created_at from public.leads l
           where l.search_document @@ v_query
+            and l.erased_at is null
             and (l.created_at, l.id) < (v_from_at, v_from_id)
             and (v_stage is null or l.stage = v_stage)
             and (p_source is null or lower(l.source) = lower(p_source))
