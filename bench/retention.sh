@@ -18,19 +18,9 @@ GOAL_S=10
 
 source bench/stack-lib.sh
 
-WORK="$(mktemp -d /tmp/leitstand-retention.XXXXXX)"
-STACK_PID=""
-cleanup() {
-  [ -n "$STACK_PID" ] && { kill "$STACK_PID" 2>/dev/null; wait "$STACK_PID" 2>/dev/null; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work retention
 stack_up "$WORK" --no-azurite
-
-END="$(date -u +'%Y-%m-%d %H:%M:%S+00')"
-log "loading $WEEKS weeks × $PER_WEEK leads up to $END (bench/kpi/seed.sql)"
-LOAD_START=$(date +%s)
-"${PSQL[@]}" -v weeks="$WEEKS" -v per_week="$PER_WEEK" -v end="$END" -f bench/kpi/seed.sql >"$WORK/seed.log"
+load_kpi_data "$WORK"
 log "loaded in $(( $(date +%s) - LOAD_START )) s"
 
 # What the KPI data lacks for the retention rules, added set-based: LOST leads get their deletion date as the
@@ -131,8 +121,6 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 verdict() { awk -v s="$1" -v g="$GOAL_S" 'BEGIN { print (s < g) ? "erreicht" : "verfehlt" }'; }
 # the run against the floor of the same run (the machine may be shared: the ratio says more than the seconds)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "–" }' | tr . ,; }
-mkdir -p bench/results
-OUT="bench/results/retention-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "# Aufbewahrung: ein Lauf über die KPI-Daten ($(date -u +'%Y-%m-%d %H:%M') UTC)"
   echo
@@ -146,4 +134,5 @@ OUT="bench/results/retention-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "| Nächster Lauf (nichts Neues fällig) | ${SECOND_S} s | \`$SECOND\` |"
   echo
   echo "Ziel unter ${GOAL_S} s: erster Lauf $(verdict "$FIRST_S") ($(ratio "$FIRST_S" "$FLOOR_S") × Boden), täglicher Lauf $(verdict "$SECOND_S") ($(ratio "$SECOND_S" "$FLOOR2_S") × Boden danach). Anonymisierte Leads danach: $ERASED."
-} | tee "$OUT"
+} >"$WORK/report.md"
+save_report retention "$WORK/report.md"
