@@ -410,8 +410,10 @@ create policy code_labels_functions on public.code_labels for select to leitstan
 -- {section title: {row label or "Workflow n": {question: answer}}}; a choice by its option label, the fixed approval
 -- rules by their labels, a schedule or interval in words. A key the template does not know stands under its key, never
 -- dropped. json (not jsonb): the questionnaire's order stays.
+-- jit = off: the planner guesses 100 rows per jsonb_array_elements, so the nested guesses reach a cost of 10^8 and
+-- PostgreSQL compiles the plan with JIT (about 650 ms) for a questionnaire of a few dozen values (0.3 ms to run).
 create function public.onboarding_answers_label(p_answers jsonb, p_template_version integer) returns json
-language sql stable security invoker set search_path = '' as $$
+language sql stable security invoker set search_path = '' set jit = off as $$
   with cell as (
     select ts.pos, s.key as section_key, coalesce(ts.sec ->> 'title', s.key) as section_label, x.n,
            case when x.n is not null then coalesce(
