@@ -150,11 +150,15 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
         }
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
 
-        // Neu laden shows the other change; the edit entered again then saves on version 2.
+        // Neu laden shows the other change; the edit entered again then saves on version 2. The form has its focus
+        // on the name the moment it opens (not a frame later, when typing may already have begun in another field).
         await page.ClickAsync("#bearbeiten-neu-laden");
         await Expect(page.Locator("[data-field='phone'] a")).ToHaveTextAsync("+49 30 5550100");
-        await page.ClickAsync("#kontakt-bearbeiten");
+        Assert.Equal("bearbeiten-name", await page.EvaluateAsync<string>(
+            "() => { document.getElementById('kontakt-bearbeiten').click(); return document.activeElement.id; }"));
         await page.FillAsync("#bearbeiten-company", "Editor & Söhne GmbH");
+        await Expect(page.Locator("#bearbeiten-company")).ToHaveValueAsync("Editor & Söhne GmbH");
+        await Expect(page.Locator("#bearbeiten-name")).ToHaveValueAsync("Edith Editor");
         await page.ClickAsync("#bearbeiten-senden");
         await Expect(page.Locator("[data-field='company'] span")).ToHaveTextAsync("Editor & Söhne GmbH");
         Assert.Equal(("+49 30 5550100", 3), (await Crm.ScalarAsync<string>(stack.Admin, "select phone from leads where id = @lead", new { lead }),
@@ -170,7 +174,8 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
         await session.SignInAsync($"#/leads/{lead}");
         await Expect(page.Locator("#lead-name")).ToHaveTextAsync("Preis Probe");
 
-        await page.ClickAsync("#stufe [data-move='WON']");
+        Assert.Equal("deal-package", await page.EvaluateAsync<string>(
+            "() => { document.querySelector(\"#stufe [data-move='WON']\").click(); return document.activeElement.id; }"));
         await page.SelectOptionAsync("#deal-package", "RETAINER");
         await page.FillAsync("#deal-price", "129");
         await page.ClickAsync("#deal-senden");
@@ -191,6 +196,31 @@ public sealed class StatusCenterLeadActionsTests(StackFixture stack, Chromium ch
             select count(*)::int from deals where lead_id = @lead and package = 'RETAINER' and status = 'WON' and amount_cents = 12900
               and price_reason = 'Gründerrabatt im ersten Jahr' and starts_on = date '2027-01-01'
             """, new { lead }));
+    }
+
+    [Fact]
+    public async Task A_price_typed_before_the_packages_arrive_is_kept_and_the_deal_is_won_at_that_price()
+    {
+        var lead = await Crm.CreateLeadAsync(stack.Admin, "CALL_BOOKED", "Frühe Eingabe", "Früh GmbH");
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium, Chromium.Phone);
+        var page = session.Page;
+        // The package list answers only once the price is typed (a slow connection).
+        var typed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/packages", async route => { await typed.Task.WaitAsync(TimeSpan.FromSeconds(60)); await route.ContinueAsync(); });
+        await session.SignInAsync($"#/leads/{lead}");
+        await Expect(page.Locator("#lead-name")).ToHaveTextAsync("Frühe Eingabe");
+
+        await page.ClickAsync("#stufe [data-move='WON']");
+        await Expect(page.Locator("#deal-package option")).ToHaveTextAsync("Pakete laden …");
+        await page.FillAsync("#deal-price", "1.290");
+        typed.SetResult();
+        await Expect(page.Locator("#deal-listenpreis")).ToContainTextAsync("€");
+        await Expect(page.Locator("#deal-price")).ToHaveValueAsync("1.290");
+
+        await page.FillAsync("#deal-price_reason", "Kleinere Installation");
+        await page.ClickAsync("#deal-senden");
+        await Expect(page.Locator("[data-field='stage']")).ToHaveTextAsync("Gewonnen");
+        Assert.Equal(129000, await Crm.ScalarAsync<int>(stack.Admin, "select amount_cents from deals where lead_id = @lead", new { lead }));
     }
 
     /// <summary>The toast covers the bottom of a phone screen for 5 s: gone before a screenshot.</summary>

@@ -64,19 +64,20 @@ export function dealForm({ prefix, lead, onWon, onStale, onCancel }) {
 
   let list = [];
   const chosen = () => list.find((p) => p.key === pkg.value);
-  function choose() {
+  // A package chosen: its list price in the field. When the packages arrive, a price typed meanwhile stays.
+  function choose(loaded = false) {
     const p = chosen();
     listPrice.textContent = p ? priceText(p) : '–';
-    if (p) price.value = inputEuros(p.price_cents);
+    if (p && !(loaded && price.value.trim())) price.value = inputEuros(p.price_cents);
     start.hidden = p?.kind !== 'monthly';
     if (start.hidden) startsOn.value = '';
   }
-  pkg.addEventListener('change', choose);
+  pkg.addEventListener('change', () => choose());
   packages().then((ps) => {
     list = ps;
     pkg.replaceChildren(h('option', { value: '' }, '– Paket wählen –'), ...ps.map((p) => h('option', { value: p.key }, `${p.name} (${priceText(p)})`)));
     if (ps.length) pkg.value = ps[0].key;
-    choose();
+    choose(true);
   }, (e) => { summary.textContent = `Die Pakete konnten nicht geladen werden: ${e.message}`; });
 
   function show(fieldErrors) {
@@ -120,6 +121,5 @@ export function dealForm({ prefix, lead, onWon, onStale, onCancel }) {
       submit.disabled = false;
     }
   });
-  requestAnimationFrame(() => pkg.focus());
   return form;
 }

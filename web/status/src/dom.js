@@ -11,6 +11,15 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * Puts a form into its slot and focuses its first field at once. Not a frame later (requestAnimationFrame): by then
+ * the person may be typing in another field already, and the focus would move away under their keystrokes.
+ */
+export function showForm(slot, form) {
+  slot.replaceChildren(form);
+  form.elements[0]?.focus();
+}
+
 export function toast(text) {
   const el = document.getElementById('meldung');
   el.textContent = text;

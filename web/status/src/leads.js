@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, toast, copyButton, formatDateTime, berlinInputToIso } from './dom.js';
+import { h, toast, copyButton, formatDateTime, berlinInputToIso, showForm } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { onboardingSection } from './onboarding.js';
@@ -217,7 +217,7 @@ function stageMoves(lead, { reload, won }) {
 
   function askDeal(button) {
     error.textContent = '';
-    slot.replaceChildren(dealForm({
+    showForm(slot, dealForm({
       prefix: 'deal',
       lead,
       onWon: won,
@@ -263,7 +263,8 @@ function contact(lead, reload) {
     const open = !slot.firstChild;
     edit.setAttribute('aria-expanded', String(open));
     facts.hidden = open;
-    slot.replaceChildren(...(open ? [editForm(lead, reload, () => { slot.replaceChildren(); facts.hidden = false; edit.setAttribute('aria-expanded', 'false'); edit.focus(); })] : []));
+    if (open) showForm(slot, editForm(lead, reload, () => { slot.replaceChildren(); facts.hidden = false; edit.setAttribute('aria-expanded', 'false'); edit.focus(); }));
+    else slot.replaceChildren();
   });
   return h('section', { 'aria-labelledby': 'kontakt-titel', id: 'kontakt' },
     h('div', { class: 'section-head' }, h('h2', { id: 'kontakt-titel' }, 'Kontakt'), edit),
@@ -453,6 +454,5 @@ function editForm(lead, reload, close) {
       submit.disabled = false;
     }
   });
-  requestAnimationFrame(() => inputs.name.focus());
   return form;
 }

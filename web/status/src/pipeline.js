@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h, toast, formatDateTime, berlinInputToIso } from './dom.js';
+import { h, toast, formatDateTime, berlinInputToIso, showForm } from './dom.js';
 import { CHANNELS } from './heute.js';
 import { dealForm } from './deal-form.js';
 import { lostReasonFields } from './lost-reason.js';
@@ -133,7 +133,7 @@ function card(lead, col, state) {
   // "Gewonnen" without a deal yet: the deal form (deal-form.js), deal and move in one step.
   function askDeal(button) {
     const close = () => { slot.replaceChildren(); button.focus(); };
-    slot.replaceChildren(dealForm({
+    showForm(slot, dealForm({
       prefix: `deal-${id}`,
       lead: { id, name: lead.name, stage: lead.stage },
       onWon: async () => { state.focusLead = id; await state.reload(); },
