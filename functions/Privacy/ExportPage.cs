@@ -163,9 +163,11 @@ public static partial class ExportPage
         var sb = new StringBuilder("<dl>");
         foreach (var property in value.EnumerateObject())
         {
-            // a code shows as its label, at the code's place; the label field itself not again
+            // a code shows as its label, at the code's place; the label field itself not again. A label may be a whole
+            // object: the onboarding answers as the questionnaire asks them, an erasure's counts by German table names
             if (Technical.Contains(property.Name) || labels.Contains(property.Name)) continue;
-            var shown = labelOf.TryGetValue(property.Name, out var labelField) && value.GetProperty(labelField) is { ValueKind: JsonValueKind.String } label
+            var shown = labelOf.TryGetValue(property.Name, out var labelField)
+                && value.GetProperty(labelField) is { ValueKind: JsonValueKind.String or JsonValueKind.Object } label
                 ? label : property.Value;
             // amounts in cents in euros (the only currency: deals.currency)
             var text = property.Name.EndsWith("_cents", StringComparison.Ordinal) && shown.ValueKind == JsonValueKind.Number

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -34,7 +35,18 @@ public sealed partial class ExportLeadLabelsTests(StackFixture stack) : Prospect
             insert into tasks (lead_id, kind, title, due_at, status, completed_at, outcome, cancel_reason) values (@lead, 'manual', 'Rückruf', now(), 'CANCELLED', now(), 'skipped', 'Termin entfällt');
             update deals set amount_cents = 139000, price_reason = 'Rabatt für Handwerk' where lead_id = @lead;
             insert into onboarding_answers (lead_id, template_version, state, submitted_at, answers)
-            select @lead, max(version), 'submitted', now(), '{"firma": "Reich Werkstatt"}' from onboarding_templates;
+            select @lead, 1, 'submitted', now(), '{
+              "goals": {"change": "Weniger Papierkram.", "success": "Zwei Stunden am Tag frei."},
+              "channels": [{"channel": "email", "tool": "Gmail", "rights": "draft"}, {"channel": "calendar", "tool": "Google Kalender", "rights": "read"}],
+              "workflows": [
+                {"name": "Anfragen beantworten", "trigger": "Neue Mail", "steps": "Entwurf schreiben", "result": "Antwort-Entwurf", "frequency": {"schedule": "0 8 * * 1-5", "timezone": "Europe/Berlin"}, "approval": "Jede Antwort"},
+                {"name": "Rechnungen sortieren", "trigger": "Neue Rechnung", "steps": "Ablegen", "result": "Ordner", "frequency": {"interval": "PT2H"}, "approval": "Nichts"},
+                {"name": "Termine bestätigen", "trigger": "Neue Buchung", "steps": "Bestätigen", "result": "Bestätigung", "frequency": {"interval": "P1D"}, "approval": "Absagen"}],
+              "approval_rules": {"always": ["send_email", "payments", "deletions"], "approver": "Ich selbst, per WhatsApp"},
+              "devices": {"os": "macos", "device": "MacBook Air", "password_manager": "Bitwarden"},
+              "contact": {"name": "Rita Reich", "email": "rita@example.de", "channel": "messenger"},
+              "install": {"date_1": "2027-01-15", "time_of_day": "morning", "mode": "remote"},
+              "firma": "Reich Werkstatt"}';
             insert into onboarding_links (lead_id, expires_at) values (@lead, now() + interval '7 days');
             with run as (
               insert into install_runs (lead_id, installer, checklist_version, starts_at, ends_at)
@@ -138,9 +150,51 @@ public sealed partial class ExportLeadLabelsTests(StackFixture stack) : Prospect
         // every field has a German name (the customer's own onboarding answers keep the questionnaire's keys)
         var untranslated = FieldNames(export).Where(name => html.Contains($"<dt>{name}</dt>", StringComparison.Ordinal)).ToList();
         Assert.Empty(untranslated);
+        // the onboarding answers as the questionnaire asks them: section titles, questions, option labels, the
+        // workflows numbered, frequencies in words; a key the questionnaire does not know under its key
+        foreach (var label in new[] { "<dt>1. Deine Ziele</dt>", "<dt>Was soll in vier Wochen anders sein als heute?</dt><dd>Weniger Papierkram.</dd>",
+                     "<dt>E-Mail</dt><dd><dl><dt>Tool / Anbieter</dt><dd>Gmail</dd><dt>Der Agent darf</dt><dd>lesen und Entwürfe schreiben</dd>",
+                     "<dt>Der Agent darf</dt><dd>nur lesen</dd>", "<dt>Workflow 1</dt>", "<dt>Workflow 3</dt>",
+                     "<dt>Wie oft läuft er?</dt><dd>nach Zeitplan „0 8 * * 1-5“ (Berliner Zeit)</dd>", "<dd>alle 2 Stunden</dd>", "<dd>jeden Tag</dd>",
+                     "<dt>Diese Aktionen macht der Agent immer nur mit deiner Freigabe</dt><dd>E-Mails senden, Zahlungen und Überweisungen, Dateien oder Einträge löschen</dd>",
+                     "<dt>Passwort-Manager (welcher, falls vorhanden)</dt><dd>Bitwarden</dd>", "<dt>Betriebssystem</dt><dd>macOS</dd>",
+                     "<dt>Bevorzugter Kanal für Rückfragen</dt><dd>Messenger</dd>", "<dt>Wunschtag</dt><dd>15.01.2027</dd>",
+                     "<dt>Start</dt><dd>vormittags (Start 8–10 Uhr)</dd>", "<dt>firma</dt><dd>Reich Werkstatt</dd>" })
+            Assert.Contains(label, WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        var answers = export.GetProperty("onboarding_answers")[0];
+        Assert.Equal("draft", answers.GetProperty("answers").GetProperty("channels")[0].GetProperty("rights").GetString());
+        Assert.Equal("lesen und Entwürfe schreiben", answers.GetProperty("answers_label").GetProperty("2. Kanäle und Rechte").GetProperty("E-Mail").GetProperty("Der Agent darf").GetString());
+        foreach (var key in new[] { "goals", "channels", "workflows", "approval_rules", "password_manager", "time_of_day", "send_email" })
+            Assert.DoesNotContain(key, words);
+
         // and a one-word code (open, up, email) stands nowhere in place of its label
         foreach (var (path, code, label) in Codes(export).Where(c => c.Label != c.Code))
             Assert.False(html.Contains($"<dd>{code}</dd>", StringComparison.Ordinal), $"{path}: the page shows the code {code} instead of „{label}“");
+    }
+
+    [Fact]
+    public async Task An_erased_persons_page_names_the_erased_tables_in_german()
+    {
+        var lead = await Crm.CreateLeadAsync(Stack.Admin, "CONTACTED", name: "Till Tilgung");
+        Assert.Equal(HttpStatusCode.OK, (await Host.TeamClient.PostAsJsonAsync($"/api/leads/{lead}/erase", new { reason = "request" })).StatusCode);
+        var export = await BodyAsync(await Host.TeamClient.GetAsync($"/api/leads/{lead}/export"));
+
+        var html = await (await Host.TeamClient.GetAsync($"/api/leads/{lead}/export?format=html")).Content.ReadAsStringAsync();
+
+        var erasure = Assert.Single(export.GetProperty("erasures").EnumerateArray());
+        var tables = erasure.GetProperty("counts").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("lead_touchpoints", tables);
+        Assert.Equal(JsonValueKind.Number, erasure.GetProperty("counts_label").GetProperty("Kontakte und Notizen").ValueKind);
+        // every table the erasure counted has a German name, on the page in its place
+        await using var connection = await Stack.Admin.OpenConnectionAsync();
+        var labelled = (await connection.QueryAsync<string>("select code from code_labels where code_set = 'table'")).ToHashSet(StringComparer.Ordinal);
+        Assert.All(tables, t => Assert.Contains(t, labelled));
+        var page = WebUtility.HtmlDecode(html);
+        Assert.Contains("<dt>Geänderte Zeilen je Tabelle</dt><dd><dl><dt>", page, StringComparison.Ordinal);
+        Assert.Contains("<dt>Kontakte und Notizen</dt><dd>", page, StringComparison.Ordinal);
+        Assert.Contains("<dt>Agenten</dt><dd>", page, StringComparison.Ordinal);
+        var words = Word().Matches(PageText(html)).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(words.Intersect(tables));
     }
 
     /// <summary>Every code of the export that is set, with its label: each property X that has an X_label (note_code: note_label).</summary>
@@ -162,12 +216,12 @@ public sealed partial class ExportLeadLabelsTests(StackFixture stack) : Prospect
         }
     }
 
-    /// <summary>Every property name of the export, but those inside the onboarding answers.</summary>
+    /// <summary>Every property name of the export, but those inside the onboarding answers and inside a label (the labelled answers, an erasure's counts: German keys).</summary>
     private static IEnumerable<string> FieldNames(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Array => element.EnumerateArray().SelectMany(FieldNames),
         JsonValueKind.Object => element.EnumerateObject()
-            .SelectMany(p => p.Name == "answers" ? [p.Name] : FieldNames(p.Value).Prepend(p.Name)).Distinct(),
+            .SelectMany(p => p.Name is "answers" || p.Name.EndsWith("_label", StringComparison.Ordinal) ? [p.Name] : FieldNames(p.Value).Prepend(p.Name)).Distinct(),
         _ => [],
     };
 
