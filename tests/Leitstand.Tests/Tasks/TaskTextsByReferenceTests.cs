@@ -132,4 +132,20 @@ public sealed class TaskTextsByReferenceTests(StackFixture stack) : TasksTestBas
             (removed, null, Local(2024, 3, 11, 9), null, null, null, true),
         ], listed);
     }
+
+    [Fact]
+    public async Task A_listed_task_whose_title_has_line_breaks_stays_one_line_of_the_overdue_summary()
+    {
+        var lead = await LeadAsync("WON", Local(2024, 3, 1, 10), name: "Zora Zeile");
+        await ExecuteAsync("insert into tasks (lead_id, kind, title, due_at) values (@lead, 'manual', E'Angebot\\nfür {name}\\r\\n  nachfassen', @due)",
+            new { lead, due = Local(2024, 3, 8, 9) });
+        await ExecuteAsync("insert into tasks (lead_id, kind, title, due_at) values (@lead, 'manual', 'Zugänge prüfen', @due)",
+            new { lead, due = Local(2024, 3, 9, 9) });
+        await GenerateAsync(Local(2024, 3, 13, 5));
+
+        var summary = Assert.Single((await ListAsync("date=2024-03-13")).GetProperty("tasks").EnumerateArray(), t => t.GetProperty("rule").GetString() == "overdue_summary");
+        Assert.Equal("Jede Aufgabe erledigen, überspringen oder neu terminieren:\n- Angebot für Zora Zeile nachfassen (fällig 08.03.)\n- Zugänge prüfen (fällig 09.03.)",
+            summary.GetProperty("details").GetString());
+        Assert.Equal(2, summary.GetProperty("listed_tasks").GetArrayLength());
+    }
 }
