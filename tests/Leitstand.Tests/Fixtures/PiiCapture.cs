@@ -25,7 +25,7 @@ namespace Leitstand.Tests.Fixtures;
 /// <see cref="StackFixture"/>, a test's own cluster in that test). After the run, <c>scripts/pii-scan.mjs</c> looks for
 /// the seeded values in the produced text and fails on any hit.
 /// </summary>
-public static class PiiCapture
+public static partial class PiiCapture
 {
     public const string DirectoryVariable = "LEITSTAND_PII_CAPTURE";
     /// <summary>The marker of a seed line in the PostgreSQL log.</summary>
@@ -75,6 +75,7 @@ public static class PiiCapture
         foreach (var line in File.ReadLines(postgresLog))
         {
             if (After(line, SeedMarker) is { } seed) seeds.Add(seed);
+            else if (ServerLogLine().Match(line) is { Success: true } app) produced.Add(Line("db:server-log", app.Groups[1].Value));
             else if (After(line, ProducedMarker) is { } json)
             {
                 try
@@ -104,6 +105,19 @@ public static class PiiCapture
     public static async Task RecordAsync(PostgresCluster cluster)
     {
         if (Root is null) return;
+        // The server log names the session's role (ServerLogLine takes the app's lines), and a LOG line (a recorded value)
+        // comes without the statement that wrote it (else a bulk insert logs its SQL once per row). One at a time: ALTER
+        // SYSTEM refuses to run in a transaction.
+        foreach (var sql in new[]
+        {
+            "alter system set log_line_prefix = '%m [%p] %u '", "alter system set log_min_error_statement = 'panic'", "select pg_reload_conf()",
+        })
+        {
+            await using var connection = new NpgsqlConnection(cluster.SuperuserConnectionString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
         foreach (var database in new[] { "template1", "postgres" })
         {
             await using var connection = new NpgsqlConnection(cluster.SuperuserConnectionString(database));
@@ -112,6 +126,13 @@ public static class PiiCapture
             await command.ExecuteNonQueryAsync();
         }
     }
+
+    /// <summary>
+    /// A line of the server log written in a session of the app's role (prefix of <see cref="RecordAsync"/>): an error, its
+    /// detail or hint, a warning the app's SQL caused. It goes to the team's log (Supabase's log explorer) like the app's own.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\S+ \S+ \S+ \[\d+\] leitstand_functions (?:ERROR|WARNING|NOTICE|DETAIL|HINT|LOG|FATAL):  (?!leitstand-pii-)(.*)$")]
+    private static partial System.Text.RegularExpressions.Regex ServerLogLine();
 
     /// <summary>The marker of a produced text (an alert, an outbox payload, a delivery error the app wrote) in the PostgreSQL log.</summary>
     public const string ProducedMarker = "leitstand-pii-produced ";
@@ -123,7 +144,8 @@ public static class PiiCapture
     /// the app's schema stays as the migrations made it. An event trigger attaches the recorders as soon as a migration
     /// (or a schema file) creates their table, as the table's owner, and a call attaches them to tables already there.
     /// RAISE LOG reaches the server log whoever writes, without a grant; one line of JSON each.
-    /// - public.leads, every writer: each name, e-mail, phone and handle as written (the values the scan looks for);
+    /// - public.leads, every writer: each name, e-mail, phone and handle as written (the values the scan looks for), but
+///   not the placeholder an erasure writes;
     /// - public.alerts (title, body, link, attributes), public.outbox_messages (payload: what goes to a queue, also when
     ///   no test sends it on) and public.alert_deliveries (last_error), written in a session of the app's role
     ///   leitstand_functions only: what the app produced, not what a test planted there to see it erased.
@@ -136,7 +158,9 @@ public static class PiiCapture
           seed jsonb := jsonb_build_object('name', to_jsonb(new) ->> 'name', 'email', to_jsonb(new) ->> 'email',
                                            'phone', to_jsonb(new) ->> 'phone', 'handle', to_jsonb(new) ->> 'handle');
         begin
-          if tg_op = 'UPDATE' and seed = jsonb_build_object('name', to_jsonb(old) ->> 'name', 'email', to_jsonb(old) ->> 'email',
+          -- an erased lead (Art. 17) holds no person any more: its placeholder ("Gelöscht (Art. 17)") is no seeded name
+          if to_jsonb(new) ->> 'erased_at' is not null
+             or tg_op = 'UPDATE' and seed = jsonb_build_object('name', to_jsonb(old) ->> 'name', 'email', to_jsonb(old) ->> 'email',
                                                             'phone', to_jsonb(old) ->> 'phone', 'handle', to_jsonb(old) ->> 'handle') then
             return null;
           end if;

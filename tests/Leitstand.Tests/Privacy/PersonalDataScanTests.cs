@@ -161,31 +161,36 @@ public sealed class PersonalDataScanTests(StackFixture stack) : ProspectTestBase
     }
 
     [Fact]
-    public async Task What_the_app_writes_into_the_outbox_and_alerts_reaches_the_scan_and_what_a_test_plants_there_does_not()
+    public async Task What_the_app_writes_into_the_outbox_and_the_server_log_reaches_the_scan_and_what_a_test_plants_there_does_not()
     {
         var marker = "pii" + Guid.NewGuid().ToString("N")[..12];
         var name = "Paula Pflanz" + new string(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(6).ToArray()); // seeded nowhere but here
         await using var database = await Stack.CreateDatabaseAsync();
         await using (var app = new NpgsqlConnection(Stack.Postgres.FunctionsConnectionString(database.Name) + ";Pooling=false"))
+        {
             await app.ExecuteAsync("insert into outbox_messages (id, queue, payload) values (gen_random_uuid(), 'alerts', jsonb_build_object('title', 'Neuer Lead: ' || @name, 'marker', @marker))",
                 new { name, marker });
+            // an error PostgreSQL logs with the value in it, in the app's session
+            await Assert.ThrowsAsync<PostgresException>(() => app.ExecuteAsync("select (@text)::int", new { text = $"{name} {marker}" }));
+        }
         await using (var test = await database.Admin.OpenConnectionAsync())
             await test.ExecuteAsync("insert into outbox_messages (id, queue, payload) values (gen_random_uuid(), 'alerts', jsonb_build_object('planted', @marker))", new { marker });
         // and the real path: a lead form through the host writes its message to the outbox
         var response = await Host.Client.SendAsync(LeadForms.Json(LeadForms.Valid()));
         var lead = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid().ToString();
 
-        var produced = LogLines(Stack.Postgres.LogFile, PiiCapture.ProducedMarker);
-        Assert.Contains(produced, l => l.Contains(lead, StringComparison.Ordinal) && l.Contains("outbox_messages", StringComparison.Ordinal));
-        var mine = produced.Where(l => l.Contains(marker, StringComparison.Ordinal)).ToList();
-        Assert.Single(mine);
-        Assert.DoesNotContain("planted", mine[0]);
+        Assert.Contains(LogLines(Stack.Postgres.LogFile, lead), l => l.Contains(PiiCapture.ProducedMarker + "{\"source\" : \"outbox_messages\"", StringComparison.Ordinal));
+        var mine = LogLines(Stack.Postgres.LogFile, marker);
+        Assert.Single(mine, l => l.Contains(PiiCapture.ProducedMarker, StringComparison.Ordinal));
+        Assert.Single(mine, l => l.Contains(" leitstand_functions ERROR:  invalid input syntax for type integer", StringComparison.Ordinal));
+        Assert.DoesNotContain(mine, l => l.Contains("planted", StringComparison.Ordinal));
 
         Seed(new { name, email = (string?)null, phone = (string?)null, handle = (string?)null });
         CopyLogLines(mine);
         var (exit, output) = await ScanAsync();
         Assert.Equal(1, exit);
         Assert.Contains("db:outbox_messages | Name", output);
+        Assert.Contains("db:server-log | Name", output);
     }
 
     [Fact]
