@@ -62,8 +62,9 @@ public static partial class PiiCapture
 
     /// <summary>
     /// Copies what a PostgreSQL server log holds for the scan (<see cref="InstallRecorderSql"/>): the seed lines (the JSON
-    /// after <see cref="SeedMarker"/>) to seeded-*.jsonl, the texts the app wrote into alerts, the outbox and the delivery
-    /// log (after <see cref="ProducedMarker"/>) to produced-*-db-*.tsv. Call it after the cluster stopped, before its folder goes.
+    /// after <see cref="SeedMarker"/>) to seeded-*.jsonl; the texts the app wrote into alerts, the outbox and the delivery
+    /// log (after <see cref="ProducedMarker"/>) and the server log's lines of the app's sessions (<see cref="ServerLogLine"/>)
+    /// to produced-*-db.tsv. Call it after the cluster stopped, before its folder goes.
     /// </summary>
     /// <param name="directory">Where to; <see cref="Root"/> if null (a test of the capture itself names a scratch folder).</param>
     public static void CopyLog(string postgresLog, string? directory = null)
