@@ -1,4 +1,6 @@
 using Leitstand.Agent;
+using Leitstand.Tests.Fixtures;
+using Microsoft.Extensions.Logging;
 
 namespace Leitstand.Tests.Agent;
 
@@ -23,8 +25,16 @@ public sealed class AgentInput : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await AgentCli.InvokeAsync(args, new AgentConsole(output, error)).WaitAsync(TimeSpan.FromSeconds(30));
-        return (code, output.ToString(), error.ToString());
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(PiiCapture.LoggerProvider("agent:log:")));
+        try { return (await AgentCli.InvokeAsync(args, new AgentConsole(output, error, logs)).WaitAsync(TimeSpan.FromSeconds(30)), output.ToString(), error.ToString()); }
+        finally { CapturePrinted(output, error); }
+    }
+
+    /// <summary>What the agent client printed, for the personal-data scan (<see cref="PiiCapture"/>): it must never show content or personal data.</summary>
+    public static void CapturePrinted(StringWriter output, StringWriter error)
+    {
+        PiiCapture.Produced("agent:stdout", output.ToString());
+        PiiCapture.Produced("agent:stderr", error.ToString());
     }
 
     public static void AssertRefused((int Code, string Out, string Error) result, string german)

@@ -47,13 +47,15 @@ public sealed class AgentRetryAfterTests : IAsyncLifetime, IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var started = Path.Combine(_folder, "started");
         using var stop = new CancellationTokenSource();
+        StringWriter output = new(), error = new();
         var agent = Leitstand.Agent.AgentCli.InvokeAsync(["run", "--url", _url, "--key-file", key, "--interval", "300",
-            "--", "sh", "-c", "echo started > \"$0\"; exec sleep 120", started], new Leitstand.Agent.AgentConsole(new StringWriter(), new StringWriter(), LoggerFactory.Create(_ => { })), stop.Token);
+            "--", "sh", "-c", "echo started > \"$0\"; exec sleep 120", started], new Leitstand.Agent.AgentConsole(output, error, LoggerFactory.Create(b => b.AddProvider(Fixtures.PiiCapture.LoggerProvider("agent:log:")))), stop.Token);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (_requests.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
         await stop.CancelAsync();
         await agent.WaitAsync(TimeSpan.FromSeconds(30));
+        AgentInput.CapturePrinted(output, error);
 
         var times = _requests.ToArray();
         Assert.True(times.Length >= 2, "retried after the 429");

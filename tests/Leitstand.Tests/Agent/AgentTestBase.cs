@@ -81,8 +81,13 @@ public abstract class AgentTestBase(StackFixture stack) : IAsyncLifetime
         public RunningAgent(string[] args)
         {
             Logs = new ListLoggerProvider();
-            var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
-            Exit = Task.Run(() => AgentCli.InvokeAsync(args, new AgentConsole(Out, Error, factory), _stop.Token));
+            // the personal-data scan sees what the agent client logs and prints, as it sees the host's (PiiCapture)
+            var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs).AddProvider(PiiCapture.LoggerProvider("agent:log:")));
+            Exit = Task.Run(async () =>
+            {
+                try { return await AgentCli.InvokeAsync(args, new AgentConsole(Out, Error, factory), _stop.Token); }
+                finally { AgentInput.CapturePrinted(Out, Error); }
+            });
         }
 
         public StringWriter Out { get; } = new();

@@ -1,5 +1,6 @@
 using Dapper;
 using Leitstand.LocalHost.Stack;
+using Leitstand.Tests.Fixtures;
 using Npgsql;
 
 namespace Leitstand.Tests.Database;
@@ -28,6 +29,7 @@ public sealed class LegacyClusterConversionTests
 
             Assert.False(await cluster.StartAsync());
             Assert.True(cluster.Converted);
+            await PiiCapture.RecordAsync(cluster); // seed.sql's people, known to the scan
             var applied = await LocalDatabase.PrepareAsync(cluster, RepoPaths.Supabase, seed: true);
 
             var migrations = Directory.GetFiles(Path.Combine(RepoPaths.Supabase, "migrations"), "*.sql").Select(Path.GetFileName).ToList();
@@ -54,6 +56,7 @@ public sealed class LegacyClusterConversionTests
         finally
         {
             await cluster.StopAsync();
+            PiiCapture.CopyLog(cluster.LogFile);
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using Leitstand.LocalHost.Stack;
+using Leitstand.Tests.Fixtures;
 using Npgsql;
 
 namespace Leitstand.Tests.Database;
@@ -25,6 +26,7 @@ public sealed class PostgresMajorsTests
         try
         {
             Assert.True(await cluster.StartAsync());
+            await PiiCapture.RecordAsync(cluster); // seed.sql's people, known to the scan
             var applied = await LocalDatabase.PrepareAsync(cluster, RepoPaths.Supabase, seed: true);
 
             await using var admin = new NpgsqlConnection(cluster.AdminConnectionString());
@@ -73,6 +75,7 @@ public sealed class PostgresMajorsTests
         finally
         {
             await cluster.StopAsync();
+            PiiCapture.CopyLog(cluster.LogFile);
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

@@ -30,14 +30,9 @@ public sealed class StackFixture : IAsyncLifetime
     private async Task StartPostgresAsync()
     {
         await Postgres.StartAsync();
+        // before the migrations: every database of the cluster records the seeded PII and what the app writes (PiiCapture)
+        await PiiCapture.RecordAsync(Postgres);
         await LocalDatabase.PrepareAsync(Postgres, RepoPaths.Supabase, seed: false);
-        if (PiiCapture.Enabled)
-        {
-            await using var connection = new NpgsqlConnection(Postgres.SuperuserConnectionString());
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(PiiCapture.InstallSeedRecorderSql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
         await CreateTemplateAsync();
     }
 
@@ -121,7 +116,7 @@ public sealed class StackFixture : IAsyncLifetime
         try { await Task.WhenAll(pending); } catch (NpgsqlException) { } // the cluster goes anyway
         await Azurite.StopAsync();
         await Postgres.StopAsync();
-        PiiCapture.CopySeeds(Postgres.LogFile);
+        PiiCapture.CopyLog(Postgres.LogFile);
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -27,6 +27,7 @@ public sealed class FulfilmentSettingsTests
             Settings = new Dictionary<string, string?> { ["Fulfilment:LinkSecret"] = "" },
             RunTimers = false,
             RunQueues = false,
+            ConfigureServices = Leitstand.Tests.Fixtures.PiiCapture.AddTo, // its log lines, for the personal-data scan
         });
         try
         {

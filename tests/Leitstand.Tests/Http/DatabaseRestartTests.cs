@@ -35,6 +35,7 @@ public sealed class DatabaseRestartTests(StackFixture stack) : IAsyncLifetime
     {
         _postgres = new PostgresCluster(Path.Combine(_directory, "pg"), Processes.FreeTcpPort(), throwaway: true);
         await _postgres.StartAsync();
+        await PiiCapture.RecordAsync(_postgres); // the host runs against this cluster: the scan must know its leads
         await LocalDatabase.PrepareAsync(_postgres, RepoPaths.Supabase, seed: false);
         _admin = NpgsqlDataSource.Create(_postgres.AdminConnectionString());
         _host = await RunningHost.StartAsync(stack, s =>
@@ -49,6 +50,7 @@ public sealed class DatabaseRestartTests(StackFixture stack) : IAsyncLifetime
         await _host.DisposeAsync();
         await _admin.DisposeAsync();
         await _postgres.StopAsync();
+        PiiCapture.CopyLog(_postgres.LogFile);
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 

@@ -17,6 +17,7 @@ public sealed class SettingsAtStartTests
             Settings = settings.ToDictionary(s => s.Key, s => s.Value),
             RunTimers = false,
             RunQueues = false,
+            ConfigureServices = Leitstand.Tests.Fixtures.PiiCapture.AddTo, // its log lines, for the personal-data scan
         });
         try
         {
