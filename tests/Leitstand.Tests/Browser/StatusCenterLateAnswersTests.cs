@@ -14,7 +14,8 @@ namespace Leitstand.Tests.Browser;
 /// An answer that arrives late never draws over what a person began meanwhile: a view's own refresh (held here until
 /// the person has acted, the page's clock moved on to it) leaves an opened form, a typed reason, a chosen value and the
 /// focus as they are, and an answer older than the person's own action is not drawn over its result. The same for the
-/// lead view's look for the onboarding tasks and for a search answering after the person tabbed into the list.
+/// lead view's look for the onboarding tasks, a search answering after the person tabbed into the list and the figures
+/// of a period chosen before another.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class StatusCenterLateAnswersTests(StackFixture stack, Chromium chromium)
@@ -212,6 +213,29 @@ public sealed class StatusCenterLateAnswersTests(StackFixture stack, Chromium ch
         await Expect(link).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#lead-name")).ToHaveTextAsync($"Sina {word}");
+    }
+
+    [Fact]
+    public async Task The_figures_of_an_earlier_choice_answering_after_a_later_one_are_not_drawn_over_it()
+    {
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium);
+        var page = session.Page;
+        await session.SignInAsync("#/zahlen");
+        await Expect(page.Locator("#kennzahlen li")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#zahlen-inhalt")).ToHaveAttributeAsync("aria-busy", "false");
+
+        // A week back, and before it answers, the month: the week's answer comes last.
+        var held = await HoldNextAnswerAsync(page, u => new Uri(u).AbsolutePath == "/api/kpi" && new Uri(u).Query.StartsWith("?week=", StringComparison.Ordinal));
+        await page.ClickAsync("#zeitraum-zurueck");
+        await held.Asked.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await page.ClickAsync("#zeitraum-monat");
+        var month = new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}$");
+        await Expect(page.Locator("#zeitraum")).ToHaveAttributeAsync("data-key", month);
+        await ReleaseAsync(page, held);
+        await Expect(page.Locator("#zahlen-inhalt")).ToHaveAttributeAsync("aria-busy", "false");
+
+        Assert.Matches(month, await page.Locator("#zeitraum").GetAttributeAsync("data-key"));
+        Assert.Equal("true", await page.Locator("#zeitraum-monat").GetAttributeAsync("aria-pressed"));
     }
 
     /// <summary>A request being held: Asked when it came (its answer already taken from the host), Release to hand it over.</summary>
