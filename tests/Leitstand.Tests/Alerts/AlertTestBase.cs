@@ -119,7 +119,7 @@ public abstract class AlertTestBase(StackFixture stack) : IAsyncLifetime
         await queue.CreateIfNotExistsAsync();
         var deliver = Host.Services.GetRequiredService<DeliverAlert>();
         // Producers send their outbox rows right after the commit, some in the background (heartbeats).
-        for (var i = 0; i < 100 && await CountAsync("select count(*) from outbox_messages where queue = @queue and sent_at is null", new { queue = Host.AlertsQueue }) > 0; i++)
+        for (var i = 0; i < 400 && await CountAsync("select count(*) from outbox_messages where queue = @queue and sent_at is null", new { queue = Host.AlertsQueue }) > 0; i++)
             await Task.Delay(50);
         var handled = 0;
         while (true)

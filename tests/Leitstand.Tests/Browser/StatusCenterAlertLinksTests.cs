@@ -46,7 +46,7 @@ public sealed partial class StatusCenterAlertLinksTests(StackFixture stack, Chro
             if (route.Contains("{id}"))
             {
                 // An unknown id: the view of that kind of thing says it is not there (and the address stays).
-                await Expect(page.Locator("main h1")).ToHaveTextAsync(NotFound(), new() { Timeout = 10_000 });
+                await Expect(page.Locator("main h1")).ToHaveTextAsync(NotFound());
                 Assert.True(page.Url.EndsWith(hash!, StringComparison.Ordinal), $"{kind}: {route} fell back to {page.Url}");
             }
             else

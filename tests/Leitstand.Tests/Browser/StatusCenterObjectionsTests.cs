@@ -27,6 +27,7 @@ public sealed class StatusCenterObjectionsTests(StackFixture stack, Chromium chr
         await session.SignInAsync("#/widersprueche");
         await Expect(page.Locator("#nav a[href='#/widersprueche']")).ToHaveAttributeAsync("aria-current", "");
         await Expect(page.Locator("#widersprueche")).ToHaveAttributeAsync("aria-busy", "false");
+        var counted = (await page.Locator("#widersprueche-stand").TextContentAsync())!;
         await page.ClickAsync("#widerspruch-senden");
         await Expect(page.Locator("#widerspruch-email-fehler")).ToHaveTextAsync("Bitte eine E-Mail-Adresse oder einen Handle mit Kanal angeben.");
 
@@ -34,8 +35,10 @@ public sealed class StatusCenterObjectionsTests(StackFixture stack, Chromium chr
         await page.SelectOptionAsync("#widerspruch-channel", "linkedin");
         await page.ClickAsync("#widerspruch-senden");
         await Expect(page.Locator("#meldung")).ToContainTextAsync("Widerspruch eingetragen: 1 Lead gestoppt");
-        Assert.DoesNotContain(handle, await page.Locator("#widersprueche").TextContentAsync());
+        // The list loaded again with the new objection (its counts changed), then: no handle in it.
+        await Expect(page.Locator("#widersprueche-stand")).Not.ToHaveTextAsync(counted);
         await Expect(page.Locator("#widersprueche li").First).ToContainTextAsync("Handle");
+        Assert.DoesNotContain(handle, await page.Locator("#widersprueche").TextContentAsync());
         await session.ScreenshotAsync("widersprueche");
         await StatusCenterPhoneAndKeyboardTests.AssertNothingOverflowsAsync(page);
         Assert.Equal("LOST", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));

@@ -118,6 +118,41 @@ public sealed class StatusCenterPhoneAndKeyboardTests(StackFixture stack, Chromi
         session.AssertNoRequestLeftLocalhost();
     }
 
+    [Fact]
+    public async Task On_a_phone_a_toast_never_takes_the_tap_meant_for_the_button_it_covers()
+    {
+        var lead = await Crm.CreateLeadAsync(stack.Admin, "NEW", "Toni Toast");
+        await using var session = await StatusCenterSession.StartAsync(stack, chromium, Chromium.Phone);
+        var page = session.Page;
+        await session.SignInAsync($"#/leads/{lead}");
+        await Expect(page.Locator("#lead-name")).ToHaveTextAsync("Toni Toast");
+
+        // A toast (as after saving) over the bottom of the screen; the page scrolled so that a move button lies under its
+        // middle. The button notes the tap (and keeps it to itself: nothing moves).
+        var at = await page.EvaluateAsync<float[]>("""
+            () => {
+              const toast = document.getElementById('meldung');
+              toast.textContent = 'Kontaktdaten gespeichert: Toni Toast.';
+              document.getElementById('inhalt').prepend(Object.assign(document.createElement('div'), { style: 'height: 1000px' })); // room to scroll
+              const middle = (r) => r.left + r.width / 2;
+              const button = [...document.querySelectorAll('#stufe [data-move]')].find((b) => {
+                const r = b.getBoundingClientRect();
+                return r.left < middle(toast.getBoundingClientRect()) && r.right > middle(toast.getBoundingClientRect());
+              });
+              window.scrollBy({ top: button.getBoundingClientRect().top - toast.getBoundingClientRect().top, behavior: 'instant' });
+              button.addEventListener('click', (e) => { window.tapped = button.dataset.move; e.stopImmediatePropagation(); }, { capture: true, once: true });
+              const b = button.getBoundingClientRect(), t = toast.getBoundingClientRect();
+              const [x, y] = [middle(t), Math.max(b.top, t.top) + Math.min(b.height, t.height) / 2];
+              return [x, y, x > b.left && x < b.right && y > b.top && y < b.bottom && y > t.top && y < t.bottom ? 1 : 0];
+            }
+            """);
+        Assert.True(at[2] == 1, $"the toast does not cover the button at {at[0]}, {at[1]}");
+
+        await page.Touchscreen.TapAsync(at[0], at[1]);
+        await page.WaitForFunctionAsync("() => !!window.tapped");
+        Assert.Equal("NEW", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
+    }
+
     internal static async Task AssertNothingOverflowsAsync(IPage page)
     {
         var bad = await page.EvaluateAsync<string>(Overflowing);

@@ -42,9 +42,10 @@ public sealed class StatusCenterPipelineTests(StackFixture stack, Chromium chrom
         var callAt = TimeZoneInfo.ConvertTime(DateTime.UtcNow, BerlinTime.Zone).Date.AddDays(2).AddHours(14).AddMinutes(30);
         await page.FillAsync($"#call_at-{lead}", callAt.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         await qualified.Locator("[data-action='confirm']").ClickAsync();
+        // The toast shows for 5 s from the answer on: looked for at once, not once the board has loaded again.
+        await Expect(page.Locator("#meldung")).ToContainTextAsync("Qualifiziert → Call gebucht");
         var booked = Card(page, "CALL_BOOKED", lead);
         await Expect(booked).ToBeAttachedAsync();
-        Assert.Contains("Qualifiziert → Call gebucht", await TextAsync(page.Locator("#meldung")));
         Assert.Equal("CALL_BOOKED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal(TimeZoneInfo.ConvertTimeToUtc(callAt, BerlinTime.Zone), await Crm.ScalarAsync<DateTime>(stack.Admin, "select call_at from leads where id = @lead", new { lead }));
         Assert.Contains($"{callAt.ToString("dd.MM.", CultureInfo.InvariantCulture)}, 14:30", await TextAsync(booked));
@@ -97,9 +98,9 @@ public sealed class StatusCenterPipelineTests(StackFixture stack, Chromium chrom
         await page.SelectOptionAsync($"#kontakt-kanal-{lead}", "dm");
         await page.SelectOptionAsync($"#kontakt-notiz-{lead}", "first_message_sent");
         await card.Locator("[data-action='log']").ClickAsync();
+        await Expect(page.Locator("#meldung")).ToContainTextAsync("Neu → Kontaktiert");
         await Expect(Card(page, "CONTACTED", lead)).ToBeAttachedAsync();
 
-        Assert.Contains("Neu → Kontaktiert", await TextAsync(page.Locator("#meldung")));
         Assert.Equal("CONTACTED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal(1, await Crm.ScalarAsync<int>(stack.Admin,
             "select count(*)::int from lead_touchpoints where lead_id = @lead and note_code = 'first_message_sent' and direction = 'OUTBOUND' and kind = 'dm'", new { lead }));

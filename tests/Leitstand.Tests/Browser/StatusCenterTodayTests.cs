@@ -31,10 +31,11 @@ public sealed class StatusCenterTodayTests(StackFixture stack, Chromium chromium
 
         await page.SelectOptionAsync($"#kanal-{task}", "dm");
         await card.Locator("[data-action='done']").ClickAsync();
+        // The toast shows for 5 s from the answer on: looked for at once, not once the lists have loaded again.
+        await Expect(page.Locator("#meldung")).ToContainTextAsync("Neu → Kontaktiert");
         await Expect(card).Not.ToBeAttachedAsync();
         await Expect(page.Locator($"#erledigt [data-task='{task}']")).ToBeAttachedAsync();
 
-        Assert.Contains("Neu → Kontaktiert", await page.Locator("#meldung").TextContentAsync());
         Assert.Equal("CONTACTED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal("DONE", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from tasks where id = @task", new { task }));
         session.AssertNoRequestLeftLocalhost();
@@ -86,20 +87,20 @@ public sealed class StatusCenterTodayTests(StackFixture stack, Chromium chromium
         await page.SelectOptionAsync($"#kanal-{task}", "dm");
         await page.SelectOptionAsync($"#notiz-{task}", "replied");
         await card.Locator("[data-action='done']").ClickAsync();
+        await Expect(page.Locator("#meldung")).ToContainTextAsync("Kontaktiert → Geantwortet");
         var closed = page.Locator($"#erledigt [data-task='{task}']");
         await Expect(card).Not.ToBeAttachedAsync();
         await Expect(closed).ToBeAttachedAsync();
 
-        Assert.Contains("Kontaktiert → Geantwortet", await page.Locator("#meldung").TextContentAsync());
         Assert.Equal("erledigt · Direktnachricht · Hat geantwortet", await closed.Locator("[data-field='outcome']").TextContentAsync());
         Assert.Equal("REPLIED", await Crm.ScalarAsync<string>(stack.Admin, "select stage::text from leads where id = @lead", new { lead }));
         Assert.Equal("replied", await Crm.ScalarAsync<string>(stack.Admin, "select outcome_note_code from tasks where id = @task", new { task }));
 
         await closed.Locator("[data-action='reopen']").ClickAsync();
+        await Expect(page.Locator("#meldung")).ToContainTextAsync("Wieder offen");
         await Expect(card).ToBeAttachedAsync();
         await Expect(closed).Not.ToBeAttachedAsync();
         Assert.Equal("OPEN", await Crm.ScalarAsync<string>(stack.Admin, "select status::text from tasks where id = @task", new { task }));
-        Assert.Contains("Wieder offen", await page.Locator("#meldung").TextContentAsync());
         session.AssertNoRequestLeftLocalhost();
     }
 }

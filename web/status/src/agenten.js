@@ -16,7 +16,8 @@ const CHANNELS = { slack: 'Slack', teams: 'Teams', telegram: 'Telegram', email: 
 /**
  * #/agenten: every agent with status, last heartbeat, version, open incidents and its workflows (last run, next
  * expected start); below, the alert deliveries that
- * failed (GET /api/alerts/deliveries?state=failed). Refreshes every 20 s while shown.
+ * failed (GET /api/alerts/deliveries?state=failed). Refreshes every 20 s while shown (the list not while the focus is
+ * in it, nor when it went there while the refresh was on its way; an older answer never overwrites a newer).
  */
 export function agenten(main) {
   const list = h('ul', { class: 'tasks', id: 'agenten', 'aria-live': 'polite', 'aria-busy': 'true' });
@@ -40,22 +41,29 @@ export function agenten(main) {
     }
   }
 
-  async function load() {
+  let latest = 0; // an answer older than the newest load is not drawn
+  const busy = () => list.contains(document.activeElement);
+
+  /** refresh: the timer's look; drawn only if the focus has not gone into the list while it was on its way. */
+  async function load(refresh = false) {
+    const mine = ++latest;
     loadFailed();
+    list.setAttribute('aria-busy', 'true');
     try {
       const data = await api('/api/agents');
+      if (mine !== latest || (refresh && busy())) return;
       list.replaceChildren(...(data.agents.length ? data.agents.map((a) => card(a, load, opened)) : [h('li', { class: 'empty' }, 'Noch keine Agenten angelegt.')]));
       const incidents = data.agents.reduce((n, a) => n + a.open_incidents.length, 0);
       status.textContent = `${data.agents.length === 1 ? '1 Agent' : `${data.agents.length} Agenten`} · ${incidents === 1 ? '1 offenes Incident' : `${incidents} offene Incidents`} · Stand ${formatTime(new Date())}`;
     } catch (e) {
-      status.textContent = e.message;
+      if (mine === latest) status.textContent = e.message;
     } finally {
-      list.setAttribute('aria-busy', 'false');
+      if (mine === latest) list.setAttribute('aria-busy', 'false');
     }
   }
   load();
   const timer = setInterval(() => {
-    if (!document.hidden && !list.contains(document.activeElement)) load();
+    if (!document.hidden && !busy()) load(true);
   }, REFRESH_MS);
   return () => clearInterval(timer);
 }

@@ -9,7 +9,8 @@ export const REFRESH_MS = 20_000;
 /**
  * #/heute: today's and overdue tasks, each with its playbook step; complete (outcome, channel, note code) or skip;
  * below, what was closed today, with "Wieder öffnen". Refreshes itself every 20 s while shown (not while the
- * focus is inside a list, so nothing moves under the person's hands).
+ * focus is inside a list, nor when it went there while the refresh was on its way, so nothing moves under the
+ * person's hands; an answer older than the newest load is never drawn).
  */
 export function heute(main) {
   const list = h('ul', { class: 'tasks', id: 'aufgaben', 'aria-live': 'polite', 'aria-busy': 'true' });
@@ -19,26 +20,35 @@ export function heute(main) {
     h('section', { 'aria-labelledby': 'erledigt-titel' }, h('h2', { id: 'erledigt-titel' }, 'Heute abgeschlossen'), done));
   let noteCodes = null;
   let stageLabels = null; // stage code → German label, from the database's catalogue (GET /api/stages)
+  let latest = 0; // an answer older than the newest load is not drawn
+  const busy = () => list.contains(document.activeElement) || done.contains(document.activeElement);
 
-  async function load() {
+  /** refresh: the timer's look; drawn only if the focus has not gone into a list while it was on its way. */
+  async function load(refresh = false) {
+    const mine = ++latest;
+    list.setAttribute('aria-busy', 'true');
+    done.setAttribute('aria-busy', 'true');
     try {
       noteCodes ??= api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => { noteCodes = null; return []; });
       stageLabels ??= api('/api/stages').then((r) => Object.fromEntries(r.stages.map((s) => [s.code, s.label])))
         .catch(() => { stageLabels = null; return {}; });
       const [open, closed, codes, labels] = await Promise.all([api('/api/tasks?view=day'), api('/api/tasks?view=done'), noteCodes, stageLabels]);
+      if (mine !== latest || (refresh && busy())) return;
       list.replaceChildren(...(open.tasks.length ? open.tasks.map((t) => card(t, codes, labels, load)) : [h('li', { class: 'empty' }, 'Nichts offen – gut gemacht.')]));
       done.replaceChildren(...(closed.tasks.length ? closed.tasks.map((t) => closedItem(t, codes, load)) : [h('li', { class: 'empty' }, 'Heute noch nichts abgeschlossen.')]));
       status.textContent = `${open.tasks.length} offen · ${closed.tasks.length} abgeschlossen · Stand ${formatTime(new Date())}${open.truncated ? ' · gekürzt' : ''}`;
     } catch (e) {
-      status.textContent = e.message;
+      if (mine === latest) status.textContent = e.message;
     } finally {
-      list.setAttribute('aria-busy', 'false');
-      done.setAttribute('aria-busy', 'false');
+      if (mine === latest) {
+        list.setAttribute('aria-busy', 'false');
+        done.setAttribute('aria-busy', 'false');
+      }
     }
   }
   load();
   const timer = setInterval(() => {
-    if (!document.hidden && !list.contains(document.activeElement) && !done.contains(document.activeElement)) load();
+    if (!document.hidden && !busy()) load(true);
   }, REFRESH_MS);
   return () => clearInterval(timer);
 }

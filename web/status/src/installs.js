@@ -48,24 +48,39 @@ export function leadInstalls(lead, reload) {
 /**
  * #/installs/<id>: the run during the appointment. The five hour blocks with their time boxes against the clock (now
  * in which block, what is late), each item with its state, who and when; tick, skip with reason, or for the safety
- * baseline "nicht anwendbar" with reason. Refreshes every REFRESH_MS while open (not while a reason is being typed).
+ * baseline "nicht anwendbar" with reason. Refreshes every REFRESH_MS while open (not while a reason is being typed, nor
+ * when one was begun while the refresh was on its way; an answer older than a mark is never drawn over it).
  */
 export function installDetail(main, id) {
   main.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, 'Lädt …'));
   let gone = false;
   let run = null;
+  let latest = 0; // each load and mark counts up: an answer older than the newest one asked for is not drawn
+  let marking = 0; // marks on their way: no refresh meanwhile (its answer could predate the mark)
+  // A reason being typed (its "Überspringen …" open, or the focus in a textarea): a refresh waits for the next turn.
+  const busy = () => main.querySelector('details.skip[open]') || document.activeElement?.tagName === 'TEXTAREA';
 
-  async function load() {
+  /** refresh: the timer's look; it draws only if the person has not begun a reason while it was on its way. */
+  async function load(refresh = false) {
+    const mine = ++latest;
+    main.setAttribute('aria-busy', 'true');
+    let answer;
     try {
-      run = await api(`/api/installs/${encodeURIComponent(id)}`);
+      answer = await api(`/api/installs/${encodeURIComponent(id)}`);
     } catch (e) {
-      if (gone) return;
+      if (gone || mine !== latest) return;
+      main.setAttribute('aria-busy', 'false');
+      if (refresh && run) return; // the run on screen stays; the next refresh tries again
       main.replaceChildren(h('h1', {}, 'Installation'),
         h('p', { class: 'error', role: 'alert', id: 'installation-fehler' },
           e.status === 404 || e.status === 400 ? 'Diese Installation gibt es nicht (mehr).' : e.message));
       return;
     }
-    if (!gone) render();
+    if (gone || mine !== latest) return;
+    main.setAttribute('aria-busy', 'false');
+    if (refresh && busy()) return;
+    run = answer;
+    render();
   }
 
   function render() {
@@ -129,16 +144,25 @@ export function installDetail(main, id) {
 
   async function mark(i, action, reason, error) {
     error.textContent = '';
+    const mine = ++latest;
+    marking++;
     try {
-      run = await api(`/api/installs/${run.id}/items/${i.id}/${action}`, {
+      const answer = await api(`/api/installs/${run.id}/items/${i.id}/${action}`, {
         method: 'POST', body: JSON.stringify(reason == null ? {} : { reason: reason.trim() }),
       });
+      if (gone) return;
       toast(`${i.title}: ${action === 'complete' ? 'erledigt' : action === 'skip' ? 'übersprungen' : 'nicht anwendbar'}.`);
-      render();
-      if (run.state === 'finished') toast('Installation abgeschlossen.');
+      if (mine === latest) {
+        run = answer;
+        main.setAttribute('aria-busy', 'false');
+        render();
+      }
+      if (answer.state === 'finished') toast('Installation abgeschlossen.');
     } catch (err) {
       error.textContent = err.message;
       if (err.status === 409) await load();
+    } finally {
+      marking--;
     }
   }
 
@@ -161,11 +185,10 @@ export function installDetail(main, id) {
 
   load();
   const timer = setInterval(() => {
-    if (gone || !run) return;
-    if (main.querySelector('details.skip[open]') || document.activeElement?.tagName === 'TEXTAREA') return;
-    load();
+    if (gone || !run || marking || busy()) return;
+    load(true);
   }, REFRESH_MS);
-  return () => { gone = true; clearInterval(timer); };
+  return () => { gone = true; clearInterval(timer); main.removeAttribute('aria-busy'); };
 }
 
 /** Where the clock stands against the appointment. */

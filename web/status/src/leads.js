@@ -64,8 +64,11 @@ export function leads(main) {
       const data = await api(`/api/leads?${params}`);
       if (mine !== generation) return;
       const rows = data.items.map(row);
+      // A lead's link in focus (a search answering after the person tabbed into the list) keeps it in the new list.
+      const focused = list.contains(document.activeElement) ? document.activeElement.closest('[data-lead]')?.dataset.lead : null;
       if (append) list.append(...rows);
       else list.replaceChildren(...(rows.length ? rows : [h('li', { class: 'empty' }, 'Keine Leads gefunden.')]));
+      if (focused && !list.contains(document.activeElement)) list.querySelector(`[data-lead="${focused}"] a`)?.focus();
       shown = (append ? shown : 0) + data.items.length;
       cursor = data.next_cursor;
       more.hidden = !cursor;
@@ -109,14 +112,30 @@ export function leadDetail(main, id) {
   main.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, 'Lädt …'));
   let gone = false;
   let poll = null;
+  let latest = 0; // an answer older than the newest load is not drawn
   const codes = api('/api/touchpoint-note-codes').then((r) => r.note_codes).catch(() => []);
+  // Something being filled in: typing in a form of the view (the install booking opens by itself for a won lead
+  // without install: only typing in it counts), a form with changes, an open section, a question of "Stufe ändern".
+  const busy = () => {
+    const typing = document.activeElement?.closest('#inhalt form') && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    return typing || document.querySelector('#inhalt form[data-dirty], #inhalt details[open]:not(#installation-neu), #stufe-formular form');
+  };
 
-  async function load(focus, after) {
+  /**
+   * The lead drawn anew (its answer, or null). polled: the onboarding poll's look, drawn only if nothing is being filled
+   * in by the time it answers (else undefined: look again later).
+   */
+  async function load(focus, after, polled = false) {
+    const mine = ++latest;
+    if (polled) main.setAttribute('aria-busy', 'true');
+    const settled = () => { if (mine === latest) main.removeAttribute('aria-busy'); };
     let lead;
     try {
       lead = await api(`/api/leads/${encodeURIComponent(id)}`);
     } catch (e) {
       if (gone) return null;
+      if (mine !== latest) return polled ? undefined : null;
+      settled();
       main.replaceChildren(h('p', {}, h('a', { href: '#/leads' }, '← Alle Leads')),
         h('h1', {}, e.status === 404 || e.status === 400 ? 'Lead nicht gefunden' : 'Lead'),
         h('p', { class: 'error', role: 'alert', id: 'lead-fehler' }, e.status === 404 || e.status === 400
@@ -124,6 +143,9 @@ export function leadDetail(main, id) {
       return null;
     }
     if (gone) return null;
+    if (mine !== latest) return polled ? undefined : null;
+    settled();
+    if (polled && busy()) return undefined;
     document.title = `${lead.name} | Status-Center`;
     const reload = (f, a) => load(f ?? true, a);
     main.replaceChildren(
@@ -159,17 +181,16 @@ export function leadDetail(main, id) {
     document.getElementById('aufgaben-stand')?.replaceChildren('Die Onboarding-Aufgaben werden gerade angelegt …');
     poll = setTimeout(async () => {
       if (gone) return;
-      // not while something is being filled in: look again later
-      // (the install booking opens by itself for a won lead without install: only typing in it counts)
-      const typing = document.activeElement?.closest('#inhalt form') && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-      if (typing || document.querySelector('#inhalt form[data-dirty], #inhalt details[open]:not(#installation-neu), #stufe-formular form')) { awaitOnboarding(lead, left - 1); return; }
-      const next = await load(false);
+      // not while something is being filled in (nor when it began while the look was on its way): look again later
+      if (busy()) { awaitOnboarding(lead, left - 1); return; }
+      const next = await load(false, undefined, true);
       if (next) awaitOnboarding(next, left - 1);
+      else if (next === undefined && !gone) awaitOnboarding(lead, left - 1);
     }, ONBOARDING_POLL_MS);
   }
 
   load(false);
-  return () => { gone = true; clearTimeout(poll); };
+  return () => { gone = true; clearTimeout(poll); main.removeAttribute('aria-busy'); };
 }
 
 /** The moves the pipeline allows from the lead's stage (lead.moves), each asking what its stage rule needs. */

@@ -27,7 +27,7 @@ const now = () => new Date().toLocaleTimeString('de-DE', { hour: '2-digit', minu
 /**
  * #/pipeline: a column per stage (scrolls sideways on a phone), per card the moves the database allows, a form
  * for a new prospect and per card "Kontakt notieren". Refreshes every 30 s while shown, not while one of the
- * forms is open.
+ * forms is open (nor when one was opened while the refresh was on its way); an older answer never overwrites a newer.
  */
 export function pipeline(main) {
   main.classList.add('wide');
@@ -43,10 +43,25 @@ export function pipeline(main) {
   };
   const add = prospectForm(state);
   main.replaceChildren(h('h1', {}, 'Pipeline'), add, status, board);
+  let latest = 0; // an answer older than the newest load is not drawn
+  // Something being filled in: the new prospect, a card's question (call, reason, deal) or its "Kontakt notieren".
+  const busy = () => add.open || board.querySelector('form.ask, details[open]');
 
-  async function load() {
+  /** refresh: the timer's look; drawn only if no form was opened while it was on its way. */
+  async function load(refresh = false) {
+    const mine = ++latest;
+    board.setAttribute('aria-busy', 'true');
     try {
       const data = await api('/api/pipeline');
+      if (mine !== latest || (refresh && busy())) return;
+      if (refresh) {
+        // A focused card keeps its focus across the refresh.
+        state.notes.clear();
+        if (board.contains(document.activeElement)) {
+          state.focusLead = document.activeElement.closest('[data-lead]')?.dataset.lead ?? null;
+          state.focusMove = document.activeElement.dataset.move ?? null;
+        }
+      }
       state.labels = Object.fromEntries(data.stages.map((c) => [c.stage, c.label]));
       board.replaceChildren(...data.stages.map((c) => column(c, state)));
       const open = data.stages.filter((c) => c.stage !== 'WON' && c.stage !== 'LOST').reduce((n, c) => n + c.total, 0);
@@ -55,21 +70,16 @@ export function pipeline(main) {
       ((state.focusMove && card?.querySelector(`[data-move="${state.focusMove}"]`)) || card)?.focus();
       state.focusLead = state.focusMove = null;
     } catch (e) {
-      status.textContent = e.message;
+      if (mine === latest) status.textContent = e.message;
     } finally {
-      board.setAttribute('aria-busy', 'false');
+      if (mine === latest) board.setAttribute('aria-busy', 'false');
     }
   }
   load();
   const timer = setInterval(() => {
-    // Not while something is being filled in; a focused card keeps its focus across the refresh.
-    if (document.hidden || add.open || board.querySelector('form.ask, details[open]')) return;
-    state.notes.clear();
-    if (board.contains(document.activeElement)) {
-      state.focusLead = document.activeElement.closest('[data-lead]')?.dataset.lead ?? null;
-      state.focusMove = document.activeElement.dataset.move ?? null;
-    }
-    load();
+    // Not while something is being filled in.
+    if (document.hidden || busy()) return;
+    load(true);
   }, PIPELINE_REFRESH_MS);
   return () => {
     clearInterval(timer);

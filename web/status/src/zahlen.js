@@ -39,23 +39,26 @@ export function zahlen(main) {
   main.replaceChildren(h('h1', {}, 'Zahlen'), picker, body, aufbewahrung());
   let chart;
   let gone = false;
+  let asked = 0; // the answer of an earlier choice arriving after a later one's is not drawn
 
   async function show(period) {
+    const mine = ++asked;
     chosen = period;
     body.setAttribute('aria-busy', 'true');
     const query = period ? `?${period.kind}=${encodeURIComponent(period.key)}` : '';
     try {
       const board = await api(`/api/kpi${query}`);
-      if (gone) return;
+      if (gone || mine !== asked) return;
       chart?.destroy();
       chart = null;
       picker.replaceChildren(...pickerControls(board.period, board.revenue, show).filter(Boolean));
       body.replaceChildren(...sections(board, (c) => { if (gone) c.destroy(); else chart = c; }));
     } catch (e) {
+      if (gone || mine !== asked) return;
       body.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
       if (!picker.childElementCount) picker.replaceChildren(h('button', { type: 'button', onclick: () => show(null) }, 'Laufende Woche'));
     } finally {
-      body.setAttribute('aria-busy', 'false');
+      if (mine === asked) body.setAttribute('aria-busy', 'false');
     }
   }
   show(chosen);
