@@ -6,8 +6,11 @@ begin;
 create extension if not exists pgtap;
 select plan(16);
 
-insert into public.leads (id, name, company, phone, contact_basis, handle_channel, handle)
-values ('f1000000-0000-4000-8000-000000000001', 'Greta Geheim', 'Geheim GmbH', '+49 170 1234567', 'cold', 'instagram', 'greta.geheim');
+-- a fixed Wednesday, not now(): a weekend moves a new lead's first contact to Monday, and after midnight in Berlin
+-- the UTC date is still yesterday
+insert into public.leads (id, name, company, phone, contact_basis, handle_channel, handle, created_at, stage_changed_at)
+values ('f1000000-0000-4000-8000-000000000001', 'Greta Geheim', 'Geheim GmbH', '+49 170 1234567', 'cold', 'instagram', 'greta.geheim',
+        '2026-11-18 09:00+01', '2026-11-18 09:00+01');
 
 -- Reading fills the placeholders; an erased name reads as such.
 select is(public.task_text('Call mit {name} ({firma}), Hi {vorname}, {handle}', 'Greta Geheim', 'Geheim GmbH', 'greta.geheim'),
@@ -15,7 +18,7 @@ select is(public.task_text('Call mit {name} ({firma}), Hi {vorname}, {handle}', 
 select is(public.task_text('Erstkontakt: {name}', null, null, null), 'Erstkontakt: gelöschter Lead', 'a lead without a name reads "gelöschter Lead"');
 
 -- First contact: stored without name or handle, read with them.
-select is((select created from public.create_first_contact_tasks(current_date, now(), array['f1000000-0000-4000-8000-000000000001'::uuid])), 1,
+select is((select created from public.create_first_contact_tasks(date '2026-11-18', timestamptz '2026-11-18 10:00+01', array['f1000000-0000-4000-8000-000000000001'::uuid])), 1,
   'the first contact is created');
 select is((select title from public.tasks where lead_id = 'f1000000-0000-4000-8000-000000000001' and rule = 'first_contact'),
   'Erstkontakt: {name}', 'its stored title keeps the placeholder');

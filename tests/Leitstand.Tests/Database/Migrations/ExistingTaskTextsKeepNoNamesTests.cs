@@ -130,14 +130,15 @@ public sealed class ExistingTaskTextsKeepNoNamesTests(StackFixture stack)
     {
         await using var db = await DatabaseBeforeMigration.CreateAsync(stack, Migration);
         var lead = Guid.NewGuid();
-        // Yesterday's first contact is overdue today: the old summary named the lead in its details.
+        // Yesterday's first contact is overdue today: the old summary named the lead in its details. Fixed days in the
+        // week (Monday to Thursday), not now(): a weekend moves a new lead's first contact to Monday.
         await db.ExecuteAsync("""
             insert into leads (id, name, email, consent_at, consent_text_version, consent_source, stage_changed_at, created_at)
-            values (@lead, 'Clara Überfällig', 'clara@example.de', now(), '2026-11-25', 'test', now() - interval '3 days', now() - interval '3 days');
-            select * from create_first_contact_tasks((now() at time zone 'Europe/Berlin')::date - 2, now() - interval '2 days');
-            select * from create_overdue_summary_tasks((now() at time zone 'Europe/Berlin')::date - 1, now() - interval '1 day');
-            select * from create_overdue_summary_tasks((now() at time zone 'Europe/Berlin')::date, now());
-            """, new { lead });
+            values (@lead, 'Clara Überfällig', 'clara@example.de', @at, '2026-11-25', 'test', @at - interval '3 days', @at - interval '3 days');
+            select * from create_first_contact_tasks((@at at time zone 'Europe/Berlin')::date - 2, @at - interval '2 days');
+            select * from create_overdue_summary_tasks((@at at time zone 'Europe/Berlin')::date - 1, @at - interval '1 day');
+            select * from create_overdue_summary_tasks((@at at time zone 'Europe/Berlin')::date, @at);
+            """, new { lead, at = new DateTime(2026, 11, 19, 10, 0, 0, DateTimeKind.Utc) });
         var oldDetails = await db.QueryAsync<string>("select details from tasks where rule = 'overdue_summary' order by generated_for");
         Assert.All(oldDetails, d => Assert.Contains("Clara Überfällig", d));
         var overdueTask = await db.ScalarAsync<Guid>("select id from tasks where lead_id = @lead and rule = 'first_contact'", new { lead });
