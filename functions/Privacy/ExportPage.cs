@@ -27,7 +27,8 @@ public static partial class ExportPage
         + "h3{font-size:1rem;margin:1rem 0 .3rem}.explain{color:#3d4d66}.empty{color:#5a6b85;font-style:italic}"
         + "dl{display:grid;grid-template-columns:minmax(9rem,15rem) 1fr;gap:.2rem 1rem;margin:.3rem 0}dt{color:#5a6b85}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}"
         + "ol.items{padding-left:1.4rem}ol.items>li{border:1px solid #d5dde8;border-radius:8px;padding:.3rem .8rem;margin:.5rem 0;break-inside:avoid}"
-        + "dd dl{grid-template-columns:minmax(7rem,12rem) 1fr}@media print{main{max-width:none}h2{break-after:avoid}}";
+        + "dd dl{grid-template-columns:minmax(7rem,12rem) 1fr}dd dd dl{grid-template-columns:1fr;gap:0}dd dd dl>dd{padding-left:.8rem;margin-bottom:.2rem}"
+        + "@media(max-width:40rem){dl,dd dl,dd dd dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.3rem}dd dl>dd{padding-left:.8rem}}@media print{main{max-width:none}h2{break-after:avoid}}";
 
     /// <summary>The CSP source that allows <see cref="Style"/>: <c>'sha256-&lt;base64&gt;'</c> of its UTF-8 bytes.</summary>
     public static readonly string StyleSource = "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style))) + "'";

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 // The Auskunft page (GET /api/leads/{id}/export?format=html, functions/Privacy/ExportPage.cs) opens from here as a Blob
 // URL and inherits this page's policy; its one inline <style> is allowed by its hash, ExportPage.StyleSource
 // (ExportPageStyleTests keeps the two equal and names the new value when the style changes).
-export const AUSKUNFT_STYLE_SOURCE = "'sha256-5OVMkUv5ZXAu5XQIza8wO/JeJU7q+rBRsWSqbirgpGw='";
+export const AUSKUNFT_STYLE_SOURCE = "'sha256-NZU1ciR7TNd5J54/oQlVR1ns6HNYpRizoHJT4gza0wQ='";
 const styleSrc = `'self' ${AUSKUNFT_STYLE_SOURCE}`;
 
 export default defineConfig(({ mode }) => {
